@@ -1,0 +1,60 @@
+import path from 'node:path';
+import { encodeTargets } from '../../data/labels.js';
+import { collectExamples } from '../../data/read.js';
+import type { ReaderConfig } from '../../data/types.js';
+import { formatClassificationReport } from '../../eval/classification-report.js';
+import { predictInBatches, scoreReport } from '../../eval/evaluate.js';
+import type { EvalReport } from '../../eval/metrics.js';
+import type { Task } from '../../data/targets.js';
+import { loadModel } from '../../persist/model-dir.js';
+import { boolFlag, parseCommandArgs, requireFlag, stringFlag } from '../args.js';
+import { out } from '../output.js';
+import { createProgressBar } from '../progress.js';
+
+export const evalHelp = `Usage: textclass eval <modelDir> --data <file-or-folder> [--json]
+
+Scores a labelled file (or folder, for folder-per-label models) with a trained model and prints
+the metrics. The model remembers how its training data was read, so any file of the same format
+works without the recipe.
+
+Options:
+  --data <path>        labelled data in the model's training format (required)
+  --json               print one JSON object (n, accuracy, balanced_accuracy, macro_f1, micro_f1,
+                       weighted_f1, per_class, …) instead of the classification report
+  --on-bad-row <p>     error (default) or skip malformed rows (the count is reported)
+  -h, --help           show this help
+
+Examples:
+  textclass eval models/goemotions --data ../shared/datasets/goemotions/dev.tsv
+  textclass eval models/imdb --data path/to/aclImdb/test --json
+`;
+
+export async function runEval(argv: string[]): Promise<number> {
+  const args = parseCommandArgs('eval', argv, { data: { type: 'string' }, json: { type: 'boolean' }, 'on-bad-row': { type: 'string' } }, { min: 1, max: 1, names: 'the model directory' });
+  if (args.values.help) {
+    out(evalHelp);
+    return 0;
+  }
+  const dataPath = path.resolve(requireFlag(args, 'eval', 'data', 'file-or-folder'));
+  const onBadRow = stringFlag(args, 'on-bad-row') ?? 'error';
+  if (onBadRow !== 'error' && onBadRow !== 'skip') {
+    const { UsageError } = await import('../../errors.js');
+    throw new UsageError(`--on-bad-row must be error or skip, got "${onBadRow}"`);
+  }
+  const model = loadModel(args.positionals[0]);
+  const { manifest, classifier } = model;
+  const { examples, skipped } = await collectExamples(dataPath, manifest.reader as unknown as ReaderConfig, { onBadRow });
+  const targets = encodeTargets(examples, manifest.labels, manifest.task as Task);
+  const bar = createProgressBar();
+  const proba = predictInBatches(classifier, examples.map((e) => e.text), 4096, (done) => bar.update('predict', done, examples.length));
+  bar.done();
+  const report: EvalReport & { skipped_rows?: number } = scoreReport(manifest.task as Task, manifest.labels, targets, proba, manifest.decision);
+  if (skipped.length > 0) report.skipped_rows = skipped.length;
+  if (boolFlag(args, 'json')) {
+    out(JSON.stringify(report) + '\n');
+  } else {
+    out(`${manifest.name} on ${dataPath} (${report.n} texts${skipped.length ? `, ${skipped.length} bad rows skipped` : ''})\n\n`);
+    out(formatClassificationReport(report) + '\n');
+  }
+  return 0;
+}

@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import { readPredictionInput } from '../../data/readers/prediction-input.js';
+import { decide } from '../../eval/evaluate.js';
+import { loadModel } from '../../persist/model-dir.js';
+import { boolFlag, parseCommandArgs, stringFlag } from '../args.js';
+import { out } from '../output.js';
+
+export const predictHelp = `Usage: textclass predict <modelDir> [--input <file>|-] [--json]
+
+Predicts labels for texts: one text per line, or JSON lines with a "text" field (and an optional
+"id"). Reads standard input when --input is - or absent. Streams: texts are scored in batches.
+
+Output, one line per text:
+  default   the chosen label(s), a tab, then every label's score, highest first
+  --json    {"id":…,"labels":[…],"scores":{"label":score,…}}
+
+Options:
+  --input <file|->     input file (default: standard input)
+  --json               JSON lines output
+  --batch-size <n>     texts scored together (default 1024)
+  -h, --help           show this help
+
+Examples:
+  echo "I can't believe how good this was!" | textclass predict models/starter
+  textclass predict models/goemotions --input comments.jsonl --json > scores.jsonl
+`;
+
+export async function runPredict(argv: string[]): Promise<number> {
+  const args = parseCommandArgs('predict', argv, { input: { type: 'string' }, json: { type: 'boolean' }, 'batch-size': { type: 'string' } }, { min: 1, max: 1, names: 'the model directory' });
+  if (args.values.help) {
+    out(predictHelp);
+    return 0;
+  }
+  const batchSize = Number(stringFlag(args, 'batch-size') ?? 1024);
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    const { UsageError } = await import('../../errors.js');
+    throw new UsageError(`--batch-size must be a positive integer, got "${stringFlag(args, 'batch-size')}"`);
+  }
+  const { manifest, classifier } = loadModel(args.positionals[0]);
+  const input = stringFlag(args, 'input') ?? '-';
+  const source = input === '-' ? process.stdin : input;
+  const name = input === '-' ? '<stdin>' : input;
+  if (input !== '-' && !fs.existsSync(input)) {
+    const { DataError } = await import('../../errors.js');
+    throw new DataError({ file: input }, 'file not found');
+  }
+  const json = boolFlag(args, 'json');
+  const labels = manifest.labels;
+  const K = labels.length;
+  let batch: { text: string; id?: string }[] = [];
+  const flush = (): void => {
+    if (batch.length === 0) return;
+    const proba = classifier.predictProba(batch.map((b) => b.text));
+    const chosen = decide(proba, batch.length, K, manifest.decision);
+    let text = '';
+    for (let i = 0; i < batch.length; i++) {
+      const row = proba.subarray(i * K, (i + 1) * K);
+      const picked = manifest.decision.kind === 'argmax' ? [labels[chosen[i]]] : labels.filter((_, k) => chosen[i * K + k] === 1);
+      if (json) {
+        const scores: Record<string, number> = {};
+        labels.forEach((l, k) => (scores[l] = round(row[k])));
+        text += JSON.stringify(batch[i].id === undefined ? { labels: picked, scores } : { id: batch[i].id, labels: picked, scores }) + '\n';
+      } else {
+        const order = labels.map((_, k) => k).sort((a, b) => row[b] - row[a]);
+        text += `${picked.join(',')}\t${order.map((k) => `${labels[k]}=${row[k].toFixed(3)}`).join(' ')}\n`;
+      }
+    }
+    out(text);
+    batch = [];
+  };
+  for await (const item of readPredictionInput(source, name)) {
+    batch.push({ text: item.text, id: item.id });
+    if (batch.length >= batchSize) flush();
+  }
+  flush();
+  return 0;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}

@@ -1,0 +1,84 @@
+import path from 'node:path';
+import { formatClassificationReport } from '../../eval/classification-report.js';
+import { loadRecipe } from '../../recipe/load.js';
+import { trainFromRecipe, type TrainResult } from '../../train/train.js';
+import { boolFlag, listFlag, parseCommandArgs, requireFlag, stringFlag } from '../args.js';
+import { out, summaryLine } from '../output.js';
+import { createProgressBar } from '../progress.js';
+
+export const trainHelp = `Usage: textclass train <recipe> --out <modelDir> [options]
+
+Trains the model a recipe describes, reports metrics on its dev data and writes the model
+directory (manifest.json + weight files) atomically.
+
+Options:
+  --out <dir>          where to write the model (required; replaced atomically if it exists)
+  --data-dir <dir>     base folder for the recipe's data paths
+                       (default: $TEXTCLASS_DATA_DIR, else ./data)
+  --set key=value      override a recipe field, repeatable (value read as YAML)
+  --quiet              print only the final summary line
+  -h, --help           show this help
+
+Examples:
+  textclass train recipes/goemotions.yaml --out models/goemotions --data-dir ../shared/datasets
+  textclass train recipes/imdb.yaml --out models/imdb --set model.C=8 --set features.min_df=3
+`;
+
+export function defaultDataDir(flag: string | undefined): string {
+  return path.resolve(flag ?? process.env.TEXTCLASS_DATA_DIR ?? 'data');
+}
+
+export async function runTrain(argv: string[]): Promise<number> {
+  const args = parseCommandArgs(
+    'train',
+    argv,
+    { out: { type: 'string' }, 'data-dir': { type: 'string' }, set: { type: 'string', multiple: true }, quiet: { type: 'boolean' } },
+    { min: 1, max: 1, names: 'the recipe file' },
+  );
+  if (args.values.help) {
+    out(trainHelp);
+    return 0;
+  }
+  const outDir = requireFlag(args, 'train', 'out', 'modelDir');
+  const quiet = boolFlag(args, 'quiet');
+  const recipe = loadRecipe(args.positionals[0], listFlag(args, 'set'));
+  const result = await trainWithProgress(recipe, defaultDataDir(stringFlag(args, 'data-dir')), outDir, quiet);
+  printTrainSummary(result, outDir, quiet);
+  return 0;
+}
+
+export async function trainWithProgress(recipe: Parameters<typeof trainFromRecipe>[0]['recipe'], dataDir: string, outDir: string, quiet: boolean): Promise<TrainResult> {
+  const bar = createProgressBar();
+  try {
+    return await trainFromRecipe({
+      recipe,
+      dataDir,
+      outDir,
+      progress: bar.update,
+      log: quiet ? undefined : (line) => {
+        bar.done();
+        process.stderr.write(`${line}\n`);
+      },
+    });
+  } finally {
+    bar.done();
+  }
+}
+
+export function printTrainSummary(r: TrainResult, outDir: string, quiet: boolean): void {
+  const t = r.manifest.training as { num_features?: number; iterations?: number; converged?: boolean };
+  if (!quiet) {
+    out(`trained ${r.manifest.name} (${r.manifest.task}, ${r.manifest.labels.length} labels) on ${r.trainRows} texts in ${r.seconds.toFixed(1)}s`);
+    if (t.num_features !== undefined) out(`: ${t.num_features} features, ${t.iterations} iterations${t.converged ? '' : ' (not converged; raise model.max_iter)'}`);
+    out('\n');
+    if (r.skipped.length > 0) out(`skipped ${r.skipped.length} bad rows\n`);
+  }
+  if (r.dev) {
+    if (!quiet) out(`\ndev (${r.devRows} texts):\n${formatClassificationReport(r.dev)}\n`);
+    if (r.devAtFixedThreshold) out(`dev at threshold 0.5: ${summaryLine(r.devAtFixedThreshold)}\n`);
+    out(`dev${r.devAtFixedThreshold ? ' with thresholds tuned on dev (optimistic)' : ''}: ${summaryLine(r.dev)}\n`);
+  } else {
+    out('no dev data (set data.dev or data.dev_split in the recipe to measure the model)\n');
+  }
+  out(`model written to ${path.resolve(outDir)}\n`);
+}

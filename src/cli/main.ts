@@ -1,0 +1,66 @@
+import { TextclassError } from '../errors.js';
+import { TEXTCLASS_VERSION } from '../version.js';
+import { runEval } from './commands/eval.js';
+import { runPredict } from './commands/predict.js';
+import { runStarter } from './commands/starter.js';
+import { runTrain } from './commands/train.js';
+import { out } from './output.js';
+
+const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summary: string }> = {
+  train: { run: runTrain, summary: 'train a model from a recipe' },
+  eval: { run: runEval, summary: 'measure a model on labelled data' },
+  predict: { run: runPredict, summary: 'label texts from a file or standard input' },
+  starter: { run: runStarter, summary: 'train the bundled starter model (offline demo)' },
+};
+
+export const mainHelp = `textclass ${TEXTCLASS_VERSION} — train, evaluate and serve text classifiers
+
+Usage: textclass <command> [options]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
+  .join('\n')}
+
+Run \`textclass <command> --help\` for the options of one command.
+
+Example:
+  textclass train recipes/goemotions.yaml --out models/goemotions --data-dir ../shared/datasets
+  textclass eval models/goemotions --data ../shared/datasets/goemotions/dev.tsv
+  echo "thanks, this made my day" | textclass predict models/goemotions
+`;
+
+/** Runs one CLI invocation and returns its exit code. Expected failures print one line, never a stack. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    out(mainHelp);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '--version' || command === '-v') {
+    out(`${TEXTCLASS_VERSION}\n`);
+    return 0;
+  }
+  const entry = COMMANDS[command];
+  if (!entry) {
+    process.stderr.write(`textclass: unknown command "${command}" (commands: ${Object.keys(COMMANDS).join(', ')}; see \`textclass --help\`)\n`);
+    return 2;
+  }
+  try {
+    return await entry.run(rest);
+  } catch (e) {
+    if (e instanceof TextclassError) {
+      process.stderr.write(`textclass ${command}: ${e.message}\n`);
+      return e.exitCode;
+    }
+    if (process.env.TEXTCLASS_DEBUG) throw e;
+    const err = e as NodeJS.ErrnoException;
+    if (err && typeof err.code === 'string' && err.syscall) {
+      // File-system failures the readers did not anticipate (permissions, disk full): still one line.
+      process.stderr.write(`textclass ${command}: ${err.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`textclass ${command}: internal error: ${err?.message ?? String(e)} (set TEXTCLASS_DEBUG=1 for the stack trace and report it)\n`);
+    return 70;
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * Per-label decision thresholds for multilabel models, tuned on held-out data.
+ *
+ * A sigmoid output of 0.5 is rarely the best cut-off: rare labels are under-confident and
+ * frequent ones over-confident. For each label independently we pick the cut-off that maximises
+ * that label's F1 on the given rows, which also maximises macro-F1 as long as the
+ * at-least-one-label fallback of `applyThresholds` does not kick in (it only ever adds the top
+ * label of a row with no firing label, so in practice it changes little).
+ */
+
+/** Used for a label without positives in the tuning data; see `thresholdWithoutPositives`. */
+const DEFAULT_THRESHOLD = 0.5;
+
+const f32 = new Float32Array(1);
+const f32Bits = new Int32Array(f32.buffer);
+
+/** The smallest float32 strictly greater than `x` (x is a finite float32). */
+function nextFloat32Up(x: number): number {
+  if (x === 0) return 1.401298464324817e-45; // smallest positive subnormal
+  f32[0] = x;
+  f32Bits[0] += x > 0 ? 1 : -1;
+  return f32[0];
+}
+
+/**
+ * With no positives every firing is a false positive, so the F1-optimal choice is to never
+ * fire. We keep the usual 0.5 but raise it above the highest score seen, so the label stays
+ * silent on data like the tuning set and fires only for scores beyond anything observed. It is
+ * capped at 1 so that a saturated sigmoid (exactly 1.0 in float32) can still trigger it.
+ */
+function thresholdWithoutPositives(maxScore: number): number {
+  if (!(maxScore >= DEFAULT_THRESHOLD)) return DEFAULT_THRESHOLD; // also covers n = 0 (−∞)
+  return Math.min(1, nextFloat32Up(maxScore));
+}
+
+/**
+ * The float32 threshold to store when rows scoring ≥ `chosen` should fire and rows scoring
+ * ≤ `nextLower` should not: the midpoint, which leaves a margin on both sides for unseen data.
+ * Between two adjacent float32 values the midpoint rounds onto one of them; if it lands on
+ * `nextLower` (which would let that tie group fire) we fall back to `chosen` itself.
+ */
+function midpointThreshold(chosen: number, nextLower: number): number {
+  const mid = Math.fround((chosen + nextLower) / 2);
+  return mid > nextLower ? mid : chosen;
+}
+
+/**
+ * Threshold per label maximising that label's F1 (rule: fire when score ≥ threshold).
+ *
+ * Candidate cut-offs are the distinct scores of the label's column: rows with equal scores are
+ * always on the same side, so ties cannot be split. Each column is scanned once after sorting,
+ * O(n log n) per label. Among equally good cut-offs the highest wins (fewest firings). The
+ * stored value is the midpoint between the chosen score and the next lower distinct score;
+ * when the chosen score is the lowest of all (firing on every row is best) the midpoint is
+ * taken with 0, the floor of a probability.
+ *
+ * @param yTrue row-major n × K 0/1 truth (non-zero = positive).
+ * @param proba row-major n × K scores, assumed to be probabilities in [0, 1].
+ */
+export function tuneThresholds(yTrue: Uint8Array, proba: Float32Array, n: number, K: number): Float32Array {
+  if (yTrue.length !== n * K || proba.length !== n * K) {
+    throw new RangeError(`expected n×K = ${n}×${K} cells, got truth ${yTrue.length}, scores ${proba.length}`);
+  }
+  const thresholds = new Float32Array(K);
+  for (let k = 0; k < K; k++) {
+    // Sort positives' and negatives' scores separately (native numeric sort, no index objects)
+    // and merge them from the top; that is all the scan needs.
+    let numPos = 0;
+    for (let i = 0; i < n; i++) if (yTrue[i * K + k] !== 0) numPos++;
+    const pos = new Float64Array(numPos);
+    const neg = new Float64Array(n - numPos);
+    let maxScore = -Infinity;
+    for (let i = 0, p = 0, q = 0; i < n; i++) {
+      const s = proba[i * K + k];
+      if (Number.isNaN(s)) throw new RangeError(`score of row ${i}, label ${k} is NaN`);
+      if (s > maxScore) maxScore = s;
+      if (yTrue[i * K + k] !== 0) pos[p++] = s;
+      else neg[q++] = s;
+    }
+    if (numPos === 0) {
+      thresholds[k] = thresholdWithoutPositives(maxScore);
+      continue;
+    }
+    pos.sort();
+    neg.sort();
+
+    let i = pos.length - 1;
+    let j = neg.length - 1;
+    let tp = 0;
+    let fp = 0;
+    let bestF1 = -1;
+    let bestScore = 0;
+    let pendingNextLower = false; // the score after the best one is still to be seen
+    let nextLower = 0;
+    while (i >= 0 || j >= 0) {
+      const score = i < 0 ? neg[j] : j < 0 ? pos[i] : Math.max(pos[i], neg[j]);
+      if (pendingNextLower) {
+        nextLower = score;
+        pendingNextLower = false;
+      }
+      while (i >= 0 && pos[i] === score) {
+        tp++;
+        i--;
+      }
+      while (j >= 0 && neg[j] === score) {
+        fp++;
+        j--;
+      }
+      // F1 = 2TP / (2TP + FP + FN) with FN = numPos − TP.
+      const f1 = (2 * tp) / (tp + fp + numPos);
+      if (f1 > bestF1) {
+        bestF1 = f1;
+        bestScore = score;
+        pendingNextLower = true;
+      }
+    }
+    const bestIsLowest = pendingNextLower; // no lower score ever followed the best one
+    if (!bestIsLowest) thresholds[k] = midpointThreshold(bestScore, nextLower);
+    else thresholds[k] = bestScore > 0 ? midpointThreshold(bestScore, 0) : bestScore;
+  }
+  return thresholds;
+}

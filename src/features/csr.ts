@@ -1,0 +1,88 @@
+/**
+ * Compressed sparse row matrix in typed arrays. Row i's entries are
+ * `indices[indptr[i]..indptr[i+1])` with values `data[...]`, column indices sorted ascending.
+ */
+export interface CsrMatrix {
+  rows: number;
+  cols: number;
+  indptr: Int32Array; // length rows + 1
+  indices: Int32Array; // length nnz
+  data: Float32Array; // length nnz
+}
+
+export function nnz(m: CsrMatrix): number {
+  return m.indptr[m.rows];
+}
+
+/** Rows `rowIds` of `m`, in that order, as a new matrix. */
+export function selectRows(m: CsrMatrix, rowIds: ArrayLike<number>): CsrMatrix {
+  let total = 0;
+  for (let r = 0; r < rowIds.length; r++) total += m.indptr[rowIds[r] + 1] - m.indptr[rowIds[r]];
+  const indptr = new Int32Array(rowIds.length + 1);
+  const indices = new Int32Array(total);
+  const data = new Float32Array(total);
+  let p = 0;
+  for (let r = 0; r < rowIds.length; r++) {
+    const start = m.indptr[rowIds[r]];
+    const end = m.indptr[rowIds[r] + 1];
+    indices.set(m.indices.subarray(start, end), p);
+    data.set(m.data.subarray(start, end), p);
+    p += end - start;
+    indptr[r + 1] = p;
+  }
+  return { rows: rowIds.length, cols: m.cols, indptr, indices, data };
+}
+
+/** Dense row-major copy; for tests and tiny matrices only. */
+export function toDense(m: CsrMatrix): Float64Array {
+  const out = new Float64Array(m.rows * m.cols);
+  for (let i = 0; i < m.rows; i++) {
+    for (let p = m.indptr[i]; p < m.indptr[i + 1]; p++) out[i * m.cols + m.indices[p]] = m.data[p];
+  }
+  return out;
+}
+
+/** Growable Int32 buffer: amortized appends without per-element objects. */
+export class Int32Builder {
+  private buf: Int32Array;
+  length = 0;
+  constructor(initialCapacity = 1024) {
+    this.buf = new Int32Array(Math.max(16, initialCapacity));
+  }
+  push(v: number): void {
+    if (this.length === this.buf.length) this.grow(this.length + 1);
+    this.buf[this.length++] = v;
+  }
+  private grow(min: number): void {
+    const next = new Int32Array(Math.max(min, this.buf.length * 2));
+    next.set(this.buf.subarray(0, this.length));
+    this.buf = next;
+  }
+  /** A right-sized copy of the contents. */
+  toArray(): Int32Array {
+    return this.buf.slice(0, this.length);
+  }
+  view(): Int32Array {
+    return this.buf.subarray(0, this.length);
+  }
+}
+
+/** Growable Float32 buffer, the companion of Int32Builder for CSR values. */
+export class Float32Builder {
+  private buf: Float32Array;
+  length = 0;
+  constructor(initialCapacity = 1024) {
+    this.buf = new Float32Array(Math.max(16, initialCapacity));
+  }
+  push(v: number): void {
+    if (this.length === this.buf.length) {
+      const next = new Float32Array(this.buf.length * 2);
+      next.set(this.buf);
+      this.buf = next;
+    }
+    this.buf[this.length++] = v;
+  }
+  toArray(): Float32Array {
+    return this.buf.slice(0, this.length);
+  }
+}

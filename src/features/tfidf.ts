@@ -1,0 +1,282 @@
+import { forEachToken, tokenPatternRegex, type TokenPattern } from '../text/tokenize.js';
+import { Float32Builder, Int32Builder, type CsrMatrix } from './csr.js';
+import { NgramTable } from './ngram-table.js';
+
+/** TF-IDF settings; the semantics follow scikit-learn's TfidfVectorizer. */
+export interface TfidfConfig {
+  tokenPattern: TokenPattern;
+  /** Smallest and largest n of word n-grams, 1 ≤ min ≤ max ≤ 3. */
+  ngramRange: [number, number];
+  /** Integer ≥ 1: document count; in (0, 1): fraction of documents. */
+  minDf: number;
+  /** In (0, 1]: fraction of documents; integer > 1: document count. */
+  maxDf: number;
+  /** Keep only the most frequent n-grams (by total count in the corpus); null keeps all. */
+  maxFeatures: number | null;
+  sublinearTf: boolean;
+  useIdf: boolean;
+  smoothIdf: boolean;
+  norm: 'l2' | 'none';
+}
+
+export const DEFAULT_TFIDF: TfidfConfig = {
+  tokenPattern: 'word',
+  ngramRange: [1, 2],
+  minDf: 2,
+  maxDf: 1.0,
+  maxFeatures: null,
+  sublinearTf: true,
+  useIdf: true,
+  smoothIdf: true,
+  norm: 'l2',
+};
+
+/** Persisted arrays of a fitted vectorizer. */
+export interface TfidfArrays {
+  /** Token strings joined by '\n', UTF-8. */
+  tokens: Uint8Array;
+  /** Token ids of each feature's n-gram, three per feature, -1 padded. */
+  ngrams: Int32Array;
+  idf: Float32Array;
+}
+
+const NO_TOKEN = -1;
+
+/** A fitted TF-IDF vectorizer: frozen vocabulary and idf weights. */
+export class TfidfVectorizer {
+  private readonly tokenIds: Map<string, number>;
+  private readonly table: NgramTable;
+  private readonly re: RegExp;
+
+  private constructor(
+    readonly config: TfidfConfig,
+    readonly tokens: string[],
+    readonly ngrams: Int32Array,
+    readonly idf: Float32Array,
+  ) {
+    this.tokenIds = new Map(tokens.map((t, i) => [t, i]));
+    this.table = NgramTable.fromKeys(ngrams);
+    this.re = tokenPatternRegex(config.tokenPattern);
+  }
+
+  get numFeatures(): number {
+    return this.idf.length;
+  }
+
+  /** Human-readable name of feature `f` (`"not good"`), as scikit-learn prints it. */
+  featureName(f: number): string {
+    const parts: string[] = [];
+    for (let j = 0; j < 3; j++) {
+      const t = this.ngrams[f * 3 + j];
+      if (t !== NO_TOKEN) parts.push(this.tokens[t]);
+    }
+    return parts.join(' ');
+  }
+
+  /** Learns the vocabulary and idf from `texts` and returns their matrix (fit_transform). */
+  static fit(texts: readonly string[], config: TfidfConfig): { vectorizer: TfidfVectorizer; matrix: CsrMatrix } {
+    const [nMin, nMax] = config.ngramRange;
+    const n = texts.length;
+    const re = tokenPatternRegex(config.tokenPattern);
+
+    // Pass 1: intern tokens, give every n-gram occurrence a candidate id, count document frequency.
+    const tokenIds = new Map<string, number>();
+    const tokenList: string[] = [];
+    const docTokens = new Int32Builder(1 << 16);
+    const occurrences = new Int32Builder(1 << 16);
+    const occOffsets = new Int32Array(n + 1);
+    const table = new NgramTable(1 << 16);
+    let df: Int32Array = new Int32Array(1 << 16);
+    let lastDoc: Int32Array = new Int32Array(1 << 16).fill(-1);
+    let total = new Float64Array(1 << 16);
+    const intern = (tok: string): void => {
+      let id = tokenIds.get(tok);
+      if (id === undefined) {
+        id = tokenList.length;
+        tokenIds.set(tok, id);
+        tokenList.push(tok);
+      }
+      docTokens.push(id);
+    };
+
+    for (let d = 0; d < n; d++) {
+      docTokens.length = 0;
+      forEachToken(texts[d], re, intern);
+      const toks = docTokens.view();
+      for (let p = 0; p < toks.length; p++) {
+        for (let len = nMin; len <= nMax && p + len <= toks.length; len++) {
+          const c = table.getOrAdd(toks[p], len >= 2 ? toks[p + 1] : NO_TOKEN, len >= 3 ? toks[p + 2] : NO_TOKEN);
+          if (c >= df.length) {
+            df = growInt32(df, c + 1, 0);
+            lastDoc = growInt32(lastDoc, c + 1, -1);
+            const t = new Float64Array(df.length);
+            t.set(total);
+            total = t;
+          }
+          if (lastDoc[c] !== d) {
+            lastDoc[c] = d;
+            df[c]++;
+          }
+          total[c]++;
+          occurrences.push(c);
+        }
+      }
+      occOffsets[d + 1] = occurrences.length;
+    }
+
+    // Choose the kept n-grams: document-frequency bounds first, then the most frequent ones.
+    const numCandidates = table.size;
+    const minCount = config.minDf >= 1 ? config.minDf : Math.ceil(config.minDf * n);
+    const maxCount = config.maxDf > 1 ? config.maxDf : Math.floor(config.maxDf * n);
+    let kept: number[] = [];
+    for (let c = 0; c < numCandidates; c++) if (df[c] >= minCount && df[c] <= maxCount) kept.push(c);
+    if (config.maxFeatures !== null && kept.length > config.maxFeatures) {
+      kept.sort((a, b) => total[b] - total[a] || a - b);
+      kept = kept.slice(0, config.maxFeatures).sort((a, b) => a - b);
+    }
+
+    // Compact the vocabulary to the tokens the kept n-grams use.
+    const candidateKeys = new Int32Array(numCandidates * 3);
+    table.exportKeys(candidateKeys);
+    const remap = new Int32Array(numCandidates).fill(-1);
+    const tokenRemap = new Int32Array(tokenList.length).fill(-1);
+    const tokens: string[] = [];
+    const ngrams = new Int32Array(kept.length * 3);
+    const idf = new Float32Array(kept.length);
+    for (let f = 0; f < kept.length; f++) {
+      const c = kept[f];
+      remap[c] = f;
+      for (let j = 0; j < 3; j++) {
+        const t = candidateKeys[c * 3 + j];
+        if (t === NO_TOKEN) {
+          ngrams[f * 3 + j] = NO_TOKEN;
+          continue;
+        }
+        if (tokenRemap[t] === -1) {
+          tokenRemap[t] = tokens.length;
+          tokens.push(tokenList[t]);
+        }
+        ngrams[f * 3 + j] = tokenRemap[t];
+      }
+      idf[f] = config.useIdf ? idfValue(n, df[c], config.smoothIdf) : 1;
+    }
+
+    const vectorizer = new TfidfVectorizer(config, tokens, ngrams, idf);
+    const builder = new RowBuilder(kept.length, n, occurrences.length);
+    const occ = occurrences.view();
+    for (let d = 0; d < n; d++) {
+      for (let p = occOffsets[d]; p < occOffsets[d + 1]; p++) {
+        const f = remap[occ[p]];
+        if (f !== -1) builder.add(f);
+      }
+      builder.endRow(vectorizer);
+    }
+    return { vectorizer, matrix: builder.finish() };
+  }
+
+  /** The TF-IDF matrix of `texts` under the fitted vocabulary; unknown n-grams are ignored. */
+  transform(texts: readonly string[]): CsrMatrix {
+    const [nMin, nMax] = this.config.ngramRange;
+    const ids = new Int32Builder(256);
+    const lookup = (tok: string): void => {
+      ids.push(this.tokenIds.get(tok) ?? NO_TOKEN);
+    };
+    const builder = new RowBuilder(this.numFeatures, texts.length, texts.length * 32);
+    for (let d = 0; d < texts.length; d++) {
+      ids.length = 0;
+      forEachToken(texts[d], this.re, lookup);
+      const toks = ids.view();
+      for (let p = 0; p < toks.length; p++) {
+        // An n-gram with an unknown token can never be a feature; stopping also avoids
+        // mistaking ("good", unknown) for the unigram ("good", -1, -1).
+        for (let len = nMin; len <= nMax && p + len <= toks.length; len++) {
+          const a = toks[p];
+          const b = len >= 2 ? toks[p + 1] : NO_TOKEN;
+          const c = len >= 3 ? toks[p + 2] : NO_TOKEN;
+          if (a === NO_TOKEN || (len >= 2 && b === NO_TOKEN) || (len >= 3 && c === NO_TOKEN)) break;
+          const f = this.table.get(a, b, c);
+          if (f !== -1) builder.add(f);
+        }
+      }
+      builder.endRow(this);
+    }
+    return builder.finish();
+  }
+
+  toArrays(): TfidfArrays {
+    return { tokens: new TextEncoder().encode(this.tokens.join('\n')), ngrams: this.ngrams, idf: this.idf };
+  }
+
+  static fromArrays(config: TfidfConfig, arrays: TfidfArrays): TfidfVectorizer {
+    const text = new TextDecoder().decode(arrays.tokens);
+    const tokens = text.length === 0 ? [] : text.split('\n');
+    return new TfidfVectorizer(config, tokens, arrays.ngrams, arrays.idf);
+  }
+
+  /** Term weight from a raw count, before idf and normalization. */
+  termWeight(count: number): number {
+    return this.config.sublinearTf ? 1 + Math.log(count) : count;
+  }
+}
+
+function idfValue(n: number, df: number, smooth: boolean): number {
+  return smooth ? Math.log((1 + n) / (1 + df)) + 1 : Math.log(n / df) + 1;
+}
+
+function growInt32(a: Int32Array, min: number, fill: number): Int32Array {
+  const next = new Int32Array(Math.max(min, a.length * 2));
+  next.set(a);
+  if (fill !== 0) next.fill(fill, a.length);
+  return next;
+}
+
+/** Accumulates feature counts of one row at a time and emits weighted, normalized CSR rows. */
+class RowBuilder {
+  private readonly counts: Int32Array;
+  private readonly touched: Int32Array;
+  private numTouched = 0;
+  private readonly indptr: Int32Array;
+  private readonly indices: Int32Builder;
+  private readonly data: Float32Builder;
+  private row = 0;
+
+  constructor(
+    private readonly cols: number,
+    rows: number,
+    nnzHint: number,
+  ) {
+    this.counts = new Int32Array(cols);
+    this.touched = new Int32Array(cols);
+    this.indptr = new Int32Array(rows + 1);
+    this.indices = new Int32Builder(nnzHint);
+    this.data = new Float32Builder(nnzHint);
+  }
+
+  add(f: number): void {
+    if (this.counts[f]++ === 0) this.touched[this.numTouched++] = f;
+  }
+
+  endRow(v: TfidfVectorizer): void {
+    const cols = this.touched.subarray(0, this.numTouched).sort();
+    const values = new Float64Array(cols.length);
+    let sq = 0;
+    for (let j = 0; j < cols.length; j++) {
+      const f = cols[j];
+      const w = v.termWeight(this.counts[f]) * v.idf[f];
+      values[j] = w;
+      sq += w * w;
+      this.counts[f] = 0;
+    }
+    const scale = v.config.norm === 'l2' && sq > 0 ? 1 / Math.sqrt(sq) : 1;
+    for (let j = 0; j < cols.length; j++) {
+      this.indices.push(cols[j]);
+      this.data.push(values[j] * scale);
+    }
+    this.numTouched = 0;
+    this.indptr[++this.row] = this.indices.length;
+  }
+
+  finish(): CsrMatrix {
+    return { rows: this.row, cols: this.cols, indptr: this.indptr, indices: this.indices.toArray(), data: this.data.toArray() };
+  }
+}

@@ -1,0 +1,178 @@
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ModelFormatError } from '../errors.js';
+import type { Classifier, ModelState } from '../models/classifier.js';
+import { restoreClassifier } from '../models/registry.js';
+
+/**
+ * A model on disk is a directory: `manifest.json` plus one little-endian binary file per weight
+ * array. The manifest records each file's dtype, length and sha256, so a truncated or edited file
+ * is refused at load instead of producing wrong predictions.
+ */
+export const MODEL_FORMAT = 'textclass-model';
+export const MODEL_FORMAT_VERSION = 1;
+
+type ArrayDtype = 'float32' | 'float64' | 'int32' | 'uint32' | 'uint8';
+
+export interface WeightFile {
+  file: string;
+  dtype: ArrayDtype;
+  length: number;
+  sha256: string;
+}
+
+/** The manifest fields owned by the caller (training): everything but the model state and files. */
+export interface ManifestBody {
+  name: string;
+  task: string;
+  labels: string[];
+  /** How to read data files of the training format (reader config), so `eval` needs no recipe. */
+  reader: Record<string, unknown>;
+  /** How scores become labels. */
+  decision: Decision;
+  recipe: Record<string, unknown>;
+  metrics: Record<string, unknown>;
+  training: Record<string, unknown>;
+}
+
+export type Decision =
+  | { kind: 'argmax' }
+  | { kind: 'thresholds'; thresholds: number[]; tunedOn: 'dev' | 'none' };
+
+export interface Manifest extends ManifestBody {
+  format: typeof MODEL_FORMAT;
+  formatVersion: number;
+  createdAt: string;
+  textclassVersion: string;
+  model: { type: string; config: Record<string, unknown> };
+  files: Record<string, WeightFile>;
+}
+
+export interface LoadedModel {
+  dir: string;
+  manifest: Manifest;
+  classifier: Classifier;
+}
+
+const DTYPES: Record<ArrayDtype, { ctor: new (buf: ArrayBuffer) => ModelState['arrays'][string]; bytes: number }> = {
+  float32: { ctor: Float32Array, bytes: 4 },
+  float64: { ctor: Float64Array, bytes: 8 },
+  int32: { ctor: Int32Array, bytes: 4 },
+  uint32: { ctor: Uint32Array, bytes: 4 },
+  uint8: { ctor: Uint8Array, bytes: 1 },
+};
+
+function dtypeOf(a: ModelState['arrays'][string]): ArrayDtype {
+  if (a instanceof Float32Array) return 'float32';
+  if (a instanceof Float64Array) return 'float64';
+  if (a instanceof Int32Array) return 'int32';
+  if (a instanceof Uint32Array) return 'uint32';
+  return 'uint8';
+}
+
+/**
+ * Writes the model into `dir` atomically: everything goes to a temporary sibling directory that is
+ * renamed into place, so readers (and a server hot-reloading) never see a half-written model.
+ */
+export function saveModel(dir: string, classifier: Classifier, body: ManifestBody, textclassVersion: string): Manifest {
+  const state = classifier.toState();
+  const target = path.resolve(dir);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const tmp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  fs.mkdirSync(tmp);
+  try {
+    const files: Record<string, WeightFile> = {};
+    for (const [name, array] of Object.entries(state.arrays)) {
+      const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+      const file = `${name}.bin`;
+      writeFileSynced(path.join(tmp, file), bytes);
+      files[name] = { file, dtype: dtypeOf(array), length: array.length, sha256: sha256(bytes) };
+    }
+    const manifest: Manifest = {
+      format: MODEL_FORMAT,
+      formatVersion: MODEL_FORMAT_VERSION,
+      createdAt: new Date().toISOString(),
+      textclassVersion,
+      ...body,
+      model: { type: state.type, config: state.config },
+      files,
+    };
+    writeFileSynced(path.join(tmp, 'manifest.json'), Buffer.from(JSON.stringify(manifest, null, 2) + '\n'));
+    replaceDirectory(tmp, target);
+    return manifest;
+  } catch (e) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+export function loadModel(dir: string): LoadedModel {
+  const manifestPath = path.join(dir, 'manifest.json');
+  if (!fs.existsSync(dir)) throw new ModelFormatError(dir, 'directory not found (train one with `textclass train <recipe> --out <dir>`)');
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as Manifest;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ModelFormatError(dir, code === 'ENOENT' ? 'no manifest.json: not a textclass model directory' : `manifest.json is not valid JSON (${(e as Error).message})`);
+  }
+  if (manifest.format !== MODEL_FORMAT) throw new ModelFormatError(dir, 'manifest.json is not a textclass model manifest');
+  if (manifest.formatVersion !== MODEL_FORMAT_VERSION) {
+    throw new ModelFormatError(dir, `model format version ${manifest.formatVersion} is not supported by this textclass (it reads version ${MODEL_FORMAT_VERSION}); retrain the model or upgrade textclass`);
+  }
+  const arrays: ModelState['arrays'] = {};
+  for (const [name, wf] of Object.entries(manifest.files ?? {})) {
+    const dtype = DTYPES[wf.dtype];
+    if (!dtype || path.basename(wf.file) !== wf.file) throw new ModelFormatError(dir, `manifest entry for ${name} is invalid`);
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(path.join(dir, wf.file));
+    } catch {
+      throw new ModelFormatError(dir, `weight file ${wf.file} is missing`);
+    }
+    if (bytes.length !== wf.length * dtype.bytes || sha256(bytes) !== wf.sha256) {
+      throw new ModelFormatError(dir, `weight file ${wf.file} does not match its checksum in manifest.json (corrupted or modified); retrain or restore the model`);
+    }
+    // Copy into a fresh, aligned buffer: Buffer pools may start at offsets typed arrays reject.
+    const aligned = new ArrayBuffer(bytes.length);
+    new Uint8Array(aligned).set(bytes);
+    arrays[name] = new dtype.ctor(aligned);
+  }
+  const classifier = restoreClassifier({ type: manifest.model.type, config: manifest.model.config, arrays }, dir);
+  return { dir, manifest, classifier };
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function writeFileSynced(file: string, bytes: Uint8Array): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    fs.writeSync(fd, bytes);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Puts `tmp` at `target`, replacing an existing model directory without a moment of absence of a valid one on error. */
+function replaceDirectory(tmp: string, target: string): void {
+  if (!fs.existsSync(target)) {
+    fs.renameSync(tmp, target);
+    return;
+  }
+  if (!fs.existsSync(path.join(target, 'manifest.json')) && fs.readdirSync(target).length > 0) {
+    throw new ModelFormatError(target, 'exists and is not a textclass model directory; refusing to overwrite it');
+  }
+  const old = `${target}.old-${process.pid}-${randomBytes(4).toString('hex')}`;
+  fs.renameSync(target, old);
+  try {
+    fs.renameSync(tmp, target);
+  } catch (e) {
+    fs.renameSync(old, target);
+    throw e;
+  }
+  fs.rmSync(old, { recursive: true, force: true });
+}

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+
+/**
+ * The recipe: one YAML or JSON file that says what to train on and how. This schema is the only
+ * place its shape is defined; everything downstream receives the parsed, defaulted `Recipe`.
+ * Keys are snake_case in files, as in scikit-learn and most YAML configs people already write.
+ */
+
+const positiveInt = z.number().int().positive();
+const fraction = z.number().gt(0).lt(1);
+
+const textFields = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]));
+
+export const dataSchema = z.strictObject({
+  format: z.enum(['goemotions-tsv', 'folder', 'csv', 'tsv', 'jsonl']),
+  train: z.string().min(1),
+  dev: z.string().min(1).optional(),
+  test: z.string().min(1).optional(),
+  /** Hold out this fraction of train (seeded, stratified) as dev when no dev file is given. */
+  dev_split: fraction.optional(),
+  text_field: textFields.optional(),
+  label_field: z.string().min(1).optional(),
+  label_separator: z.string().min(1).optional(),
+  /** Names of integer-coded labels: a file (one name per line, resolved like data paths) or a list. */
+  label_names: z.union([z.string().min(1), z.array(z.string().min(1)).min(2)]).optional(),
+  /** Folder format: the label sub-folders to read (all when absent). Fixes the label order too. */
+  labels: z.array(z.string().min(1)).min(2).optional(),
+  /** Binary tasks: the label whose probability is the score for ROC/PR (default: the second label). */
+  positive_label: z.string().min(1).optional(),
+  extension: z.string().startsWith('.').default('.txt'),
+  on_bad_row: z.enum(['error', 'skip']).default('error'),
+});
+
+export const preprocessingSchema = z.strictObject({
+  unicode: z.enum(['NFKC', 'NFC', 'none']).default('NFKC'),
+  lowercase: z.boolean().default(true),
+  strip_html: z.boolean().default(true),
+});
+
+export const featuresSchema = z.strictObject({
+  type: z.literal('tfidf').default('tfidf'),
+  token_pattern: z.enum(['word', 'sklearn']).default('word'),
+  ngram_range: z
+    .tuple([z.number().int().min(1).max(3), z.number().int().min(1).max(3)])
+    .refine(([a, b]) => a <= b, 'ngram_range must be [min, max] with min <= max')
+    .default([1, 2]),
+  /** Integer >= 1: documents; a number in (0, 1): fraction of documents. */
+  min_df: z.number().positive().refine((v) => v < 1 || Number.isInteger(v), 'min_df >= 1 must be an integer (documents); use (0, 1) for a fraction').default(2),
+  /** A number in (0, 1]: fraction of documents; an integer > 1: documents. */
+  max_df: z.number().positive().refine((v) => v <= 1 || Number.isInteger(v), 'max_df > 1 must be an integer (documents); use (0, 1] for a fraction').default(1),
+  max_features: positiveInt.nullable().default(null),
+  sublinear_tf: z.boolean().default(true),
+  use_idf: z.boolean().default(true),
+  smooth_idf: z.boolean().default(true),
+  norm: z.enum(['l2', 'none']).default('l2'),
+});
+
+export const modelSchema = z.strictObject({
+  type: z.literal('logistic_regression').default('logistic_regression'),
+  /** Inverse regularization strength, as in scikit-learn. */
+  C: z.number().positive().default(4),
+  max_iter: positiveInt.default(300),
+  tol: z.number().positive().default(1e-4),
+  class_weight: z.enum(['balanced']).nullable().default(null),
+});
+
+export const trainingSchema = z.strictObject({
+  seed: z.number().int().min(0).default(42),
+});
+
+export const evaluationSchema = z.strictObject({
+  /** Multilabel: `tune` picks a per-label threshold maximizing F1 on dev; `fixed` uses `threshold`. */
+  thresholds: z.enum(['tune', 'fixed']).default('tune'),
+  threshold: z.number().gt(0).lt(1).default(0.5),
+});
+
+export const recipeSchema = z.strictObject({
+  name: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, ".", "_" and "-" only'),
+  description: z.string().optional(),
+  task: z.enum(['binary', 'multiclass', 'multilabel']),
+  data: dataSchema,
+  preprocessing: preprocessingSchema.default(() => preprocessingSchema.parse({})),
+  features: featuresSchema.default(() => featuresSchema.parse({})),
+  model: modelSchema.default(() => modelSchema.parse({})),
+  training: trainingSchema.default(() => trainingSchema.parse({})),
+  evaluation: evaluationSchema.default(() => evaluationSchema.parse({})),
+});
+
+export type Recipe = z.output<typeof recipeSchema>;
+export type DataSection = Recipe['data'];
+
+/** Rules that involve more than one field. */
+export const checkedRecipeSchema = recipeSchema.superRefine((r, ctx) => {
+  const d = r.data;
+  const tabular = d.format === 'csv' || d.format === 'tsv' || d.format === 'jsonl';
+  if (tabular && !d.text_field) ctx.addIssue({ code: 'custom', path: ['data', 'text_field'], message: `required for format ${d.format}` });
+  if (tabular && !d.label_field) ctx.addIssue({ code: 'custom', path: ['data', 'label_field'], message: `required for format ${d.format}` });
+  if (d.format === 'goemotions-tsv' && !d.label_names) {
+    ctx.addIssue({ code: 'custom', path: ['data', 'label_names'], message: 'required for format goemotions-tsv (e.g. goemotions/emotions.txt)' });
+  }
+  if (d.labels && d.format !== 'folder') ctx.addIssue({ code: 'custom', path: ['data', 'labels'], message: 'only used by format folder' });
+  if (d.dev && d.dev_split) ctx.addIssue({ code: 'custom', path: ['data', 'dev_split'], message: 'give either a dev file or dev_split, not both' });
+  if (r.task === 'multilabel' && d.format === 'folder') ctx.addIssue({ code: 'custom', path: ['task'], message: 'format folder gives one label per text; use binary or multiclass' });
+  if (r.task !== 'binary' && d.positive_label) ctx.addIssue({ code: 'custom', path: ['data', 'positive_label'], message: 'only used when task is binary' });
+});
