@@ -160,3 +160,13 @@ test('applyThresholds: score ≥ threshold, else the single top label', () => {
   assert.deepEqual(Array.from(applyThresholds(low, 1, 2, 0.5)), [1, 0]);
   assert.throws(() => applyThresholds(proba, 3, 3, Float32Array.of(0.5, 0.5)), RangeError);
 });
+
+test('shrinkThresholds pulls labels with few positives toward the center, frequent ones barely', async () => {
+  const { shrinkThresholds } = await import('./thresholds.js');
+  // Label 0: 1 positive of 4 rows; label 1: 3 positives.
+  const y = Uint8Array.from([1, 1, 0, 1, 0, 1, 0, 0]);
+  const out = shrinkThresholds(Float32Array.from([0.1, 0.1]), y, 4, 2, 0.5, 1);
+  assert.ok(Math.abs(out[0] - 0.3) < 1e-6, `label 0: ${out[0]}`);
+  assert.ok(Math.abs(out[1] - 0.2) < 1e-6, `label 1: ${out[1]}`);
+  assert.deepEqual(Array.from(shrinkThresholds(Float32Array.from([0.1, 0.9]), y, 4, 2, 0.5, 0)), Array.from(Float32Array.from([0.1, 0.9])));
+});

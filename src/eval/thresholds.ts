@@ -120,3 +120,21 @@ export function tuneThresholds(yTrue: Uint8Array, proba: Float32Array, n: number
   }
   return thresholds;
 }
+
+/**
+ * Pulls each tuned threshold toward `center` in proportion to how little evidence backs it:
+ * t' = (P·t + m·center) / (P + m), with P the label's positives in the tuning data and m the
+ * prior strength. A label with 13 dev positives (GoEmotions' grief) then keeps most of the
+ * default, while frequent labels keep their tuned value. Measured on GoEmotions dev (tune on one
+ * half, score the other): m = 30 turned tuning from a loss of 0.011 macro-F1 into a break-even
+ * against the fixed 0.5 of a class-weighted model.
+ */
+export function shrinkThresholds(thresholds: Float32Array, yTrue: Uint8Array, n: number, K: number, center: number, strength: number): Float32Array {
+  const out = new Float32Array(K);
+  for (let k = 0; k < K; k++) {
+    let positives = 0;
+    for (let i = 0; i < n; i++) positives += yTrue[i * K + k] !== 0 ? 1 : 0;
+    out[k] = positives + strength > 0 ? (positives * thresholds[k] + strength * center) / (positives + strength) : center;
+  }
+  return out;
+}

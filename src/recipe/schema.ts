@@ -72,6 +72,8 @@ export const evaluationSchema = z.strictObject({
   /** Multilabel: `tune` picks a per-label threshold maximizing F1 on dev; `fixed` uses `threshold`. */
   thresholds: z.enum(['tune', 'fixed']).default('tune'),
   threshold: z.number().gt(0).lt(1).default(0.5),
+  /** Pulls tuned thresholds toward `threshold` for labels with few dev positives (0 = no pull). */
+  threshold_prior_strength: z.number().min(0).default(30),
 });
 
 export const recipeSchema = z.strictObject({

@@ -6,7 +6,7 @@ import type { Example, ReaderConfig, SkippedRow } from '../data/types.js';
 import { DataError } from '../errors.js';
 import { scoreReport, predictInBatches } from '../eval/evaluate.js';
 import type { EvalReport } from '../eval/metrics.js';
-import { tuneThresholds } from '../eval/thresholds.js';
+import { shrinkThresholds, tuneThresholds } from '../eval/thresholds.js';
 import type { Classifier, ProgressFn } from '../models/classifier.js';
 import { tfidfLogreg, TfidfLogregClassifier } from '../models/tfidf-logreg.js';
 import { saveModel, type Decision, type Manifest } from '../persist/model-dir.js';
@@ -94,7 +94,10 @@ export async function trainFromRecipe(opts: TrainOptions): Promise<TrainResult> 
     const proba = predictInBatches(classifier, devExamples.map((e) => e.text));
     if (task === 'multilabel' && recipe.evaluation.thresholds === 'tune' && devTargets.kind === 'multi') {
       devAtFixedThreshold = scoreReport(task, labels, devTargets, proba, decision);
-      decision = { kind: 'thresholds', thresholds: Array.from(tuneThresholds(devTargets.y, proba, devExamples.length, labels.length)), tunedOn: 'dev' };
+      const n = devExamples.length;
+      const tuned = tuneThresholds(devTargets.y, proba, n, labels.length);
+      const { threshold, threshold_prior_strength } = recipe.evaluation;
+      decision = { kind: 'thresholds', thresholds: Array.from(shrinkThresholds(tuned, devTargets.y, n, labels.length, threshold, threshold_prior_strength)), tunedOn: 'dev' };
     }
     dev = scoreReport(task, labels, devTargets, proba, decision);
   }

@@ -16,7 +16,7 @@ Options:
   --quiet         print only the summary line
   -h, --help      show this help
 
-Then try:
+Example:
   echo "I miss you so much already" | textclass predict models/starter
 `;
 

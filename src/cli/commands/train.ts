@@ -55,7 +55,8 @@ export async function trainWithProgress(recipe: Parameters<typeof trainFromRecip
       dataDir,
       outDir,
       progress: bar.update,
-      log: quiet ? undefined : (line) => {
+      // Status lines are for people watching a terminal; logs and pipes get only the summary.
+      log: quiet || !process.stderr.isTTY ? undefined : (line) => {
         bar.done();
         process.stderr.write(`${line}\n`);
       },

@@ -1,0 +1,14 @@
+import { ModelFormatError } from '../errors.js';
+import type { Classifier, ModelFactory, ModelState } from './classifier.js';
+import { tfidfLogreg } from './tfidf-logreg.js';
+
+/** Every model type a manifest may name. New model types register here. */
+const FACTORIES: Record<string, ModelFactory<never>> = {
+  [tfidfLogreg.type]: tfidfLogreg as ModelFactory<never>,
+};
+
+export function restoreClassifier(state: ModelState, modelDir: string): Classifier {
+  const factory = FACTORIES[state.type];
+  if (!factory) throw new ModelFormatError(modelDir, `unknown model type "${state.type}"; this textclass knows ${Object.keys(FACTORIES).join(', ')}`);
+  return factory.fromState(state);
+}

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { RecipeError } from '../errors.js';
+import { REPO_ROOT } from '../test-support/starter-data.js';
+import { loadRecipe, parseRecipe } from './load.js';
+
+const minimal = { name: 'x', task: 'multiclass', data: { format: 'csv', train: 't.csv', text_field: 'text', label_field: 'label' } };
+
+test('defaults fill every section of a minimal recipe', () => {
+  const r = parseRecipe(minimal);
+  assert.deepEqual(r.features.ngram_range, [1, 2]);
+  assert.equal(r.model.C, 4);
+  assert.equal(r.training.seed, 42);
+  assert.deepEqual(r.data.text_field, ['text']);
+  assert.equal(r.data.on_bad_row, 'error');
+});
+
+test('errors name the field and the offending value', () => {
+  assert.throws(() => parseRecipe({ ...minimal, task: 'regression' }), (e: unknown) => e instanceof RecipeError && /task: .*got "regression"/.test(e.message));
+  assert.throws(() => parseRecipe({ ...minimal, model: { C: -1 } }), /model\.C: .*got -1/);
+  assert.throws(() => parseRecipe({ ...minimal, model: { c: 1 } }), /model: unknown field "c"/);
+  assert.throws(() => parseRecipe({ ...minimal, features: { min_df: 2.5 } }), /features\.min_df: .*integer.*got 2\.5/);
+  assert.throws(() => parseRecipe({ ...minimal, data: { format: 'csv', train: 't.csv', label_field: 'y' } }), /data\.text_field: required for format csv/);
+  assert.throws(() => parseRecipe({ name: 'x', task: 'binary', data: { format: 'goemotions-tsv', train: 'a' } }), /data\.label_names: required/);
+  assert.throws(() => parseRecipe([1, 2]), /must be a mapping/);
+});
+
+test('--set overrides are parsed as YAML values and validated like the file', () => {
+  const r = parseRecipe(minimal, ['model.C=8', 'features.ngram_range=[1, 3]', 'model.class_weight=balanced']);
+  assert.equal(r.model.C, 8);
+  assert.deepEqual(r.features.ngram_range, [1, 3]);
+  assert.equal(r.model.class_weight, 'balanced');
+  assert.throws(() => parseRecipe(minimal, ['model.C']), /--set expects key=value/);
+  assert.throws(() => parseRecipe(minimal, ['name.x=1']), /"name" is not a section/);
+  assert.throws(() => parseRecipe(minimal, ['model.C=abc']), /model\.C: .*got "abc"/);
+});
+
+test('files: missing, invalid YAML, and every shipped recipe validates', () => {
+  assert.throws(() => loadRecipe('/nonexistent/recipe.yaml'), /recipe\.yaml: cannot read recipe: file not found/);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'textclass-recipe-'));
+  fs.writeFileSync(path.join(dir, 'bad.yaml'), 'name: [unclosed\n');
+  assert.throws(() => loadRecipe(path.join(dir, 'bad.yaml')), /not valid YAML/);
+  for (const f of fs.readdirSync(path.join(REPO_ROOT, 'recipes'))) {
+    assert.doesNotThrow(() => loadRecipe(path.join(REPO_ROOT, 'recipes', f)), `recipes/${f}`);
+  }
+});
