@@ -14,11 +14,15 @@ Contents:
   * "corpus": ~40 short hand-written lowercase ASCII sentences (written for this file; no third-party
     text), each with a topic class (3 classes) and three hand-assigned multilabel flags;
     "unseen": 3 sentences with words the corpus lacks, used for `transform`.
-  * "tfidf": one case per TfidfVectorizer setting. `config` is the TypeScript TfidfConfig that means
-    the same thing (minDf/maxDf: integer >= 1 resp. > 1 = document count, else a fraction), `sklearn`
-    the keyword arguments given to TfidfVectorizer. Matrices are stored sparsely as CSR
+  * "tfidf": one case per TfidfVectorizer(lowercase=False, token_pattern=r"(?u)\b\w\w+\b", ...)
+    setting. `config` is the TypeScript TfidfConfig that means the same thing (minDf/maxDf: integer
+    >= 1 resp. > 1 = document count, else a fraction), `sklearn` the other keyword arguments given to
+    TfidfVectorizer, `features` get_feature_names_out() (as indices into "vocabulary"), `idf` idf_
+    (null when use_idf=False), `train` fit_transform(corpus), `unseen` transform(unseen).
+    Matrices are stored sparsely as CSR
     (indptr / indices / data, in sklearn's alphabetical column order, all non-zeros of the dense
-    fit_transform / transform output). `idf` is idf_ (null when use_idf=False).
+    fit_transform / transform output). A max_features case asserts that no two n-grams tie in total
+    count at the cut (numpy's argsort leaves the order of ties unspecified).
   * "logistic": LogisticRegression(C, solver='lbfgs', tol=1e-10, max_iter=10000) fitted on the
     TF-IDF matrix of the case named in `tfidf_case`, rounded to float32 first ("logistic_features":
     X stored as the shortest decimal of each float32, so Float32Array.from(json) is exact and both
@@ -35,9 +39,10 @@ Contents:
     LogisticRegression(C)'s objective; "max_abs_grad" records the gradient left, and
     "single_fit_proba_error" how far one plain lbfgs fit was from it.
 
-Numbers are rounded to 10 significant digits (TF-IDF values to 9, coefficients to 7) to keep the file
-small; the
-TypeScript tolerances (1e-6 for TF-IDF, 1e-5 for probabilities) are far above that.
+To keep the file small, TF-IDF values and idf are rounded to 8 decimals, probabilities to 9, coef and
+intercept to 7 (absolute errors <= 5e-9, 5e-10, 5e-8: far below the TypeScript tolerances of 1e-6,
+1e-5 and 1e-3 relative), and each case's feature names are indices into the shared "vocabulary"
+(sorted union of all cases' get_feature_names_out(); a case's list keeps sklearn's column order).
 """
 
 import json
@@ -128,8 +133,10 @@ def ts_config(ngram_range=(1, 1), min_df=1, max_df=1.0, max_features=None, subli
     }
 
 
-def rnd(v, sig=10):
-    return float(f"{float(v):.{sig}g}")
+def rnd(v, places):
+    """v rounded to `places` decimals (an absolute error of at most 0.5e-places)."""
+    r = round(float(v), places)
+    return 0.0 if r == 0 else r
 
 
 def csr(m, exact_f32=False):
@@ -139,7 +146,7 @@ def csr(m, exact_f32=False):
     if exact_f32:
         data = [float(str(np.float32(v))) for v in m.data]
     else:
-        data = [rnd(v, 9) for v in m.data]
+        data = [rnd(v, 8) for v in m.data]
     return {"indptr": [int(v) for v in m.indptr], "indices": [int(v) for v in m.indices], "data": data}
 
 
@@ -157,11 +164,11 @@ TFIDF_CASES = [
     ("bigram-max-features-10-min-df-2", {"ngram_range": (1, 2), "min_df": 2, "max_features": 10}),
     ("sublinear", {"sublinear_tf": True}),
     ("norm-none", {"norm": None}),
-    ("norm-none-sublinear-bigram", {"norm": None, "sublinear_tf": True, "ngram_range": (1, 2)}),
+    ("norm-none-sublinear", {"norm": None, "sublinear_tf": True}),
     ("no-smooth-idf", {"smooth_idf": False}),
     ("no-smooth-idf-trigram-min-df-2", {"smooth_idf": False, "ngram_range": (1, 3), "min_df": 2}),
     ("no-idf", {"use_idf": False}),
-    ("no-idf-norm-none-bigram", {"use_idf": False, "norm": None, "ngram_range": (1, 2)}),
+    ("no-idf-norm-none-sublinear", {"use_idf": False, "norm": None, "sublinear_tf": True}),
     ("textclass-default-like", {"ngram_range": (1, 2), "min_df": 2, "max_df": 0.5, "sublinear_tf": True}),
     ("trigram-min-df-0.1-max-df-0.5-sublinear", {"ngram_range": (1, 3), "min_df": 0.1, "max_df": 0.5, "sublinear_tf": True}),
 ]
@@ -190,7 +197,7 @@ def tfidf_case(name, kwargs):
         "sklearn": {k: (list(val) if isinstance(val, tuple) else val) for k, val in kwargs.items()},
         "config": ts_config(**kwargs),
         "feature_names": [str(f) for f in v.get_feature_names_out()],
-        "idf": [rnd(x) for x in v.idf_] if v.use_idf else None,
+        "idf": [rnd(x, 8) for x in v.idf_] if v.use_idf else None,
         "train": csr(X),
         "unseen": csr(U),
     }, v, X, U
@@ -274,11 +281,11 @@ def logistic_case(name, kind, C, X, U, y, class_weight=None):
         "y": y_out,
         "coef_shape": list(coef.shape),
         "coef": [rnd(v, 7) for v in coef.ravel()],
-        "intercept": [rnd(v) for v in np.concatenate(intercept)],
-        "proba_train": [rnd(v) for v in np.hstack(p_train).ravel()],
-        "proba_unseen": [rnd(v) for v in np.hstack(p_unseen).ravel()],
+        "intercept": [rnd(v, 7) for v in np.concatenate(intercept)],
+        "proba_train": [rnd(v, 9) for v in np.hstack(p_train).ravel()],
+        "proba_unseen": [rnd(v, 9) for v in np.hstack(p_unseen).ravel()],
         "max_abs_grad": float(max(grads)),
-        "single_fit_proba_error": rnd(max(single_err), 3),
+        "single_fit_proba_error": float(f"{max(single_err):.3g}"),
         "single_fit_n_iter": n_iter,
     }
 
@@ -290,6 +297,11 @@ def main():
         case, _, X, U = tfidf_case(name, kwargs)
         cases.append(case)
         mats[name] = (X, U)
+
+    vocabulary = sorted({f for c in cases for f in c["feature_names"]})
+    index = {f: i for i, f in enumerate(vocabulary)}
+    for c in cases:
+        c["features"] = [index[f] for f in c.pop("feature_names")]
 
     base = "bigram"
     X, U = mats[base]
@@ -315,10 +327,11 @@ def main():
         "topic": [int(v) for v in TOPIC],
         "multilabel": [[int(v) for v in row] for row in MULTI],
         "unseen": UNSEEN,
+        "vocabulary": vocabulary,
         "tfidf": cases,
         "logistic_features": {
             "tfidf_case": base,
-            "feature_names": cases[[c["name"] for c in cases].index(base)]["feature_names"],
+            "features": cases[[c["name"] for c in cases].index(base)]["features"],
             "train": csr(X, exact_f32=True),
             "unseen": csr(U, exact_f32=True),
         },
