@@ -11,7 +11,7 @@ Run with Debian's interpreter, which has scikit-learn 1.2.1 (the `python3` on PA
 It reads the same files as textclass (folder-per-label `.txt` files; GoEmotions TSV with three TAB
 fields and comma-separated label ids), preprocesses them as textclass does (HTML tags and
 entities stripped, NFKC, lower case), tokenizes with a Python regex that mirrors textclass's
-`word` token pattern (or sklearn's default for `token_pattern: sklearn`), and fits with the
+`word` token pattern exactly (or sklearn's default for `token_pattern: sklearn`), and fits with the
 recipe's TF-IDF and logistic-regression settings. `--settings` is the resolved recipe as JSON
 (bench/run.sh prints it with textclass's own recipe loader, so defaults match); without it the
 values of recipes/imdb.yaml / recipes/goemotions.yaml are used.
@@ -108,22 +108,69 @@ def make_preprocessor(p):
 
 
 # textclass `word`: [\p{L}\p{M}\p{N}_]+(?:['’][\p{L}\p{M}\p{N}_]+)* | \p{Extended_Pictographic} | [!?]
-# Python's `re` has no \p{...}: \w is [\p{L}\p{N}_] (str.isalnum or "_"), and the pictographs are
-# approximated by the emoji blocks. On English text (after NFKC) the vocabularies agree; compare
-# n_features of both tools in the output.
-_PICTO = (
-    "\u00a9\u00ae\u203c\u2049\u2122\u2139\u2194-\u2199\u21a9\u21aa\u231a\u231b\u2328\u23cf"
-    "\u23e9-\u23f3\u23f8-\u23fa\u24c2\u25aa\u25ab\u25b6\u25c0\u25fb-\u25fe\u2600-\u27bf"
-    "\u2934\u2935\u2b05-\u2b07\u2b1b\u2b1c\u2b50\u2b55\u3030\u303d\u3297\u3299"
-    "\U0001f000-\U0001faff\U0001fc00-\U0001fffd"
+# Python's `re` has no \p{...}, so both classes are spelled out as code-point ranges: the word
+# class from unicodedata's general categories (L*, M*, N*, plus "_"), the pictographs as Node's
+# ICU reports them (/^\p{Extended_Pictographic}$/u over all code points, Node 20.20). Python's
+# unicodedata may be an older Unicode version, which only matters for recently added characters;
+# bench/run.sh prints n_features of both tools (identical on GoEmotions and IMDB when checked).
+EXTENDED_PICTOGRAPHIC = (
+    "a9 ae 203c 2049 2122 2139 2194-2199 21a9-21aa 231a-231b 2328 23cf 23e9-23f3 23f8-23fa 24c2 "
+    "25aa-25ab 25b6 25c0 25fb-25fe 2600-2604 260e 2611 2614-2615 2618 261d 2620 2622-2623 2626 "
+    "262a 262e-262f 2638-263a 2640 2642 2648-2653 265f-2660 2663 2665-2666 2668 267b 267e-267f "
+    "2692-2697 2699 269b-269c 26a0-26a1 26a7 26aa-26ab 26b0-26b1 26bd-26be 26c4-26c5 26c8 "
+    "26ce-26cf 26d1 26d3-26d4 26e9-26ea 26f0-26f5 26f7-26fa 26fd 2702 2705 2708-270d 270f 2712 "
+    "2714 2716 271d 2721 2728 2733-2734 2744 2747 274c 274e 2753-2755 2757 2763-2764 2795-2797 "
+    "27a1 27b0 27bf 2934-2935 2b05-2b07 2b1b-2b1c 2b50 2b55 3030 303d 3297 3299 1f004 1f02c-1f02f "
+    "1f094-1f09f 1f0af-1f0b0 1f0c0 1f0cf-1f0d0 1f0f6-1f0ff 1f170-1f171 1f17e-1f17f 1f18e "
+    "1f191-1f19a 1f1ae-1f1e5 1f201-1f20f 1f21a 1f22f 1f232-1f23a 1f23c-1f23f 1f249-1f25f "
+    "1f266-1f321 1f324-1f393 1f396-1f397 1f399-1f39b 1f39e-1f3f0 1f3f3-1f3f5 1f3f7-1f3fa "
+    "1f400-1f4fd 1f4ff-1f53d 1f549-1f54e 1f550-1f567 1f56f-1f570 1f573-1f57a 1f587 1f58a-1f58d "
+    "1f590 1f595-1f596 1f5a4-1f5a5 1f5a8 1f5b1-1f5b2 1f5bc 1f5c2-1f5c4 1f5d1-1f5d3 1f5dc-1f5de "
+    "1f5e1 1f5e3 1f5e8 1f5ef 1f5f3 1f5fa-1f64f 1f680-1f6c5 1f6cb-1f6d2 1f6d5-1f6e5 1f6e9 "
+    "1f6eb-1f6f0 1f6f3-1f6ff 1f7da-1f7ff 1f80c-1f80f 1f848-1f84f 1f85a-1f85f 1f888-1f88f "
+    "1f8ae-1f8af 1f8bc-1f8bf 1f8c2-1f8cf 1f8d9-1f8ff 1f90c-1f93a 1f93c-1f945 1f947-1f9ff "
+    "1fa58-1fa5f 1fa6e-1faff 1fc00-1fffd "
 )
-WORD_PATTERN = r"\w+(?:['’]\w+)*|[" + _PICTO + r"]|[!?]"
+
+
+def _class(ranges):
+    return "".join(f"\\U{a:08x}" if a == b else f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges)
+
+
+def _word_ranges():
+    import unicodedata as ud
+    out, start = [], None
+    for c in range(0x110000):
+        ok = c == 0x5F or ud.category(chr(c))[0] in "LMN"
+        if ok and start is None:
+            start = c
+        elif not ok and start is not None:
+            out.append((start, c - 1))
+            start = None
+    if start is not None:
+        out.append((start, 0x10FFFF))
+    return out
+
+
+def _hex_ranges(spec):
+    out = []
+    for item in spec.split():
+        a, _, b = item.partition("-")
+        out.append((int(a, 16), int(b or a, 16)))
+    return out
+
+
+def word_pattern():
+    w = "[" + _class(_word_ranges()) + "]"
+    return w + "+(?:['\u2019]" + w + "+)*|[" + _class(_hex_ranges(EXTENDED_PICTOGRAPHIC)) + "]|[!?]"
+
+
 SKLEARN_PATTERN = r"(?u)\b\w\w+\b"
 
 
 def make_vectorizer(settings):
     f = settings["features"]
-    token_pattern = {"word": WORD_PATTERN, "sklearn": SKLEARN_PATTERN}[f.get("token_pattern", "word")]
+    token_pattern = {"word": word_pattern, "sklearn": lambda: SKLEARN_PATTERN}[f.get("token_pattern", "word")]()
     norm = f.get("norm", "l2")
     min_df = f["min_df"]
     max_df = f["max_df"]
@@ -263,11 +310,11 @@ def main():
         positive = data.get("positive_label") or labels[-1]
         extension = data.get("extension", ".txt")
 
+        vec = make_vectorizer(settings)  # builds the token regex; not timed
         t0 = time.perf_counter()
         texts, y_names = read_folder(resolve(args.train), labels, extension)
         y = np.array([1 if v == positive else 0 for v in y_names])
         t1 = time.perf_counter()
-        vec = make_vectorizer(settings)
         X = vec.fit_transform(texts)
         t2 = time.perf_counter()
         clf = make_logreg(settings, X.shape[0] if args.tol_per_sample else 1)
@@ -289,10 +336,10 @@ def main():
             s.strip() for s in open(resolve(names_file), encoding="utf-8").read().splitlines() if s.strip()]
         K = len(label_names)
 
+        vec = make_vectorizer(settings)  # builds the token regex; not timed
         t0 = time.perf_counter()
         texts, y = read_goemotions(resolve(args.train), K)
         t1 = time.perf_counter()
-        vec = make_vectorizer(settings)
         X = vec.fit_transform(texts)
         t2 = time.perf_counter()
         clf = OneVsRestClassifier(make_logreg(settings, X.shape[0] if args.tol_per_sample else 1), n_jobs=args.n_jobs)

@@ -24,9 +24,9 @@ Contents:
     fit_transform / transform output). A max_features case asserts that no two n-grams tie in total
     count at the cut (numpy's argsort leaves the order of ties unspecified).
   * "logistic": LogisticRegression(C, solver='lbfgs', tol=1e-10, max_iter=10000) fitted on the
-    TF-IDF matrix of the case named in `tfidf_case`, rounded to float32 first ("logistic_features":
-    X stored as the shortest decimal of each float32, so Float32Array.from(json) is exact and both
-    sides fit exactly the same data). Binary cases store predict_proba with two columns [P(0), P(1)];
+    `train` matrix of the TF-IDF case named by "logistic_features" (the (1,2) case), rounded to
+    float32 first; that case's matrices are stored as the shortest decimal of each float32, so
+    Float32Array.from(json) is exact and both sides fit exactly the same data. Binary cases store predict_proba with two columns [P(0), P(1)];
     multinomial three; "ovr" cases fit one binary LogisticRegression per label column and store
     P(label) per column. coef is row-major (outputs x features), in sklearn's column order.
 
@@ -39,10 +39,11 @@ Contents:
     LogisticRegression(C)'s objective; "max_abs_grad" records the gradient left, and
     "single_fit_proba_error" how far one plain lbfgs fit was from it.
 
-To keep the file small, TF-IDF values and idf are rounded to 8 decimals, probabilities to 9, coef and
-intercept to 7 (absolute errors <= 5e-9, 5e-10, 5e-8: far below the TypeScript tolerances of 1e-6,
-1e-5 and 1e-3 relative), and each case's feature names are indices into the shared "vocabulary"
-(sorted union of all cases' get_feature_names_out(); a case's list keeps sklearn's column order).
+To keep the file small (< 200 KB): TF-IDF values and idf are rounded to 7 decimals, probabilities to
+9, intercept to 7 (absolute errors <= 5e-8, 5e-10, 5e-8) and coef to 5 significant digits, all well
+below the TypeScript tolerances (1e-6, 1e-5, 1e-3 relative); each case's feature names are indices
+into the shared "vocabulary" (the sorted union of all cases' get_feature_names_out(); a case's list
+keeps sklearn's column order).
 """
 
 import json
@@ -140,15 +141,18 @@ def rnd(v, places):
 
 
 def csr(m, exact_f32=False):
-    """CSR of a sparse/dense matrix. exact_f32: values are float32; store each one's shortest decimal."""
+    """CSR of a sparse matrix. exact_f32: store each value's float32 rounding as its shortest decimal."""
     m = sparse.csr_matrix(m)
     m.sort_indices()
     if exact_f32:
         data = [float(str(np.float32(v))) for v in m.data]
     else:
-        data = [rnd(v, 8) for v in m.data]
+        data = [rnd(v, 7) for v in m.data]
     return {"indptr": [int(v) for v in m.indptr], "indices": [int(v) for v in m.indices], "data": data}
 
+
+# The TF-IDF case whose matrices the logistic regressions are fitted on (stored rounded to float32).
+LOGISTIC_FEATURES = "bigram"
 
 TFIDF_CASES = [
     ("unigram-default", {}),
@@ -162,13 +166,12 @@ TFIDF_CASES = [
     ("max-df-count-3", {"max_df": 3}),
     ("max-features-10", {"max_features": 10}),
     ("bigram-max-features-10-min-df-2", {"ngram_range": (1, 2), "min_df": 2, "max_features": 10}),
-    ("sublinear", {"sublinear_tf": True}),
     ("norm-none", {"norm": None}),
-    ("norm-none-sublinear", {"norm": None, "sublinear_tf": True}),
+    ("norm-none-sublinear-min-df-2", {"norm": None, "sublinear_tf": True, "min_df": 2}),
     ("no-smooth-idf", {"smooth_idf": False}),
     ("no-smooth-idf-trigram-min-df-2", {"smooth_idf": False, "ngram_range": (1, 3), "min_df": 2}),
     ("no-idf", {"use_idf": False}),
-    ("no-idf-norm-none-sublinear", {"use_idf": False, "norm": None, "sublinear_tf": True}),
+    ("no-idf-norm-none-sublinear-min-df-2", {"use_idf": False, "norm": None, "sublinear_tf": True, "min_df": 2}),
     ("textclass-default-like", {"ngram_range": (1, 2), "min_df": 2, "max_df": 0.5, "sublinear_tf": True}),
     ("trigram-min-df-0.1-max-df-0.5-sublinear", {"ngram_range": (1, 3), "min_df": 0.1, "max_df": 0.5, "sublinear_tf": True}),
 ]
@@ -187,7 +190,7 @@ def max_features_tie_free(kwargs):
     return len(counts) <= limit or counts[limit - 1] != counts[limit]
 
 
-def tfidf_case(name, kwargs):
+def tfidf_case(name, kwargs, exact_f32=False):
     assert max_features_tie_free(kwargs), f"{name}: tie at the max_features cut"
     v = TfidfVectorizer(lowercase=False, token_pattern=TOKEN_PATTERN, **kwargs)
     X = v.fit_transform(TEXTS)
@@ -197,9 +200,9 @@ def tfidf_case(name, kwargs):
         "sklearn": {k: (list(val) if isinstance(val, tuple) else val) for k, val in kwargs.items()},
         "config": ts_config(**kwargs),
         "feature_names": [str(f) for f in v.get_feature_names_out()],
-        "idf": [rnd(x, 8) for x in v.idf_] if v.use_idf else None,
-        "train": csr(X),
-        "unseen": csr(U),
+        "idf": [rnd(x, 7) for x in v.idf_] if v.use_idf else None,
+        "train": csr(X, exact_f32),
+        "unseen": csr(U, exact_f32),
     }, v, X, U
 
 
@@ -280,7 +283,7 @@ def logistic_case(name, kind, C, X, U, y, class_weight=None):
         "class_weight": class_weight,
         "y": y_out,
         "coef_shape": list(coef.shape),
-        "coef": [rnd(v, 7) for v in coef.ravel()],
+        "coef": [float(f"{v:.5g}") for v in coef.ravel()],
         "intercept": [rnd(v, 7) for v in np.concatenate(intercept)],
         "proba_train": [rnd(v, 9) for v in np.hstack(p_train).ravel()],
         "proba_unseen": [rnd(v, 9) for v in np.hstack(p_unseen).ravel()],
@@ -294,7 +297,7 @@ def main():
     cases = []
     mats = {}
     for name, kwargs in TFIDF_CASES:
-        case, _, X, U = tfidf_case(name, kwargs)
+        case, _, X, U = tfidf_case(name, kwargs, exact_f32=(name == LOGISTIC_FEATURES))
         cases.append(case)
         mats[name] = (X, U)
 
@@ -303,8 +306,7 @@ def main():
     for c in cases:
         c["features"] = [index[f] for f in c.pop("feature_names")]
 
-    base = "bigram"
-    X, U = mats[base]
+    X, U = mats[LOGISTIC_FEATURES]
     X = f32(X.toarray())
     U = f32(U.toarray())
 
@@ -329,12 +331,7 @@ def main():
         "unseen": UNSEEN,
         "vocabulary": vocabulary,
         "tfidf": cases,
-        "logistic_features": {
-            "tfidf_case": base,
-            "features": cases[[c["name"] for c in cases].index(base)]["features"],
-            "train": csr(X, exact_f32=True),
-            "unseen": csr(U, exact_f32=True),
-        },
+        "logistic_features": LOGISTIC_FEATURES,
         "logistic": logistic,
     }
     os.makedirs(os.path.dirname(OUT), exist_ok=True)

@@ -90,7 +90,7 @@ export function minimizeLbfgs(f: Objective, x0: Float64Array, options: LbfgsOpti
     const gInf = infNorm(g);
     options.onIteration?.(iter, fx, gInf);
     if (gInf <= options.gradTol) return { x, value: fx, iterations: iter, converged: true, reason: 'gradient' };
-    if (fPrev - fx <= relTol * Math.max(Math.abs(fPrev), Math.abs(fx), 1)) {
+    if (fPrev - fx <= relTol * Math.max(Math.abs(fPrev), Math.abs(fx))) {
       return { x, value: fx, iterations: iter, converged: true, reason: 'relative-decrease' };
     }
   }
