@@ -14,25 +14,6 @@ export function nnz(m: CsrMatrix): number {
   return m.indptr[m.rows];
 }
 
-/** Rows `rowIds` of `m`, in that order, as a new matrix. */
-export function selectRows(m: CsrMatrix, rowIds: ArrayLike<number>): CsrMatrix {
-  let total = 0;
-  for (let r = 0; r < rowIds.length; r++) total += m.indptr[rowIds[r] + 1] - m.indptr[rowIds[r]];
-  const indptr = new Int32Array(rowIds.length + 1);
-  const indices = new Int32Array(total);
-  const data = new Float32Array(total);
-  let p = 0;
-  for (let r = 0; r < rowIds.length; r++) {
-    const start = m.indptr[rowIds[r]];
-    const end = m.indptr[rowIds[r] + 1];
-    indices.set(m.indices.subarray(start, end), p);
-    data.set(m.data.subarray(start, end), p);
-    p += end - start;
-    indptr[r + 1] = p;
-  }
-  return { rows: rowIds.length, cols: m.cols, indptr, indices, data };
-}
-
 /** Dense row-major copy; for tests and tiny matrices only. */
 export function toDense(m: CsrMatrix): Float64Array {
   const out = new Float64Array(m.rows * m.cols);

@@ -29,7 +29,3 @@ export function forEachToken(text: string, re: RegExp, emit: (token: string) => 
   let m: RegExpExecArray | null;
   while ((m = re.exec(text)) !== null) emit(m[0]);
 }
-
-export function tokenize(text: string, pattern: TokenPattern = 'word'): string[] {
-  return text.match(tokenPatternRegex(pattern)) ?? [];
-}
