@@ -26,7 +26,7 @@ function datasetsDir(): string {
 }
 const datasets = datasetsDir();
 
-const csv: CsvReaderConfig = { format: 'csv', textFields: ['text'], labelField: 'label' };
+const csv: CsvReaderConfig = { format: 'csv', textFields: ['text'], labelFields: ['label'] };
 
 function rejectsWith(pattern: RegExp) {
   return (err: unknown): boolean => {
@@ -46,7 +46,7 @@ test('readExamples dispatches on the format and defaults to failing on bad rows'
 
   const jsonl = fixture('{"text": "j", "label": "y"}\n', 'jsonl');
   const got = [];
-  for await (const e of readExamples(jsonl, { format: 'jsonl', textFields: ['text'], labelField: 'label' })) got.push(e);
+  for await (const e of readExamples(jsonl, { format: 'jsonl', textFields: ['text'], labelFields: ['label'] })) got.push(e);
   assert.deepEqual(got, [{ text: 'j', labels: ['y'], source: { file: jsonl, line: 1 } }]);
 });
 

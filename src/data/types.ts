@@ -7,6 +7,8 @@ export interface Example {
   labels: string[];
   /** Where the example came from, for error messages and reports. */
   source: DataLocation;
+  /** Dialog readers: the dialog (0-based, in file order) and the turn within it (0-based). */
+  dialog?: { id: number; turn: number };
 }
 
 /** How to treat a row that cannot be parsed. */
@@ -32,7 +34,9 @@ export type ReaderConfig =
   | GoEmotionsTsvReaderConfig
   | FolderReaderConfig
   | CsvReaderConfig
-  | JsonlReaderConfig;
+  | JsonlReaderConfig
+  | XlsxReaderConfig
+  | DailyDialogReaderConfig;
 
 export interface GoEmotionsTsvReaderConfig {
   format: 'goemotions-tsv';
@@ -48,23 +52,44 @@ export interface FolderReaderConfig {
   extension: string;
 }
 
-export interface CsvReaderConfig {
-  format: 'csv' | 'tsv';
+/** What the row-oriented readers (csv, tsv, jsonl, xlsx) share: which fields hold text and labels. */
+export interface TabularFields {
   /** Column(s) whose values are joined (with a newline) into the text. */
   textFields: string[];
-  /** Column holding the label(s); absent for unlabelled input. */
-  labelField?: string;
+  /**
+   * Column(s) holding the label; absent for unlabelled input. Several columns make a hierarchical
+   * label: the non-empty values, in order, joined with `labelPathSeparator` (tier 1/2/3 → `a/b/c`).
+   */
+  labelFields?: string[];
+  /** Joins the parts of a hierarchical label; default `/`. */
+  labelPathSeparator?: string;
   /** Splits a multi-label cell into labels; absent for single-label data. */
   labelSeparator?: string;
   /** Maps integer-coded label cells to names (index = code). */
   labelNames?: string[];
 }
 
-export interface JsonlReaderConfig {
+export interface CsvReaderConfig extends TabularFields {
+  format: 'csv' | 'tsv';
+}
+
+export interface JsonlReaderConfig extends TabularFields {
   format: 'jsonl';
-  textFields: string[];
-  /** Key holding a label string or an array of label strings. */
-  labelField?: string;
-  labelSeparator?: string;
-  labelNames?: string[];
+}
+
+export interface XlsxReaderConfig extends TabularFields {
+  format: 'xlsx';
+  /** Worksheet name; the first sheet of the workbook when absent. The first row is the header. */
+  sheet?: string;
+}
+
+/**
+ * DailyDialog as distributed: a `.zip` (or the folder it unpacks to) holding
+ * `dialogues_<split>.txt` (one dialog per line, utterances ending in `__eou__`) and the parallel
+ * `dialogues_emotion_<split>.txt` (one integer code per utterance). One example per utterance.
+ */
+export interface DailyDialogReaderConfig {
+  format: 'dailydialog';
+  /** Names of the integer emotion codes (index = code). */
+  labelNames: string[];
 }

@@ -19,7 +19,10 @@ export const dataSchema = z.strictObject({
   /** Hold out this fraction of train (seeded, stratified) as dev when no dev file is given. */
   dev_split: fraction.optional(),
   text_field: textFields.optional(),
-  label_field: z.string().min(1).optional(),
+  /** One label column, or several for a hierarchical label (tier 1/2/3 → `a/b/c`). */
+  label_field: textFields.optional(),
+  /** Joins the tiers of a hierarchical label. */
+  label_path_separator: z.string().min(1).default('/'),
   label_separator: z.string().min(1).optional(),
   /** Names of integer-coded labels: a file (one name per line, resolved like data paths) or a list. */
   label_names: z.union([z.string().min(1), z.array(z.string().min(1)).min(2)]).optional(),

@@ -21,7 +21,8 @@ export function readerConfigFromRecipe(data: DataSection, dataDir: string): Read
       return {
         format: data.format,
         textFields: data.text_field ?? [],
-        labelField: data.label_field,
+        labelFields: data.label_field,
+        labelPathSeparator: data.label_path_separator,
         labelSeparator: data.label_separator,
         labelNames,
       };

@@ -17,7 +17,7 @@ function fixture(content: string | Buffer, ext = 'csv'): string {
   return path;
 }
 
-const csv: CsvReaderConfig = { format: 'csv', textFields: ['text'], labelField: 'label' };
+const csv: CsvReaderConfig = { format: 'csv', textFields: ['text'], labelFields: ['label'] };
 const strict = (): ReadOptions => ({ onBadRow: 'error', skipped: [] });
 
 async function read(path: string, config = csv, options: ReadOptions = strict()) {
@@ -43,7 +43,7 @@ test('CSV with BOM, CRLF and quoted newlines; text fields joined, empty parts le
       '\r\n' +
       '3,"t3","b\n3",pos',
   );
-  const got = await read(path, { format: 'csv', textFields: ['title', 'body'], labelField: 'label' });
+  const got = await read(path, { format: 'csv', textFields: ['title', 'body'], labelFields: ['label'] });
   assert.deepEqual(got, [
     { text: 'multi\r\nline title\nbody one', labels: ['pos'], source: { file: path, line: 2 } },
     { text: 'body "two"', labels: ['neg'], source: { file: path, line: 4 } },
@@ -56,7 +56,7 @@ test('TSV with a multi-label cell split by a separator and integer-coded labels'
   const config: CsvReaderConfig = {
     format: 'tsv',
     textFields: ['text'],
-    labelField: 'labels',
+    labelFields: ['labels'],
     labelSeparator: ',',
     labelNames: ['a', 'b', 'c'],
   };
@@ -71,7 +71,7 @@ test('TSV with a multi-label cell split by a separator and integer-coded labels'
   await rejectsAt(fixture('text\tlabels\nx\t0,3\n', 'tsv'), config, { line: 2, field: 'labels' }, /"3" is not an integer code between 0 and 2/);
 });
 
-test('without labelField the examples are unlabelled', async () => {
+test('without labelFields the examples are unlabelled', async () => {
   const got = await read(fixture('text\nsome text\n'), { format: 'csv', textFields: ['text'] });
   assert.deepEqual(got[0].labels, []);
 });

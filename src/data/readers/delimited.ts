@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { CsvError, parse } from 'csv-parse';
 import { DataError, type DataLocation } from '../../errors.js';
 import type { CsvReaderConfig, Example, ReadOptions, SkippedRow } from '../types.js';
+import { exampleFromCells } from './cells.js';
 
 type Cells = Record<string, string>;
 
@@ -16,15 +17,15 @@ interface ParsedRecord {
 
 /**
  * Reads a CSV (RFC 4180) or TSV file with a header row. The text is the `textFields` cells joined
- * with newlines; the label comes from `labelField`.
+ * with newlines; the label comes from `labelFields`.
  */
 export async function* readDelimited(
   path: string,
   config: CsvReaderConfig,
   options: ReadOptions,
 ): AsyncGenerator<Example> {
-  const { textFields, labelField, labelSeparator, labelNames } = config;
-  const textFieldName = textFields.join(', ');
+  const { textFields } = config;
+  const labelFields = config.labelFields ?? [];
   const skipBad = options.onBadRow === 'skip';
 
   // csv-parse counts a CRLF inside a quoted cell as two lines, so `info.lines` drifts after such a
@@ -43,7 +44,7 @@ export async function* readDelimited(
     bom: true,
     columns: (names: string[]) => {
       header = names;
-      for (const f of [...textFields, ...(labelField === undefined ? [] : [labelField])]) {
+      for (const f of [...textFields, ...labelFields]) {
         if (!names.includes(f)) {
           throw new DataError(
             { file: path, line: parser.info.lines, field: f },
@@ -103,31 +104,12 @@ export async function* readDelimited(
       flushSkips(rec.skipsBefore);
       const { cells, line } = rec;
 
-      let text = '';
-      let problem: { field: string; reason: string } | undefined;
-      for (const f of textFields) {
-        const v = cells[f];
-        if (v.includes('\uFFFD')) {
-          problem = { field: f, reason: 'invalid UTF-8' };
-          break;
-        }
-        if (v.trim().length === 0) continue;
-        text = text.length === 0 ? v : text + '\n' + v;
-      }
-      if (problem === undefined && text.length === 0) problem = { field: textFieldName, reason: 'empty text' };
-
-      let labels: string[] = [];
-      if (problem === undefined && labelField !== undefined) {
-        const parsed = parseLabelCell(cells[labelField], labelSeparator, labelNames);
-        if (typeof parsed === 'string') problem = { field: labelField, reason: parsed };
-        else labels = parsed;
-      }
-
-      if (problem !== undefined) {
-        badRow(options, { file: path, line, field: problem.field }, problem.reason);
+      const row = exampleFromCells((f) => cells[f], config);
+      if ('reason' in row) {
+        badRow(options, { file: path, line, field: row.field }, row.reason);
         continue;
       }
-      yield { text, labels, source: { file: path, line } };
+      yield { text: row.text, labels: row.labels, source: { file: path, line } };
     }
     flushSkips(parserSkips.length);
   } catch (err) {
@@ -137,51 +119,6 @@ export async function* readDelimited(
     input.destroy();
     parser.destroy();
   }
-}
-
-/** Returns the labels of a cell, or a problem description. */
-function parseLabelCell(cell: string, separator: string | undefined, labelNames: string[] | undefined): string[] | string {
-  if (cell.includes('\uFFFD')) return 'invalid UTF-8';
-  const labels: string[] = [];
-  if (separator === undefined || separator === '') {
-    const part = cell.trim();
-    if (part.length > 0) {
-      const name = labelName(part, labelNames);
-      if (name === undefined) return unknownCode(part, labelNames as string[]);
-      labels.push(name);
-    }
-  } else {
-    for (const raw of cell.split(separator)) {
-      const part = raw.trim();
-      if (part.length === 0) continue;
-      const name = labelName(part, labelNames);
-      if (name === undefined) return unknownCode(part, labelNames as string[]);
-      if (!labels.includes(name)) labels.push(name);
-    }
-  }
-  return labels.length === 0 ? 'empty label' : labels;
-}
-
-function labelName(part: string, labelNames: string[] | undefined): string | undefined {
-  if (labelNames === undefined) return part;
-  const i = parseIndex(part);
-  return i >= 0 && i < labelNames.length ? labelNames[i] : undefined;
-}
-
-function unknownCode(part: string, labelNames: string[]): string {
-  return `label ${JSON.stringify(part)} is not an integer code between 0 and ${labelNames.length - 1} (labelNames has ${labelNames.length} entries)`;
-}
-
-/** Decimal digits as a number, or -1. Nine digits at most, so no overflow. */
-function parseIndex(s: string): number {
-  if (s.length === 0 || s.length > 9) return -1;
-  let v = 0;
-  for (let i = 0; i < s.length; i++) {
-    const d = s.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return -1;
-    v = v * 10 + d;
-  }
-  return v;
 }
 
 function lineBreaks(s: string): number {

@@ -17,7 +17,7 @@ function fixture(lines: string[] | Buffer, eol = '\n'): string {
   return path;
 }
 
-const config: JsonlReaderConfig = { format: 'jsonl', textFields: ['text'], labelField: 'label' };
+const config: JsonlReaderConfig = { format: 'jsonl', textFields: ['text'], labelFields: ['label'] };
 const strict = (): ReadOptions => ({ onBadRow: 'error', skipped: [] });
 
 async function read(path: string, cfg = config, options: ReadOptions = strict()) {
@@ -58,7 +58,7 @@ test('labelNames map numbers and integer strings; separators split strings', asy
   const cfg: JsonlReaderConfig = {
     format: 'jsonl',
     textFields: ['title', 'body'],
-    labelField: 'tags',
+    labelFields: ['tags'],
     labelSeparator: '|',
     labelNames: ['x', 'y', 'z'],
   };

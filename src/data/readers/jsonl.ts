@@ -19,7 +19,9 @@ export async function* readJsonl(
   config: JsonlReaderConfig,
   options: ReadOptions,
 ): AsyncGenerator<Example> {
-  const { textFields, labelField } = config;
+  const { textFields } = config;
+  const labelFields = config.labelFields ?? [];
+  const pathSeparator = config.labelPathSeparator ?? '/';
   const textFieldName = textFields.join(', ');
   const labels = new LabelParser(config.labelSeparator, config.labelNames);
   const input = createReadStream(path, { encoding: 'utf8' });
@@ -38,7 +40,7 @@ export async function* readJsonl(
         badRow(options, { file: path, line: lineNo }, `invalid JSON: ${(err as Error).message}`);
         continue;
       }
-      const result = toExample(row, textFields, textFieldName, labelField, labels);
+      const result = toExample(row, textFields, textFieldName, labelFields, pathSeparator, labels);
       if ('reason' in result) {
         const location: DataLocation = { file: path, line: lineNo };
         if (result.field !== undefined) location.field = result.field;
@@ -59,7 +61,8 @@ function toExample(
   row: unknown,
   textFields: string[],
   textFieldName: string,
-  labelField: string | undefined,
+  labelFields: string[],
+  pathSeparator: string,
   labelParser: LabelParser,
 ): { text: string; labels: string[] } | RowProblem {
   if (row === null || typeof row !== 'object' || Array.isArray(row)) {
@@ -77,7 +80,9 @@ function toExample(
   }
   if (text.length === 0) return { field: textFieldName, reason: 'empty text' };
 
-  if (labelField === undefined) return { text, labels: [] };
+  if (labelFields.length === 0) return { text, labels: [] };
+  if (labelFields.length > 1) return hierarchicalLabel(obj, labelFields, pathSeparator, text);
+  const labelField = labelFields[0];
   const v = obj[labelField];
   if (v === undefined || v === null) return { field: labelField, reason: 'missing label' };
   const labels: string[] = [];
@@ -85,6 +90,27 @@ function toExample(
   if (problem !== undefined) return { field: labelField, reason: problem };
   if (labels.length === 0) return { field: labelField, reason: 'empty label' };
   return { text, labels };
+}
+
+/** Tier values (strings or numbers) joined into one path label; trailing tiers may be empty. */
+function hierarchicalLabel(obj: Record<string, unknown>, labelFields: string[], separator: string, text: string): { text: string; labels: string[] } | RowProblem {
+  const parts: string[] = [];
+  let gapAt: string | undefined;
+  for (const f of labelFields) {
+    const v = obj[f];
+    const s = v === undefined || v === null ? '' : typeof v === 'number' ? String(v) : v;
+    if (typeof s !== 'string') return { field: f, reason: `expected a string or number, found ${describeType(v)}` };
+    if (s.includes('\uFFFD')) return { field: f, reason: 'invalid UTF-8' };
+    const part = s.trim();
+    if (part.length === 0) {
+      gapAt ??= f;
+      continue;
+    }
+    if (gapAt !== undefined) return { field: gapAt, reason: `empty tier before a non-empty "${f}"` };
+    parts.push(part);
+  }
+  if (parts.length === 0) return { field: labelFields[0], reason: 'empty label' };
+  return { text, labels: [parts.join(separator)] };
 }
 
 class LabelParser {
