@@ -17,7 +17,7 @@ export async function* readExamples(
   config: ReaderConfig,
   options: Partial<ReadOptions> = {},
 ): AsyncGenerator<Example> {
-  const opts: ReadOptions = { onBadRow: options.onBadRow ?? 'error', skipped: options.skipped ?? [] };
+  const opts: ReadOptions = { onBadRow: options.onBadRow ?? 'error', skipped: options.skipped ?? [], onProgress: options.onProgress };
   await checkPath(path, config);
   switch (config.format) {
     case 'goemotions-tsv':
@@ -52,7 +52,7 @@ export async function collectExamples(
 ): Promise<{ examples: Example[]; skipped: SkippedRow[] }> {
   const skipped = options.skipped ?? [];
   const examples: Example[] = [];
-  for await (const e of readExamples(path, config, { onBadRow: options.onBadRow ?? 'error', skipped })) {
+  for await (const e of readExamples(path, config, { onBadRow: options.onBadRow ?? 'error', skipped, onProgress: options.onProgress })) {
     examples.push(e);
   }
   if (examples.length === 0) {

@@ -24,6 +24,12 @@ export interface ReadOptions {
   onBadRow: BadRowPolicy;
   /** Filled by the reader with every row it skipped. */
   skipped: SkippedRow[];
+  /**
+   * Called now and then (at most every 64 KiB or so) with how far the reader got, for progress bars.
+   * Units are bytes of the input file(s), or files for the folder reader; `total` is the size of
+   * the whole input in the same unit.
+   */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /**
