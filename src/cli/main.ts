@@ -1,12 +1,14 @@
 import { TextclassError } from '../errors.js';
 import { TEXTCLASS_VERSION } from '../version.js';
 import { runEval } from './commands/eval.js';
+import { runInspect } from './commands/inspect.js';
 import { runPredict } from './commands/predict.js';
 import { runStarter } from './commands/starter.js';
 import { runTrain } from './commands/train.js';
 import { out } from './output.js';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summary: string }> = {
+  inspect: { run: runInspect, summary: "report what is in a recipe's data (labels, lengths, leaks, bad rows)" },
   train: { run: runTrain, summary: 'train a model from a recipe' },
   eval: { run: runEval, summary: 'measure a model on labelled data' },
   predict: { run: runPredict, summary: 'label texts from a file or standard input' },
@@ -25,6 +27,7 @@ ${Object.entries(COMMANDS)
 Run \`textclass <command> --help\` for the options of one command.
 
 Example:
+  textclass inspect recipes/goemotions.yaml --data-dir ../shared/datasets
   textclass train recipes/goemotions.yaml --out models/goemotions --data-dir ../shared/datasets
   textclass eval models/goemotions --data ../shared/datasets/goemotions/dev.tsv
   echo "thanks, this made my day" | textclass predict models/goemotions

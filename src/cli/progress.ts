@@ -18,7 +18,9 @@ export function createProgressBar(stream: NodeJS.WriteStream = process.stderr): 
       const frac = total > 0 ? Math.min(1, done / total) : 0;
       const filled = Math.round(frac * width);
       const secs = ((now - started) / 1000).toFixed(1);
-      stream.write(`\r${phase.padEnd(10)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${secs}s\x1b[K`);
+      // Byte counts are unreadable as raw numbers; large totals show as a percentage.
+      const count = total >= 100_000 ? `${(frac * 100).toFixed(0)}%` : `${done}/${total}`;
+      stream.write(`\r${phase.padEnd(10)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${count} ${secs}s\x1b[K`);
       shown = true;
     },
     done() {

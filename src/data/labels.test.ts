@@ -9,6 +9,8 @@ const ex = (labels: string[], line: number): Example => ({ text: 't', labels, so
 
 test('labels are discovered sorted; the binary positive label goes second', () => {
   assert.deepEqual(discoverLabels([ex(['pos'], 1), ex(['neg'], 2), ex(['pos'], 3)]), ['neg', 'pos']);
+  const codes = ['11', '4', '1', '5', '12', 'b2', 'b10', 'a', 'B'].map((l, i) => ex([l], i));
+  assert.deepEqual(discoverLabels(codes), ['1', '4', '5', '11', '12', 'B', 'a', 'b2', 'b10']);
   assert.deepEqual(orderBinaryLabels(['negative', 'positive'], 'negative'), ['positive', 'negative']);
   assert.throws(() => orderBinaryLabels(['a', 'b'], 'c'), /"c" is not one of the labels/);
 });

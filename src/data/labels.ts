@@ -2,11 +2,35 @@ import { DataError } from '../errors.js';
 import type { Task, Targets } from './targets.js';
 import type { Example } from './types.js';
 
-/** Sorted distinct labels of the examples (the label order when the recipe does not fix one). */
+/**
+ * Distinct labels of the examples in natural order (the label order when the recipe does not fix
+ * one): integer codes sort as numbers, so tickets' categories come out 1, 4, 5, 11 and not 1, 11, 4.
+ */
 export function discoverLabels(examples: readonly Example[]): string[] {
   const set = new Set<string>();
   for (const e of examples) for (const l of e.labels) set.add(l);
-  return [...set].sort();
+  return [...set].sort(naturalCompare);
+}
+
+/** Compares digit runs by numeric value and everything else by code point; locale-independent. */
+export function naturalCompare(a: string, b: string): number {
+  const re = /(\d+)|(\D+)/g;
+  const pa = a.match(re) ?? [];
+  const pb = b.match(re) ?? [];
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    const x = pa[i];
+    const y = pb[i];
+    if (x === y) continue;
+    const dx = x.charCodeAt(0) >= 48 && x.charCodeAt(0) <= 57;
+    const dy = y.charCodeAt(0) >= 48 && y.charCodeAt(0) <= 57;
+    if (dx && dy) {
+      const d = Number(x) - Number(y);
+      if (d !== 0) return d;
+      return x.length - y.length;
+    }
+    return x < y ? -1 : 1;
+  }
+  return pa.length - pb.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 /**

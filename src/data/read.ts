@@ -1,10 +1,12 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DataError, formatLocation } from '../errors.js';
+import { readDailyDialog } from './readers/dailydialog.js';
 import { readDelimited } from './readers/delimited.js';
 import { readFolder } from './readers/folder.js';
 import { readGoEmotionsTsv } from './readers/goemotions-tsv.js';
 import { readJsonl } from './readers/jsonl.js';
+import { readXlsx } from './readers/xlsx.js';
 import type { Example, ReadOptions, ReaderConfig, SkippedRow } from './types.js';
 
 /**
@@ -32,6 +34,12 @@ export async function* readExamples(
       return;
     case 'jsonl':
       yield* readJsonl(path, config, opts);
+      return;
+    case 'xlsx':
+      yield* readXlsx(path, config, opts);
+      return;
+    case 'dailydialog':
+      yield* readDailyDialog(path, config, opts);
       return;
     default: {
       // Configs are validated upstream; this guards plain-JS callers and stale manifests.
@@ -67,8 +75,16 @@ export async function collectExamples(
   return { examples, skipped };
 }
 
+/** Formats whose input is a folder, a file, or (DailyDialog: its zip or the folder it unpacks to) either. */
+function expectedKind(format: ReaderConfig['format']): 'folder' | 'file' | 'file or folder' {
+  if (format === 'folder') return 'folder';
+  if (format === 'dailydialog') return 'file or folder';
+  return 'file';
+}
+
 async function checkPath(path: string, config: ReaderConfig): Promise<void> {
-  const wantFolder = config.format === 'folder';
+  const kind = expectedKind(config.format);
+  const wantFolder = kind === 'folder';
   let isFolder: boolean;
   try {
     isFolder = (await stat(path)).isDirectory();
@@ -77,7 +93,7 @@ async function checkPath(path: string, config: ReaderConfig): Promise<void> {
     if (code === 'ENOENT' || code === 'ENOTDIR') {
       throw new DataError(
         { file: path },
-        `${wantFolder ? 'folder' : 'file'} not found (looked for ${resolve(path)}; relative paths start from the current directory)`,
+        `${kind} not found (looked for ${resolve(path)}; relative paths start from the current directory)`,
       );
     }
     if (code === 'EACCES' || code === 'EPERM') {
@@ -88,13 +104,13 @@ async function checkPath(path: string, config: ReaderConfig): Promise<void> {
   if (wantFolder && !isFolder) {
     throw new DataError(
       { file: path },
-      'expected a folder with one sub-folder per label, found a file (for a single file, use format "csv", "tsv", "jsonl" or "goemotions-tsv")',
+      'expected a folder with one sub-folder per label, found a file (for a single file, use format "csv", "tsv", "jsonl", "xlsx", "goemotions-tsv" or "dailydialog")',
     );
   }
-  if (!wantFolder && isFolder) {
+  if (kind === 'file' && isFolder) {
     throw new DataError(
       { file: path },
-      `expected a ${config.format} file, found a folder (for one sub-folder of text files per label, use format "folder")`,
+      `expected a ${config.format} file, found a folder (for an unpacked DailyDialog split, use format "dailydialog"; for one sub-folder of text files per label, use format "folder")`,
     );
   }
 }

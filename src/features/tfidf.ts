@@ -1,11 +1,16 @@
-import { forEachToken, tokenPatternRegex, type TokenPattern } from '../text/tokenize.js';
+import { createTokenizer, type Analyzer, type Tokenizer, type TokenPattern } from '../text/tokenize.js';
 import { Float32Builder, Int32Builder, type CsrMatrix } from './csr.js';
 import { NgramTable } from './ngram-table.js';
 
 /** TF-IDF settings; the semantics follow scikit-learn's TfidfVectorizer. */
 export interface TfidfConfig {
+  /** Word n-grams (default) or character n-grams; absent in models written before 0.2 (word). */
+  analyzer?: Analyzer;
   tokenPattern: TokenPattern;
-  /** Smallest and largest n of word n-grams, 1 ≤ min ≤ max ≤ 3. */
+  /**
+   * Smallest and largest n: of word n-grams (1 ≤ min ≤ max ≤ 3) for the word analyzer, of
+   * character n-grams (in characters) for `char` and `char_wb`, as in scikit-learn.
+   */
   ngramRange: [number, number];
   /** Integer ≥ 1: document count; in (0, 1): fraction of documents. */
   minDf: number;
@@ -20,6 +25,7 @@ export interface TfidfConfig {
 }
 
 export const DEFAULT_TFIDF: TfidfConfig = {
+  analyzer: 'word',
   tokenPattern: 'word',
   ngramRange: [1, 2],
   minDf: 2,
@@ -42,11 +48,23 @@ export interface TfidfArrays {
 
 const NO_TOKEN = -1;
 
+function tokenizerFor(config: TfidfConfig): Tokenizer {
+  return createTokenizer(config.analyzer ?? 'word', config.tokenPattern, config.ngramRange);
+}
+
+/**
+ * The n-gram range over the tokenizer's units: character analyzers already emit whole n-grams as
+ * tokens, so each token is a feature on its own.
+ */
+function tokenNgramRange(config: TfidfConfig): [number, number] {
+  return (config.analyzer ?? 'word') === 'word' ? config.ngramRange : [1, 1];
+}
+
 /** A fitted TF-IDF vectorizer: frozen vocabulary and idf weights. */
 export class TfidfVectorizer {
   private readonly tokenIds: Map<string, number>;
   private readonly table: NgramTable;
-  private readonly re: RegExp;
+  private readonly tokenize: Tokenizer;
 
   private constructor(
     readonly config: TfidfConfig,
@@ -56,7 +74,7 @@ export class TfidfVectorizer {
   ) {
     this.tokenIds = new Map(tokens.map((t, i) => [t, i]));
     this.table = NgramTable.fromKeys(ngrams);
-    this.re = tokenPatternRegex(config.tokenPattern);
+    this.tokenize = tokenizerFor(config);
   }
 
   get numFeatures(): number {
@@ -75,9 +93,9 @@ export class TfidfVectorizer {
 
   /** Learns the vocabulary and idf from `texts` and returns their matrix (fit_transform). */
   static fit(texts: readonly string[], config: TfidfConfig): { vectorizer: TfidfVectorizer; matrix: CsrMatrix } {
-    const [nMin, nMax] = config.ngramRange;
+    const [nMin, nMax] = tokenNgramRange(config);
     const n = texts.length;
-    const re = tokenPatternRegex(config.tokenPattern);
+    const tokenize = tokenizerFor(config);
 
     // Pass 1: intern tokens, give every n-gram occurrence a candidate id, count document frequency.
     const tokenIds = new Map<string, number>();
@@ -101,7 +119,7 @@ export class TfidfVectorizer {
 
     for (let d = 0; d < n; d++) {
       docTokens.length = 0;
-      forEachToken(texts[d], re, intern);
+      tokenize(texts[d], intern);
       const toks = docTokens.view();
       for (let p = 0; p < toks.length; p++) {
         for (let len = nMin; len <= nMax && p + len <= toks.length; len++) {
@@ -176,7 +194,7 @@ export class TfidfVectorizer {
 
   /** The TF-IDF matrix of `texts` under the fitted vocabulary; unknown n-grams are ignored. */
   transform(texts: readonly string[]): CsrMatrix {
-    const [nMin, nMax] = this.config.ngramRange;
+    const [nMin, nMax] = tokenNgramRange(this.config);
     const ids = new Int32Builder(256);
     const lookup = (tok: string): void => {
       ids.push(this.tokenIds.get(tok) ?? NO_TOKEN);
@@ -184,7 +202,7 @@ export class TfidfVectorizer {
     const builder = new RowBuilder(this.numFeatures, texts.length, texts.length * 32);
     for (let d = 0; d < texts.length; d++) {
       ids.length = 0;
-      forEachToken(texts[d], this.re, lookup);
+      this.tokenize(texts[d], lookup);
       const toks = ids.view();
       for (let p = 0; p < toks.length; p++) {
         // An n-gram with an unknown token can never be a feature; stopping also avoids

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ModelFormatError } from '../errors.js';
+import type { DataSpec } from '../data/dataset.js';
 import type { Classifier, ModelState } from '../models/classifier.js';
 import { restoreClassifier } from '../models/registry.js';
 
@@ -29,6 +30,10 @@ export interface ManifestBody {
   labels: string[];
   /** How to read data files of the training format (reader config), so `eval` needs no recipe. */
   reader: Record<string, unknown>;
+  /** Dialog readers: which turn's label is the target and how much context the text carries. */
+  dialog?: Record<string, unknown>;
+  /** Label rules resolved on the training data (merge, drop, rare classes), applied to every file read. */
+  labelMap?: Record<string, unknown>;
   /** How scores become labels. */
   decision: Decision;
   recipe: Record<string, unknown>;
@@ -175,4 +180,13 @@ function replaceDirectory(tmp: string, target: string): void {
     throw e;
   }
   fs.rmSync(old, { recursive: true, force: true });
+}
+
+/** How the model reads a data file: its reader, dialog targets and label rules. */
+export function dataSpecOf(manifest: ManifestBody): DataSpec {
+  return {
+    reader: manifest.reader as unknown as DataSpec['reader'],
+    ...(manifest.dialog ? { dialog: manifest.dialog as unknown as NonNullable<DataSpec['dialog']> } : {}),
+    ...(manifest.labelMap ? { labelMap: manifest.labelMap as unknown as NonNullable<DataSpec['labelMap']> } : {}),
+  };
 }

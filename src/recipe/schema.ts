@@ -12,12 +12,18 @@ const fraction = z.number().gt(0).lt(1);
 const textFields = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]));
 
 export const dataSchema = z.strictObject({
-  format: z.enum(['goemotions-tsv', 'folder', 'csv', 'tsv', 'jsonl']),
+  format: z.enum(['goemotions-tsv', 'folder', 'csv', 'tsv', 'jsonl', 'xlsx', 'dailydialog']),
   train: z.string().min(1),
   dev: z.string().min(1).optional(),
   test: z.string().min(1).optional(),
   /** Hold out this fraction of train (seeded, stratified) as dev when no dev file is given. */
   dev_split: fraction.optional(),
+  /** Hold out this fraction of train (seeded, stratified) as test when no test file is given. */
+  test_split: fraction.optional(),
+  /** `text`: rows with the same text (case and spacing aside) stay on one side of a split. */
+  split_groups: z.enum(['text', 'none']).default('text'),
+  /** xlsx: the worksheet to read (default: the first). */
+  sheet: z.string().min(1).optional(),
   text_field: textFields.optional(),
   /** One label column, or several for a hierarchical label (tier 1/2/3 → `a/b/c`). */
   label_field: textFields.optional(),
@@ -34,6 +40,38 @@ export const dataSchema = z.strictObject({
   on_bad_row: z.enum(['error', 'skip']).default('error'),
 });
 
+/** Label engineering, applied in this order: groups (map_file, merge), rename, drop, rare classes. */
+export const labelsSchema = z.strictObject({
+  /** A JSON file mapping each new label to a list of source labels (e.g. goemotions/ekman_mapping.json). */
+  map_file: z.string().min(1).optional(),
+  /** New label → source labels merged into it, e.g. `anger+disgust: [anger, disgust]`. */
+  merge: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).optional(),
+  /** With map_file/merge: labels no group mentions are kept unchanged (`keep`) or dropped. */
+  ungrouped: z.enum(['keep', 'drop']).default('keep'),
+  rename: z.record(z.string().min(1), z.string().min(1)).optional(),
+  drop: z.array(z.string().min(1)).optional(),
+  /** Classes with fewer training rows than this are handled by `rare`. */
+  min_count: positiveInt.optional(),
+  rare: z.enum(['drop', 'merge']).optional(),
+  /** The class `rare: merge` puts rare classes in. */
+  rare_label: z.string().min(1).default('other'),
+});
+
+/** Dialog readers: which utterance's label is the target, and how much context goes with the text. */
+export const dialogSchema = z.strictObject({
+  target: z.enum(['same_turn', 'next_turn']).default('same_turn'),
+  context_turns: z.number().int().min(0).max(50).default(0),
+  context_separator: z.string().default('\n'),
+});
+
+/** Resampling of the training rows only (dev and test are never resampled). */
+export const samplingSchema = z.strictObject({
+  /** Keep only this fraction of a label's rows, e.g. `no emotion: 0.5`. */
+  keep: z.record(z.string().min(1), z.number().min(0).max(1)).optional(),
+  /** `undersample` cuts every class to the rarest one's size; `oversample` repeats rows up to the largest. */
+  balance: z.enum(['none', 'undersample', 'oversample']).default('none'),
+});
+
 export const preprocessingSchema = z.strictObject({
   unicode: z.enum(['NFKC', 'NFC', 'none']).default('NFKC'),
   lowercase: z.boolean().default(true),
@@ -42,9 +80,12 @@ export const preprocessingSchema = z.strictObject({
 
 export const featuresSchema = z.strictObject({
   type: z.literal('tfidf').default('tfidf'),
+  /** `word` n-grams, or character n-grams (`char`, `char_wb` within words) for text without spaces. */
+  analyzer: z.enum(['word', 'char', 'char_wb']).default('word'),
   token_pattern: z.enum(['word', 'sklearn']).default('word'),
+  /** Word n-grams: 1–3. Character analyzers: n-gram lengths in characters, 1–8. */
   ngram_range: z
-    .tuple([z.number().int().min(1).max(3), z.number().int().min(1).max(3)])
+    .tuple([z.number().int().min(1).max(8), z.number().int().min(1).max(8)])
     .refine(([a, b]) => a <= b, 'ngram_range must be [min, max] with min <= max')
     .default([1, 2]),
   /** Integer >= 1: documents; a number in (0, 1): fraction of documents. */
@@ -84,6 +125,9 @@ export const recipeSchema = z.strictObject({
   description: z.string().optional(),
   task: z.enum(['binary', 'multiclass', 'multilabel']),
   data: dataSchema,
+  labels: labelsSchema.optional(),
+  dialog: dialogSchema.optional(),
+  sampling: samplingSchema.default(() => samplingSchema.parse({})),
   preprocessing: preprocessingSchema.default(() => preprocessingSchema.parse({})),
   features: featuresSchema.default(() => featuresSchema.parse({})),
   model: modelSchema.default(() => modelSchema.parse({})),
@@ -97,7 +141,7 @@ export type DataSection = Recipe['data'];
 /** Rules that involve more than one field. */
 export const checkedRecipeSchema = recipeSchema.superRefine((r, ctx) => {
   const d = r.data;
-  const tabular = d.format === 'csv' || d.format === 'tsv' || d.format === 'jsonl';
+  const tabular = d.format === 'csv' || d.format === 'tsv' || d.format === 'jsonl' || d.format === 'xlsx';
   if (tabular && !d.text_field) ctx.addIssue({ code: 'custom', path: ['data', 'text_field'], message: `required for format ${d.format}` });
   if (tabular && !d.label_field) ctx.addIssue({ code: 'custom', path: ['data', 'label_field'], message: `required for format ${d.format}` });
   if (d.format === 'goemotions-tsv' && !d.label_names) {
@@ -105,6 +149,25 @@ export const checkedRecipeSchema = recipeSchema.superRefine((r, ctx) => {
   }
   if (d.labels && d.format !== 'folder') ctx.addIssue({ code: 'custom', path: ['data', 'labels'], message: 'only used by format folder' });
   if (d.dev && d.dev_split) ctx.addIssue({ code: 'custom', path: ['data', 'dev_split'], message: 'give either a dev file or dev_split, not both' });
+  if (d.test && d.test_split) ctx.addIssue({ code: 'custom', path: ['data', 'test_split'], message: 'give either a test file or test_split, not both' });
+  if ((d.dev_split ?? 0) + (d.test_split ?? 0) >= 0.9) ctx.addIssue({ code: 'custom', path: ['data', 'test_split'], message: 'dev_split + test_split must leave at least 10% for training' });
+  if (d.sheet && d.format !== 'xlsx') ctx.addIssue({ code: 'custom', path: ['data', 'sheet'], message: 'only used by format xlsx' });
+  const labelFields = d.label_field?.length ?? 0;
+  if (labelFields > 1 && d.label_separator) ctx.addIssue({ code: 'custom', path: ['data', 'label_separator'], message: 'a hierarchical label (several label_field columns) is one path per row; label_separator does not apply' });
+  if (labelFields > 1 && d.label_names) ctx.addIssue({ code: 'custom', path: ['data', 'label_names'], message: 'label_names maps the codes of one label column; it cannot be used with several label_field columns' });
+  if (labelFields > 1 && r.task === 'multilabel') ctx.addIssue({ code: 'custom', path: ['task'], message: 'a hierarchical label gives one path per row; use binary or multiclass' });
+  if (r.dialog && d.format !== 'dailydialog') ctx.addIssue({ code: 'custom', path: ['dialog'], message: 'dialog targets need a dialog format (dailydialog)' });
+  if (d.format === 'dailydialog' && r.task === 'multilabel') ctx.addIssue({ code: 'custom', path: ['task'], message: 'dailydialog has one emotion per utterance; use multiclass' });
+  if (r.features.analyzer === 'word' && r.features.ngram_range[1] > 3) {
+    ctx.addIssue({ code: 'custom', path: ['features', 'ngram_range'], message: 'word n-grams go up to 3; longer ranges are for analyzer char or char_wb' });
+  }
+  const l = r.labels;
+  if (l && (l.min_count === undefined) !== (l.rare === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['labels', l.min_count === undefined ? 'min_count' : 'rare'], message: 'min_count and rare go together (e.g. min_count: 20, rare: merge)' });
+  }
+  if (r.task === 'multilabel' && r.sampling.balance !== 'none') {
+    ctx.addIssue({ code: 'custom', path: ['sampling', 'balance'], message: 'balancing by resampling is for single-label tasks; use model.class_weight: balanced for multilabel' });
+  }
   if (r.task === 'multilabel' && d.format === 'folder') ctx.addIssue({ code: 'custom', path: ['task'], message: 'format folder gives one label per text; use binary or multiclass' });
   if (r.task !== 'binary' && d.positive_label) ctx.addIssue({ code: 'custom', path: ['data', 'positive_label'], message: 'only used when task is binary' });
 });

@@ -29,3 +29,73 @@ export function forEachToken(text: string, re: RegExp, emit: (token: string) => 
   let m: RegExpExecArray | null;
   while ((m = re.exec(text)) !== null) emit(m[0]);
 }
+
+/**
+ * What the features are made of: `word` n-grams of tokens, or character n-grams — `char` over the
+ * whole text (whitespace runs collapsed to one space), `char_wb` inside word boundaries, each word
+ * padded with a space on both sides (scikit-learn's analyzers of the same names). Character n-grams
+ * need no word segmentation, which is what Chinese and Korean text needs.
+ */
+export type Analyzer = 'word' | 'char' | 'char_wb';
+
+/** Calls `emit` for each unit the vectorizer counts: a word token or a character n-gram. */
+export type Tokenizer = (text: string, emit: (token: string) => void) => void;
+
+export function createTokenizer(analyzer: Analyzer, tokenPattern: TokenPattern, charRange: readonly [number, number]): Tokenizer {
+  if (analyzer === 'word') {
+    const re = tokenPatternRegex(tokenPattern);
+    return (text, emit) => forEachToken(text, re, emit);
+  }
+  const [lo, hi] = charRange;
+  const starts = { buf: new Int32Array(1024) };
+  if (analyzer === 'char') {
+    return (text, emit) => {
+      const s = text.replace(WHITESPACE_RUN, ' ');
+      charNgrams(s, lo, hi, codePointStarts(s, starts), emit, false);
+    };
+  }
+  return (text, emit) => {
+    for (const word of text.split(WHITESPACE_RUN)) {
+      if (word.length === 0) continue;
+      const w = ` ${word} `;
+      charNgrams(w, lo, hi, codePointStarts(w, starts), emit, true);
+    }
+  };
+}
+
+const WHITESPACE_RUN = /\s+/gu;
+
+/** Start offsets (UTF-16) of each code point of `s`, plus s.length at the end; count = return value. */
+function codePointStarts(s: string, holder: { buf: Int32Array }): { offsets: Int32Array; count: number } {
+  if (holder.buf.length < s.length + 1) holder.buf = new Int32Array(Math.max(s.length + 1, holder.buf.length * 2));
+  const offsets = holder.buf;
+  let count = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // A low surrogate continues the code point its high surrogate started.
+    if (c >= 0xdc00 && c <= 0xdfff && i > 0) {
+      const prev = s.charCodeAt(i - 1);
+      if (prev >= 0xd800 && prev <= 0xdbff) continue;
+    }
+    offsets[count++] = i;
+  }
+  offsets[count] = s.length;
+  return { offsets, count };
+}
+
+/**
+ * Character n-grams of lengths lo..hi, in code points (an emoji is one character). With
+ * `wordBounded`, a word shorter than n is emitted once, whole, and longer n are skipped, as in
+ * scikit-learn's char_wb.
+ */
+function charNgrams(s: string, lo: number, hi: number, cps: { offsets: Int32Array; count: number }, emit: (t: string) => void, wordBounded: boolean): void {
+  const { offsets, count } = cps;
+  for (let n = lo; n <= hi; n++) {
+    if (wordBounded && count <= n) {
+      emit(s);
+      return;
+    }
+    if (count < n) return;
+    for (let i = 0; i + n <= count; i++) emit(s.slice(offsets[i], offsets[i + n]));
+  }
+}

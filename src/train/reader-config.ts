@@ -15,19 +15,26 @@ export function readerConfigFromRecipe(data: DataSection, dataDir: string): Read
       return { format: 'goemotions-tsv', labelNames: labelNames ?? [] };
     case 'folder':
       return { format: 'folder', labels: data.labels, extension: data.extension };
+    case 'dailydialog':
+      return { format: 'dailydialog', labelNames: labelNames ?? [...DAILYDIALOG_EMOTIONS] };
     case 'csv':
     case 'tsv':
     case 'jsonl':
-      return {
-        format: data.format,
+    case 'xlsx': {
+      const fields = {
         textFields: data.text_field ?? [],
         labelFields: data.label_field,
         labelPathSeparator: data.label_path_separator,
         labelSeparator: data.label_separator,
         labelNames,
       };
+      return data.format === 'xlsx' ? { format: 'xlsx', sheet: data.sheet, ...fields } : { format: data.format, ...fields };
+    }
   }
 }
+
+/** DailyDialog's emotion codes 0–6, as its readme.txt names them. */
+export const DAILYDIALOG_EMOTIONS = ['no emotion', 'anger', 'disgust', 'fear', 'happiness', 'sadness', 'surprise'] as const;
 
 function resolveLabelNames(spec: string | string[], dataDir: string): string[] {
   if (Array.isArray(spec)) return spec;

@@ -1,8 +1,6 @@
-import { discoverLabels, encodeTargets, orderBinaryLabels } from '../data/labels.js';
-import { collectExamples } from '../data/read.js';
-import { stratifiedSplit } from '../data/split.js';
+import { encodeTargets } from '../data/labels.js';
 import type { Task } from '../data/targets.js';
-import type { Example, ReaderConfig, SkippedRow } from '../data/types.js';
+import type { SkippedRow } from '../data/types.js';
 import { DataError } from '../errors.js';
 import { scoreReport, predictInBatches } from '../eval/evaluate.js';
 import type { EvalReport } from '../eval/metrics.js';
@@ -10,10 +8,9 @@ import { shrinkThresholds, tuneThresholds } from '../eval/thresholds.js';
 import type { Classifier, ProgressFn } from '../models/classifier.js';
 import { tfidfLogreg, TfidfLogregClassifier } from '../models/tfidf-logreg.js';
 import { saveModel, type Decision, type Manifest } from '../persist/model-dir.js';
-import { resolveDataPath } from '../recipe/load.js';
 import type { Recipe } from '../recipe/schema.js';
 import { TEXTCLASS_VERSION } from '../version.js';
-import { readerConfigFromRecipe } from './reader-config.js';
+import { prepareData } from './prepare-data.js';
 
 export interface TrainOptions {
   recipe: Recipe;
@@ -22,6 +19,8 @@ export interface TrainOptions {
   progress?: ProgressFn;
   /** One line of human-readable status at a time (file read, rows skipped). */
   log?: (line: string) => void;
+  /** Overrides the recipe's data.on_bad_row. */
+  onBadRow?: 'error' | 'skip';
 }
 
 export interface TrainResult {
@@ -31,37 +30,30 @@ export interface TrainResult {
   dev: EvalReport | null;
   /** Multilabel with tuned thresholds: dev metrics at the fixed 0.5 threshold, for comparison. */
   devAtFixedThreshold: EvalReport | null;
+  /** Metrics on the test data (a test file or test_split), with the same decision rule; null when none. */
+  test: EvalReport | null;
   trainRows: number;
   devRows: number;
+  testRows: number;
   skipped: SkippedRow[];
+  /** Rows left out on purpose (label rules, last dialog turns), by reason. */
+  dropped: Map<string, number>;
   seconds: number;
 }
 
 export async function trainFromRecipe(opts: TrainOptions): Promise<TrainResult> {
   const started = performance.now();
   const { recipe, dataDir } = opts;
-  const log = opts.log ?? (() => {});
-  const reader = readerConfigFromRecipe(recipe.data, dataDir);
-  const onBadRow = recipe.data.on_bad_row;
-  const skipped: SkippedRow[] = [];
-
-  const trainPath = resolveDataPath(dataDir, recipe.data.train);
-  log(`reading train data ${trainPath}`);
-  let { examples: trainExamples } = await collectExamples(trainPath, reader, { onBadRow, skipped });
-  let devExamples: Example[] = [];
-  if (recipe.data.dev) {
-    const devPath = resolveDataPath(dataDir, recipe.data.dev);
-    log(`reading dev data ${devPath}`);
-    devExamples = (await collectExamples(devPath, reader, { onBadRow, skipped })).examples;
-  } else if (recipe.data.dev_split) {
-    const { train, held } = stratifiedSplit(trainExamples, recipe.data.dev_split, recipe.training.seed);
-    devExamples = held.map((i) => trainExamples[i]);
-    trainExamples = train.map((i) => trainExamples[i]);
-  }
-  if (skipped.length > 0) log(`skipped ${skipped.length} bad rows (on_bad_row: skip)`);
-
-  const labels = labelSetFor(recipe, reader, trainExamples);
+  const data = await prepareData(recipe, dataDir, { log: opts.log, onBadRow: opts.onBadRow, onProgress: opts.progress });
+  const { labels, skipped, dropped } = data;
+  const trainExamples = data.train;
+  const devExamples = data.dev;
+  const trainPath = data.origin.train;
+  if (skipped.length > 0) opts.log?.(`skipped ${skipped.length} bad rows (on_bad_row: skip)`);
   const task: Task = recipe.task;
+  if (labels.length < 2) {
+    throw new DataError({ file: trainPath, field: 'labels' }, `training needs at least 2 labels, found ${labels.length} (${labels.join(', ')}); check the label column and the recipe's label rules`);
+  }
   if (task === 'binary' && labels.length !== 2) {
     throw new DataError({ file: trainPath, field: 'labels' }, `task binary needs exactly 2 labels, found ${labels.length} (${labels.join(', ')}); use task multiclass`);
   }
@@ -71,6 +63,7 @@ export async function trainFromRecipe(opts: TrainOptions): Promise<TrainResult> 
     {
       normalize: { unicode: recipe.preprocessing.unicode, lowercase: recipe.preprocessing.lowercase, stripHtml: recipe.preprocessing.strip_html },
       tfidf: {
+        analyzer: recipe.features.analyzer,
         tokenPattern: recipe.features.token_pattern,
         ngramRange: recipe.features.ngram_range,
         minDf: recipe.features.min_df,
@@ -101,6 +94,11 @@ export async function trainFromRecipe(opts: TrainOptions): Promise<TrainResult> 
     }
     dev = scoreReport(task, labels, devTargets, proba, decision);
   }
+  let test: EvalReport | null = null;
+  if (data.test.length > 0) {
+    const testTargets = encodeTargets(data.test, labels, task);
+    test = scoreReport(task, labels, testTargets, predictInBatches(classifier, data.test.map((e) => e.text)), decision);
+  }
 
   const trace = classifier instanceof TfidfLogregClassifier ? classifier.trace : null;
   const seconds = (performance.now() - started) / 1000;
@@ -111,14 +109,20 @@ export async function trainFromRecipe(opts: TrainOptions): Promise<TrainResult> 
       name: recipe.name,
       task,
       labels,
-      reader: reader as unknown as Record<string, unknown>,
+      reader: data.spec.reader as unknown as Record<string, unknown>,
+      ...(data.spec.dialog ? { dialog: data.spec.dialog as unknown as Record<string, unknown> } : {}),
+      ...(data.spec.labelMap ? { labelMap: data.spec.labelMap as unknown as Record<string, unknown> } : {}),
       decision,
       recipe: recipe as unknown as Record<string, unknown>,
-      metrics: { dev: dev ?? null, dev_at_fixed_threshold: devAtFixedThreshold ?? null },
+      metrics: { dev: dev ?? null, dev_at_fixed_threshold: devAtFixedThreshold ?? null, test },
       training: {
         train_rows: trainExamples.length,
         dev_rows: devExamples.length,
+        test_rows: data.test.length,
         skipped_rows: skipped.length,
+        dropped_rows: Object.fromEntries(dropped),
+        data_origin: data.origin,
+        ...(data.sampling ? { sampling: data.sampling } : {}),
         seconds,
         seed: recipe.training.seed,
         ...(trace ? { iterations: trace.iterations, converged: trace.converged, final_loss: trace.finalLoss, num_features: trace.numFeatures, loss_curve: trace.lossCurve } : {}),
@@ -126,18 +130,5 @@ export async function trainFromRecipe(opts: TrainOptions): Promise<TrainResult> 
     },
     TEXTCLASS_VERSION,
   );
-  return { manifest, classifier, dev, devAtFixedThreshold, trainRows: trainExamples.length, devRows: devExamples.length, skipped, seconds };
-}
-
-/**
- * The model's label order: fixed by the data when it names its labels (label-names file, folder
- * list), otherwise the sorted labels seen in training; binary tasks put the positive label second.
- */
-function labelSetFor(recipe: Recipe, reader: ReaderConfig, train: readonly Example[]): string[] {
-  let labels: string[];
-  if (reader.format === 'goemotions-tsv') labels = [...reader.labelNames];
-  else if (reader.format === 'folder' && reader.labels) labels = [...reader.labels];
-  else if (reader.format !== 'folder' && reader.labelNames) labels = [...reader.labelNames];
-  else labels = discoverLabels(train);
-  return recipe.task === 'binary' ? orderBinaryLabels(labels, recipe.data.positive_label) : labels;
+  return { manifest, classifier, dev, devAtFixedThreshold, test, trainRows: trainExamples.length, devRows: devExamples.length, testRows: data.test.length, skipped, dropped, seconds };
 }

@@ -1,15 +1,15 @@
 import path from 'node:path';
 import { encodeTargets } from '../../data/labels.js';
-import { collectExamples } from '../../data/read.js';
-import type { ReaderConfig } from '../../data/types.js';
+import { loadExamples } from '../../data/dataset.js';
 import { formatClassificationReport } from '../../eval/classification-report.js';
 import { predictInBatches, scoreReport } from '../../eval/evaluate.js';
 import type { EvalReport } from '../../eval/metrics.js';
 import type { Task } from '../../data/targets.js';
-import { loadModel } from '../../persist/model-dir.js';
+import { dataSpecOf, loadModel } from '../../persist/model-dir.js';
 import { boolFlag, parseCommandArgs, requireFlag, stringFlag } from '../args.js';
 import { out } from '../output.js';
 import { createProgressBar } from '../progress.js';
+import { badRowFlag } from './train.js';
 
 export const evalHelp = `Usage: textclass eval <modelDir> --data <file-or-folder> [--json]
 
@@ -36,24 +36,25 @@ export async function runEval(argv: string[]): Promise<number> {
     return 0;
   }
   const dataPath = path.resolve(requireFlag(args, 'eval', 'data', 'file-or-folder'));
-  const onBadRow = stringFlag(args, 'on-bad-row') ?? 'error';
-  if (onBadRow !== 'error' && onBadRow !== 'skip') {
-    const { UsageError } = await import('../../errors.js');
-    throw new UsageError(`--on-bad-row must be error or skip, got "${onBadRow}"`);
-  }
+  const onBadRow = badRowFlag(stringFlag(args, 'on-bad-row')) ?? 'error';
   const model = loadModel(args.positionals[0]);
   const { manifest, classifier } = model;
-  const { examples, skipped } = await collectExamples(dataPath, manifest.reader as unknown as ReaderConfig, { onBadRow });
+  const readBar = createProgressBar();
+  const { examples, skipped, dropped } = await loadExamples(dataPath, dataSpecOf(manifest), { onBadRow, onProgress: (done, total) => readBar.update('read', done, total) });
+  readBar.done();
+  const droppedRows = [...dropped.values()].reduce((a, b) => a + b, 0);
   const targets = encodeTargets(examples, manifest.labels, manifest.task as Task);
   const bar = createProgressBar();
   const proba = predictInBatches(classifier, examples.map((e) => e.text), 4096, (done) => bar.update('predict', done, examples.length));
   bar.done();
-  const report: EvalReport & { skipped_rows?: number } = scoreReport(manifest.task as Task, manifest.labels, targets, proba, manifest.decision);
+  const report: EvalReport & { skipped_rows?: number; dropped_rows?: Record<string, number> } = scoreReport(manifest.task as Task, manifest.labels, targets, proba, manifest.decision);
   if (skipped.length > 0) report.skipped_rows = skipped.length;
+  if (droppedRows > 0) report.dropped_rows = Object.fromEntries(dropped);
   if (boolFlag(args, 'json')) {
     out(JSON.stringify(report) + '\n');
   } else {
-    out(`${manifest.name} on ${dataPath} (${report.n} texts${skipped.length ? `, ${skipped.length} bad rows skipped` : ''})\n\n`);
+    const notes = [skipped.length ? `${skipped.length} bad rows skipped` : '', droppedRows ? `${droppedRows} rows left out by the model's label rules` : ''].filter(Boolean);
+    out(`${manifest.name} on ${dataPath} (${report.n} texts${notes.length ? ', ' + notes.join(', ') : ''})\n\n`);
     out(formatClassificationReport(report) + '\n');
   }
   return 0;

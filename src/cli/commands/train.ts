@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { formatLocation, UsageError } from '../../errors.js';
 import { formatClassificationReport } from '../../eval/classification-report.js';
 import { loadRecipe } from '../../recipe/load.js';
 import { trainFromRecipe, type TrainResult } from '../../train/train.js';
@@ -16,6 +17,8 @@ Options:
   --data-dir <dir>     base folder for the recipe's data paths
                        (default: $TEXTCLASS_DATA_DIR, else ./data)
   --set key=value      override a recipe field, repeatable (value read as YAML)
+  --on-bad-row <p>     error (default: the recipe's data.on_bad_row) stops at the first malformed
+                       row naming file:line:field; skip leaves such rows out and counts them
   --quiet              print only the final summary line
   -h, --help           show this help
 
@@ -32,7 +35,7 @@ export async function runTrain(argv: string[]): Promise<number> {
   const args = parseCommandArgs(
     'train',
     argv,
-    { out: { type: 'string' }, 'data-dir': { type: 'string' }, set: { type: 'string', multiple: true }, quiet: { type: 'boolean' } },
+    { out: { type: 'string' }, 'data-dir': { type: 'string' }, set: { type: 'string', multiple: true }, quiet: { type: 'boolean' }, 'on-bad-row': { type: 'string' } },
     { min: 1, max: 1, names: 'the recipe file' },
   );
   if (args.values.help) {
@@ -42,18 +45,32 @@ export async function runTrain(argv: string[]): Promise<number> {
   const outDir = requireFlag(args, 'train', 'out', 'modelDir');
   const quiet = boolFlag(args, 'quiet');
   const recipe = loadRecipe(args.positionals[0], listFlag(args, 'set'));
-  const result = await trainWithProgress(recipe, defaultDataDir(stringFlag(args, 'data-dir')), outDir, quiet);
+  const onBadRow = badRowFlag(stringFlag(args, 'on-bad-row'));
+  const result = await trainWithProgress(recipe, defaultDataDir(stringFlag(args, 'data-dir')), outDir, quiet, onBadRow);
   printTrainSummary(result, outDir, quiet);
   return 0;
 }
 
-export async function trainWithProgress(recipe: Parameters<typeof trainFromRecipe>[0]['recipe'], dataDir: string, outDir: string, quiet: boolean): Promise<TrainResult> {
+/** Validates an --on-bad-row value. */
+export function badRowFlag(value: string | undefined): 'error' | 'skip' | undefined {
+  if (value === undefined || value === 'error' || value === 'skip') return value;
+  throw new UsageError(`--on-bad-row must be error or skip, got "${value}"`);
+}
+
+export async function trainWithProgress(
+  recipe: Parameters<typeof trainFromRecipe>[0]['recipe'],
+  dataDir: string,
+  outDir: string,
+  quiet: boolean,
+  onBadRow?: 'error' | 'skip',
+): Promise<TrainResult> {
   const bar = createProgressBar();
   try {
     return await trainFromRecipe({
       recipe,
       dataDir,
       outDir,
+      onBadRow,
       progress: bar.update,
       // Status lines are for people watching a terminal; logs and pipes get only the summary.
       log: quiet || !process.stderr.isTTY ? undefined : (line) => {
@@ -72,7 +89,10 @@ export function printTrainSummary(r: TrainResult, outDir: string, quiet: boolean
     out(`trained ${r.manifest.name} (${r.manifest.task}, ${r.manifest.labels.length} labels) on ${r.trainRows} texts in ${r.seconds.toFixed(1)}s`);
     if (t.num_features !== undefined) out(`: ${t.num_features} features, ${t.iterations} iterations${t.converged ? '' : ' (not converged; raise model.max_iter)'}`);
     out('\n');
-    if (r.skipped.length > 0) out(`skipped ${r.skipped.length} bad rows\n`);
+    if (r.skipped.length > 0) {
+      out(`skipped ${r.skipped.length} bad rows; first: ${formatLocation(r.skipped[0].location)}: ${r.skipped[0].reason}\n`);
+    }
+    for (const [reason, n] of r.dropped) out(`left out ${n} rows: ${reason}\n`);
   }
   if (r.dev) {
     if (!quiet) out(`\ndev (${r.devRows} texts):\n${formatClassificationReport(r.dev)}\n`);
@@ -80,6 +100,10 @@ export function printTrainSummary(r: TrainResult, outDir: string, quiet: boolean
     out(`dev${r.devAtFixedThreshold ? ' with thresholds tuned on dev (optimistic)' : ''}: ${summaryLine(r.dev)}\n`);
   } else {
     out('no dev data (set data.dev or data.dev_split in the recipe to measure the model)\n');
+  }
+  if (r.test) {
+    if (!quiet) out(`\ntest (${r.testRows} texts):\n${formatClassificationReport(r.test)}\n`);
+    out(`test: ${summaryLine(r.test)}\n`);
   }
   out(`model written to ${path.resolve(outDir)}\n`);
 }

@@ -1,0 +1,99 @@
+import { DataError, formatLocation } from '../errors.js';
+import { dialogExamples, type DialogTargets } from './dialog-targets.js';
+import { labelMapper, type LabelMap } from './label-map.js';
+import { readExamples } from './read.js';
+import type { BadRowPolicy, Example, ReaderConfig, SkippedRow } from './types.js';
+
+/**
+ * Everything needed to turn a data file into examples the way a model saw its training data:
+ * the reader, dialog targets and the resolved label map. Plain data, stored in the model manifest.
+ */
+export interface DataSpec {
+  reader: ReaderConfig;
+  dialog?: DialogTargets;
+  labelMap?: LabelMap;
+}
+
+export interface LoadOptions {
+  onBadRow?: BadRowPolicy;
+  /** Bad rows skipped under onBadRow 'skip' are appended here. */
+  skipped?: SkippedRow[];
+  /** Rows removed on purpose (label dropped, last dialog turn), counted by reason. */
+  dropped?: Map<string, number>;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface LoadedExamples {
+  examples: Example[];
+  skipped: SkippedRow[];
+  dropped: Map<string, number>;
+}
+
+/**
+ * Reads a file through a data spec: reader → dialog targets → label map. Throws a DataError when
+ * nothing usable is left, saying why (all rows bad, or every label dropped by the rules).
+ */
+export async function loadExamples(path: string, spec: DataSpec, options: LoadOptions = {}): Promise<LoadedExamples> {
+  const skipped = options.skipped ?? [];
+  const dropped = options.dropped ?? new Map<string, number>();
+  const skippedBefore = skipped.length;
+  const droppedBefore = total(dropped);
+  let rows: AsyncIterable<Example> = readExamples(path, spec.reader, { onBadRow: options.onBadRow ?? 'error', skipped, onProgress: options.onProgress });
+  if (spec.dialog) rows = dialogExamples(rows, spec.dialog, dropped);
+  const map = spec.labelMap ? labelMapper(spec.labelMap) : undefined;
+  const examples: Example[] = [];
+  for await (const e of rows) {
+    if (map && e.labels.length > 0) {
+      const labels = map(e.labels);
+      if (labels.length === 0) {
+        countDropped(dropped, e.labels);
+        continue;
+      }
+      e.labels = labels;
+    }
+    examples.push(e);
+  }
+  if (examples.length === 0) throw nothingLeft(path, spec, skipped.slice(skippedBefore), total(dropped) - droppedBefore);
+  return { examples, skipped, dropped };
+}
+
+/** Applies a label map to examples already in memory (training data, once the map is resolved). */
+export function applyLabelMap(examples: readonly Example[], labelMap: LabelMap, dropped: Map<string, number>): Example[] {
+  const map = labelMapper(labelMap);
+  const kept: Example[] = [];
+  for (const e of examples) {
+    const labels = map(e.labels);
+    if (labels.length === 0) {
+      countDropped(dropped, e.labels);
+      continue;
+    }
+    kept.push({ ...e, labels });
+  }
+  return kept;
+}
+
+export function droppedReason(labels: readonly string[]): string {
+  return `label ${labels.map((l) => JSON.stringify(l)).join(' + ')} dropped by the label rules`;
+}
+
+function countDropped(dropped: Map<string, number>, labels: readonly string[]): void {
+  const reason = droppedReason(labels);
+  dropped.set(reason, (dropped.get(reason) ?? 0) + 1);
+}
+
+function total(m: Map<string, number>): number {
+  let n = 0;
+  for (const v of m.values()) n += v;
+  return n;
+}
+
+function nothingLeft(path: string, spec: DataSpec, skipped: SkippedRow[], droppedRows: number): DataError {
+  const where = spec.reader.format === 'folder' ? 'folder' : 'file';
+  let problem = `no examples in this ${where}`;
+  if (skipped.length > 0) {
+    const first = skipped[0];
+    problem += ` (${skipped.length} bad rows were skipped; first: ${formatLocation(first.location)}: ${first.reason})`;
+  }
+  if (droppedRows > 0) problem += ` (${droppedRows} rows had every label dropped by the recipe's label rules)`;
+  return new DataError({ file: path }, problem);
+}

@@ -1,0 +1,52 @@
+import { DataError } from '../errors.js';
+import type { Example } from './types.js';
+
+/**
+ * How utterances of a dialog become examples. `next_turn` forecasts the emotion of the reply: the
+ * target of utterance t is the label of utterance t+1 of the same dialog, so the last utterance of
+ * each dialog has no target. `context_turns` prepends up to that many previous utterances.
+ */
+export interface DialogTargets {
+  target: 'same_turn' | 'next_turn';
+  contextTurns: number;
+  /** Joins context utterances and the current one into the model's input text. */
+  contextSeparator: string;
+}
+
+/** Why an utterance produced no example; counted, never silent. */
+export const NO_NEXT_TURN = 'last turn of its dialog (no next turn to forecast)';
+
+/**
+ * Regroups a stream of utterances (in dialog order, each with `dialog` set) into examples as the
+ * config says. Memory is one dialog at a time.
+ */
+export async function* dialogExamples(
+  utterances: AsyncIterable<Example>,
+  config: DialogTargets,
+  dropped: Map<string, number>,
+): AsyncGenerator<Example> {
+  let current: Example[] = [];
+  for await (const u of utterances) {
+    if (u.dialog === undefined) {
+      throw new DataError(u.source, 'dialog targets need a dialog reader (format dailydialog); this reader gives no dialog structure');
+    }
+    if (current.length > 0 && current[0].dialog!.id !== u.dialog.id) {
+      yield* fromDialog(current, config, dropped);
+      current = [];
+    }
+    current.push(u);
+  }
+  if (current.length > 0) yield* fromDialog(current, config, dropped);
+}
+
+function* fromDialog(turns: Example[], config: DialogTargets, dropped: Map<string, number>): Generator<Example> {
+  const last = config.target === 'next_turn' ? turns.length - 1 : turns.length;
+  for (let t = 0; t < last; t++) {
+    const labels = config.target === 'next_turn' ? turns[t + 1].labels : turns[t].labels;
+    const from = Math.max(0, t - config.contextTurns);
+    let text = turns[t].text;
+    if (from < t) text = turns.slice(from, t + 1).map((u) => u.text).join(config.contextSeparator);
+    yield { text, labels, source: turns[t].source, dialog: turns[t].dialog };
+  }
+  if (last < turns.length) dropped.set(NO_NEXT_TURN, (dropped.get(NO_NEXT_TURN) ?? 0) + 1);
+}
