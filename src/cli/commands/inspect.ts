@@ -108,15 +108,15 @@ export function formatInspectReport(r: InspectReport): string {
   if (r.labelRules) lines.push('', `label rules: ${r.labelRules}`);
 
   lines.push('', 'labels');
-  const width = Math.max(5, ...r.labels.map((l) => l.length));
-  lines.push(`  ${'label'.padEnd(width)}${r.parts.map((p) => p.name.padStart(16)).join('')}`);
+  const width = Math.max(5, ...r.labels.map(displayWidth));
+  lines.push(`  ${padDisplay('label', width)}${r.parts.map((p) => p.name.padStart(16)).join('')}`);
   const labelsShown = new Set([...r.labels, ...r.parts.flatMap((p) => Object.keys(p.labelCounts))]);
   for (const label of labelsShown) {
     const cells = r.parts.map((p) => {
       const n = p.labelCounts[label] ?? 0;
       return `${fmt(n)} ${pct(n, p.rows)}`.padStart(16);
     });
-    lines.push(`  ${label.padEnd(width)}${cells.join('')}`);
+    lines.push(`  ${padDisplay(label, width)}${cells.join('')}`);
   }
   if (r.parts.some((p) => Object.keys(p.labelsPerText).some((k) => k !== '1'))) {
     lines.push('', 'labels per text');
@@ -148,7 +148,7 @@ export function formatInspectReport(r: InspectReport): string {
   }
   if (r.sampling) {
     lines.push('', 'training sampling (rows before → after)');
-    for (const [label, n] of Object.entries(r.sampling.before)) lines.push(`  ${label.padEnd(width)} ${fmt(n).padStart(9)} → ${fmt(r.sampling.after[label] ?? 0)}`);
+    for (const [label, n] of Object.entries(r.sampling.before)) lines.push(`  ${padDisplay(label, width)} ${fmt(n).padStart(9)} → ${fmt(r.sampling.after[label] ?? 0)}`);
   }
   return lines.join('\n') + '\n';
 }
@@ -163,4 +163,19 @@ function pct(n: number, total: number): string {
 
 function lengths(p: Percentiles): string {
   return [p.min, p.p50, p.p90, p.p99, p.max].map((v) => fmt(v).padStart(7)).join(' ') + ' ' + p.mean.toFixed(1).padStart(7);
+}
+
+/** Terminal columns of a label: Hangul, CJK and full-width forms take two. */
+function displayWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    const wide = (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xff00 && c <= 0xff60) || (c >= 0x20000 && c <= 0x3fffd);
+    w += wide ? 2 : 1;
+  }
+  return w;
+}
+
+function padDisplay(s: string, width: number): string {
+  return s + ' '.repeat(Math.max(0, width - displayWidth(s)));
 }
