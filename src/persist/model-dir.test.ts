@@ -7,7 +7,7 @@ import { ModelFormatError } from '../errors.js';
 import { DEFAULT_TFIDF } from '../features/tfidf.js';
 import { tfidfLogreg } from '../models/tfidf-logreg.js';
 import { DEFAULT_NORMALIZE } from '../text/normalize.js';
-import { loadModel, saveModel, type ManifestBody } from './model-dir.js';
+import { dataSpecOf, loadModel, saveModel, type ManifestBody } from './model-dir.js';
 
 const body: ManifestBody = { name: 't', task: 'binary', labels: ['neg', 'pos'], reader: {}, decision: { kind: 'argmax' }, recipe: {}, metrics: {}, training: {} };
 
@@ -75,4 +75,14 @@ test('saving over an existing model replaces it; a non-model folder is never ove
   await assert.rejects(async () => saveModel(precious, await tinyModel(), body, '0.0.0'), /refusing to overwrite/);
   assert.equal(fs.readFileSync(path.join(precious, 'todo.txt'), 'utf8'), 'keep me');
   assert.deepEqual(fs.readdirSync(root).sort(), ['m', 'notes']);
+});
+
+test('dataSpecOf reads the reader of a 0.1.0 manifest (labelField) and the label rules of newer ones', () => {
+  const base = { name: 'm', task: 'multiclass', labels: ['a', 'b'], decision: { kind: 'argmax' as const }, recipe: {}, metrics: {}, training: {} };
+  const old = dataSpecOf({ ...base, reader: { format: 'csv', textFields: ['text'], labelField: 'label' } });
+  assert.deepEqual(old.reader, { format: 'csv', textFields: ['text'], labelFields: ['label'] });
+  const labelMap = { map: { c: 'b' }, known: ['a', 'b', 'c'] };
+  const spec = dataSpecOf({ ...base, reader: { format: 'csv', textFields: ['text'], labelFields: ['label'] }, labelMap });
+  assert.deepEqual(spec.labelMap, labelMap);
+  assert.equal(spec.dialog, undefined);
 });

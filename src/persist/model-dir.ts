@@ -184,8 +184,14 @@ function replaceDirectory(tmp: string, target: string): void {
 
 /** How the model reads a data file: its reader, dialog targets and label rules. */
 export function dataSpecOf(manifest: ManifestBody): DataSpec {
+  const reader = { ...manifest.reader };
+  // 0.1.0 manifests name one label column as `labelField`.
+  if (typeof reader.labelField === 'string' && reader.labelFields === undefined) {
+    reader.labelFields = [reader.labelField];
+    delete reader.labelField;
+  }
   return {
-    reader: manifest.reader as unknown as DataSpec['reader'],
+    reader: reader as unknown as DataSpec['reader'],
     ...(manifest.dialog ? { dialog: manifest.dialog as unknown as NonNullable<DataSpec['dialog']> } : {}),
     ...(manifest.labelMap ? { labelMap: manifest.labelMap as unknown as NonNullable<DataSpec['labelMap']> } : {}),
   };
