@@ -5,7 +5,9 @@
 #
 # Environment: BENCH_PYTHON (default /usr/bin/python3, Debian's, which has scikit-learn 1.2.1),
 #              BENCH_SKIP_VARIANTS=1 to run only the headline pair per dataset,
-#              BENCH_SUMMARY_ONLY=1 to rebuild the table from the logs of the last run.
+#              BENCH_SUMMARY_ONLY=1 to rebuild the table from the logs of the last run,
+#              BENCH_READ_MEMORY=1 to also stream a generated ~1 GB CSV through the CSV reader and
+#              fail if its peak RSS reaches 300 MB (size: BENCH_READ_MEMORY_MB, default 1024).
 # Everything goes to bench/out/ (git-ignored): the IMDB split, models, logs, results.json.
 # See bench/README.md for what is measured and why it is a fair comparison.
 set -euo pipefail
@@ -74,6 +76,14 @@ if [ -z "${BENCH_SKIP_VARIANTS:-}" ]; then
   timed goemotions-sklearn-njobs2 "$PY" bench/sklearn_tfidf_lr.py goemotions --data-dir "$DATA_DIR" --train goemotions/train.tsv --test goemotions/dev.tsv --settings "@$OUT/settings-goemotions.json" --n-jobs 2
 fi
 cat /proc/loadavg >"$LOGS/loadavg-end"
+
+# ---------------------------------------------------------------------------------------------
+# Optional: the CSV reader streams a generated ~1 GB CSV in constant memory (bench/read-memory.mjs;
+# the file is generated once into bench/out/ and reused). Runs after the timed pairs, so that its
+# disk and CPU load does not disturb them.
+if [ -n "${BENCH_READ_MEMORY:-}" ]; then
+  timed read-memory node bench/read-memory.mjs --size-mb "${BENCH_READ_MEMORY_MB:-1024}"
+fi
 fi # BENCH_SUMMARY_ONLY
 
 # ---------------------------------------------------------------------------------------------
@@ -174,6 +184,11 @@ Columns: train wall = the training process (textclass "train" CLI incl. Node sta
   "tol x n": sklearn with tol multiplied by n_train, i.e. textclass stopping rule (sklearn 1.2.1 tests the gradient of the summed loss, textclass of the mean loss).
 load average at start / end: ${results.machine.loadavg_start.split(" ").slice(0, 3).join(" ")} / ${results.machine.loadavg_end.split(" ").slice(0, 3).join(" ")} (${results.machine.cpus} CPUs; other processes on the machine make times noisy)
 `;
+if (exists("read-memory.out")) {
+  const r = json("read-memory");
+  results.read_memory = r;
+  text += `CSV reader on a generated ${(r.bytes / 1048576).toFixed(0)} MB CSV (BENCH_READ_MEMORY=1): ${r.rows} rows in ${r.seconds} s, ${r.mb_per_s} MB/s, peak RSS ${r.peak_rss_mb} MB (limit ${r.max_rss_limit_mb} MB)\n`;
+}
 fs.writeFileSync(`${out}/results.json`, JSON.stringify(results, null, 1) + "\n");
 fs.writeFileSync(`${out}/results.txt`, text);
 process.stdout.write(text + `\nwritten: ${out}/results.json, ${out}/results.txt (logs in ${logs})\n`);

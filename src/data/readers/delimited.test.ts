@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -128,4 +128,30 @@ test('an empty file or a header alone yields no examples', async () => {
 test('a missing file is a DataError', async () => {
   const path = join(dir, 'missing.csv');
   await assert.rejects(read(path), (err: unknown) => err instanceof DataError && err.message === `${path}: file not found`);
+});
+
+/** Progress calls: non-decreasing, at least 64 KiB apart except the last, ending at done === total. */
+function assertProgress(calls: [number, number][], size: number): void {
+  assert.ok(calls.length >= 1);
+  assert.deepEqual(calls.at(-1), [size, size]);
+  for (let i = 0; i < calls.length; i++) {
+    assert.equal(calls[i][1], size);
+    if (i > 0 && i < calls.length - 1) assert.ok(calls[i][0] - calls[i - 1][0] >= 64 * 1024, JSON.stringify(calls));
+  }
+}
+
+test('onProgress gets the bytes read, throttled, and a last call with done === total', async () => {
+  const rows = Array.from({ length: 40000 }, (_, i) => `"text, number ${i}",${i % 3}`).join('\r\n');
+  for (const content of [`text,label\r\n${rows}\r\n`, 'text,label\nsmall,a\n']) {
+    const path = fixture(content);
+    const calls: [number, number][] = [];
+    const got = await read(path, csv, { onBadRow: 'error', skipped: [], onProgress: (done, total) => calls.push([done, total]) });
+    assert.ok(got.length > 0);
+    assertProgress(calls, statSync(path).size);
+  }
+  // UTF-16: bytes of the file, not of the decoded text.
+  const path = fixture(Buffer.from(`\uFEFFtext,label\n${rows}\n`, 'utf16le'));
+  const calls: [number, number][] = [];
+  await read(path, csv, { onBadRow: 'error', skipped: [], onProgress: (done, total) => calls.push([done, total]) });
+  assertProgress(calls, statSync(path).size);
 });

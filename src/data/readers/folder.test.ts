@@ -111,10 +111,12 @@ test('empty files and invalid UTF-8 are bad rows; skip records them', async () =
     got.map((e) => e.text),
     ['fine', 'also fine'],
   );
-  assert.deepEqual(options.skipped, [
-    { location: { file: join(root, 'a', '2.txt') }, reason: 'empty file' },
-    { location: { file: join(root, 'a', '3.txt') }, reason: 'invalid UTF-8' },
-  ]);
+  assert.deepEqual(
+    options.skipped.map((s) => s.location),
+    [{ file: join(root, 'a', '2.txt') }, { file: join(root, 'a', '3.txt') }],
+  );
+  assert.match(options.skipped[0].reason, /^empty file: delete it/);
+  assert.match(options.skipped[1].reason, /^invalid UTF-8: .*iconv -f WINDOWS-1252 -t UTF-8 /);
 });
 
 test('a missing folder, a file, or a folder without label folders is a DataError', async () => {
@@ -125,4 +127,16 @@ test('a missing folder, a file, or a folder without label folders is a DataError
   await assert.rejects(read(file), (err: unknown) => err instanceof DataError && /expected a folder, found a file/.test(err.message));
   const flat = dataset({ 'only.txt': 'x' });
   await assert.rejects(read(flat), (err: unknown) => err instanceof DataError && /no label sub-folders/.test(err.message));
+});
+
+test('onProgress counts files, throttled, ending with done === total', async () => {
+  const files: Record<string, string> = { 'b/empty.txt': '' };
+  for (let i = 0; i < 200; i++) files[`a/${i}.txt`] = `text ${i}`;
+  const calls: [number, number][] = [];
+  const options: ReadOptions = { onBadRow: 'skip', skipped: [], onProgress: (done, total) => calls.push([done, total]) };
+  const got = await read(dataset(files), txt, options);
+  assert.equal(got.length, 200);
+  assert.equal(options.skipped.length, 1);
+  assert.deepEqual(calls.at(-1), [201, 201]);
+  for (let i = 1; i < calls.length; i++) assert.ok(calls[i][0] >= calls[i - 1][0] && calls[i][1] === 201);
 });

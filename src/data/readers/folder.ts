@@ -3,6 +3,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataError, type DataLocation } from '../../errors.js';
 import type { Example, FolderReaderConfig, ReadOptions } from '../types.js';
+import { ProgressThrottle, decodeText } from './encoding.js';
 
 /** Files read at once: enough to hide disk latency, few enough not to exhaust file handles. */
 const READ_WINDOW = 64;
@@ -50,8 +51,7 @@ export async function* readFolder(
   // the fs/promises one for many small files (Node 20).
   const load = (file: string): Promise<Loaded> =>
     new Promise((resolve) => readFile(file, (err, buf) => resolve(err ? { err } : { buf })));
-  // Fatal, so that invalid UTF-8 is reported instead of silently becoming U+FFFD; strips a BOM.
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const progress = new ProgressThrottle(options.onProgress, files.length, 1);
   const window = new Array<Promise<Loaded>>(READ_WINDOW);
   let started = 0;
   for (let i = 0; i < files.length; i++) {
@@ -61,19 +61,20 @@ export async function* readFolder(
     const file = files[i];
     const loaded = await window[i % READ_WINDOW];
     if (loaded.err !== undefined) throw ioError(file, loaded.err, 'file');
-    let text: string;
-    try {
-      text = decoder.decode(loaded.buf);
-    } catch {
-      badRow(options, { file }, 'invalid UTF-8');
+    progress.update(i + 1);
+    // Invalid UTF-8 is reported instead of silently becoming U+FFFD; a BOM is stripped.
+    const decoded = decodeText(loaded.buf, file);
+    if ('reason' in decoded) {
+      badRow(options, { file }, decoded.reason);
       continue;
     }
-    if (text.trim().length === 0) {
-      badRow(options, { file }, 'empty file');
+    if (decoded.text.trim().length === 0) {
+      badRow(options, { file }, 'empty file: delete it, or write the text into it');
       continue;
     }
-    yield { text, labels: [fileLabels[i]], source: { file } };
+    yield { text: decoded.text, labels: [fileLabels[i]], source: { file } };
   }
+  progress.finish(files.length);
 }
 
 /** The label sub-folders of a folder-per-label dataset, sorted. */

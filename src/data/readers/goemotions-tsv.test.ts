@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -120,4 +120,25 @@ test('with onBadRow skip, bad rows are recorded and reading goes on', async () =
 test('a missing file is a DataError', async () => {
   const path = join(dir, 'nope.tsv');
   await assert.rejects(read(path), (err: unknown) => err instanceof DataError && /file not found/.test(err.message));
+});
+
+/** Progress calls: non-decreasing, at least 64 KiB apart except the last, ending at done === total. */
+function assertProgress(calls: [number, number][], size: number): void {
+  assert.ok(calls.length >= 1);
+  assert.deepEqual(calls.at(-1), [size, size]);
+  for (let i = 0; i < calls.length; i++) {
+    assert.equal(calls[i][1], size);
+    if (i > 0 && i < calls.length - 1) assert.ok(calls[i][0] - calls[i - 1][0] >= 64 * 1024, JSON.stringify(calls));
+  }
+}
+
+test('onProgress gets the bytes read, throttled, and a last call with done === total', async () => {
+  const rows = Array.from({ length: 30000 }, (_, i) => `text number ${i}\t${i % 3}\tid${i}`).join('\n') + '\n';
+  for (const content of [rows, 'one\t0\ta\n']) {
+    const path = fixture(content);
+    const calls: [number, number][] = [];
+    const got = await read(path, { onBadRow: 'error', skipped: [], onProgress: (done, total) => calls.push([done, total]) });
+    assert.ok(got.length > 0);
+    assertProgress(calls, statSync(path).size);
+  }
 });

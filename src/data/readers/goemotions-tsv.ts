@@ -1,7 +1,6 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { DataError, type DataLocation } from '../../errors.js';
 import type { Example, GoEmotionsTsvReaderConfig, ReadOptions } from '../types.js';
+import { INVALID_UTF8, NUL_REASON, Utf8Source, explainReason, shortQuote, splitLines } from './encoding.js';
 
 /** A row-level problem: the field it is in and what is wrong. */
 interface RowProblem {
@@ -19,38 +18,33 @@ export async function* readGoEmotionsTsv(
   options: ReadOptions,
 ): AsyncGenerator<Example> {
   const labelNames = config.labelNames;
-  const input = createReadStream(path, { encoding: 'utf8' });
-  const rl = createInterface({ input, crlfDelay: Infinity });
+  const source = new Utf8Source(path, options.onProgress);
   let lineNo = 0;
   // Empty lines are only acceptable at the end of the file, which is not known until a later
   // non-empty line turns up (or does not).
   let firstBlank = 0;
   try {
-    for await (let line of rl) {
+    for await (const line of splitLines(source, path)) {
       lineNo++;
-      if (lineNo === 1 && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
       if (line.length === 0) {
         if (firstBlank === 0) firstBlank = lineNo;
         continue;
       }
       if (firstBlank !== 0) {
         for (let l = firstBlank; l < lineNo; l++) {
-          badRow(options, { file: path, line: l, field: 'text' }, 'empty line');
+          badRow(options, { file: path, line: l, field: 'text' }, 'empty line between rows: remove it (only the end of the file may have blank lines)');
         }
         firstBlank = 0;
       }
       const row = parseLine(line, labelNames);
       if (isProblem(row)) {
-        badRow(options, { file: path, line: lineNo, field: row.field }, row.reason);
+        badRow(options, { file: path, line: lineNo, field: row.field }, explainReason(row.reason, path, source.encoding));
         continue;
       }
       yield { text: row.text, labels: row.labels, source: { file: path, line: lineNo } };
     }
   } catch (err) {
     throw asDataError(path, err);
-  } finally {
-    rl.close();
-    input.destroy();
   }
 }
 
@@ -66,15 +60,18 @@ function parseLine(line: string, labelNames: string[]): { text: string; labels: 
   if (line.indexOf('\t', tab2 + 1) !== -1) return fieldCount(line, 'id');
 
   const rawText = line.slice(0, tab1);
-  if (rawText.includes('\uFFFD')) return { field: 'text', reason: 'invalid UTF-8' };
+  if (rawText.includes('\uFFFD')) return { field: 'text', reason: INVALID_UTF8 };
+  if (rawText.includes('\0')) return { field: 'text', reason: NUL_REASON };
   const text = unquote(rawText);
   if (text.trim().length === 0) return { field: 'text', reason: 'empty text' };
 
   const idField = line.slice(tab2 + 1);
   if (idField.length === 0) return { field: 'id', reason: 'empty comment id' };
-  if (idField.includes('\uFFFD')) return { field: 'id', reason: 'invalid UTF-8' };
+  if (idField.includes('\uFFFD')) return { field: 'id', reason: INVALID_UTF8 };
 
-  const labels = parseLabelIds(line.slice(tab1 + 1, tab2), labelNames);
+  const labelIds = line.slice(tab1 + 1, tab2);
+  if (labelIds.includes('\uFFFD')) return { field: 'labels', reason: INVALID_UTF8 };
+  const labels = parseLabelIds(labelIds, labelNames);
   if (typeof labels === 'string') return { field: 'labels', reason: labels };
   return { text, labels };
 }
@@ -104,7 +101,7 @@ function unquote(t: string): string {
 
 /** Returns the label names, or a problem description. */
 function parseLabelIds(s: string, labelNames: string[]): string[] | string {
-  if (s.length === 0) return 'no label ids';
+  if (s.length === 0) return 'no label ids: every row needs at least one (e.g. "6" or "6,17")';
   const labels: string[] = [];
   let start = 0;
   for (;;) {
@@ -112,7 +109,7 @@ function parseLabelIds(s: string, labelNames: string[]): string[] | string {
     if (end === -1) end = s.length;
     const id = parseIndex(s, start, end);
     if (id < 0) {
-      return `label id ${JSON.stringify(s.slice(start, end))} is not a non-negative integer (expected e.g. "6,17")`;
+      return `label id ${shortQuote(s.slice(start, end))} is not a non-negative integer (expected e.g. "6,17")`;
     }
     if (id >= labelNames.length) {
       return `label id ${id} is out of range: ${labelNames.length} label names are configured`;

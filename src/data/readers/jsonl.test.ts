@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -105,4 +105,25 @@ test('wrong types and missing keys name the field', async () => {
 test('invalid UTF-8 in a text is a bad row naming the field', async () => {
   const bytes = Buffer.concat([Buffer.from('{"text": "bad '), Buffer.from([0xff]), Buffer.from('", "label": "x"}\n')]);
   await rejectsAt(fixture(bytes), config, { line: 1, field: 'text' }, /invalid UTF-8/);
+});
+
+/** Progress calls: non-decreasing, at least 64 KiB apart except the last, ending at done === total. */
+function assertProgress(calls: [number, number][], size: number): void {
+  assert.ok(calls.length >= 1);
+  assert.deepEqual(calls.at(-1), [size, size]);
+  for (let i = 0; i < calls.length; i++) {
+    assert.equal(calls[i][1], size);
+    if (i > 0 && i < calls.length - 1) assert.ok(calls[i][0] - calls[i - 1][0] >= 64 * 1024, JSON.stringify(calls));
+  }
+}
+
+test('onProgress gets the bytes read, throttled, and a last call with done === total', async () => {
+  const rows = Array.from({ length: 30000 }, (_, i) => JSON.stringify({ text: `text number ${i}`, label: 'x' }));
+  for (const lines of [rows, rows.slice(0, 2)]) {
+    const path = fixture(lines);
+    const calls: [number, number][] = [];
+    const got = await read(path, config, { onBadRow: 'error', skipped: [], onProgress: (done, total) => calls.push([done, total]) });
+    assert.equal(got.length, lines.length);
+    assertProgress(calls, statSync(path).size);
+  }
 });

@@ -1,7 +1,6 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { DataError, type DataLocation } from '../../errors.js';
 import type { Example, JsonlReaderConfig, ReadOptions } from '../types.js';
+import { INVALID_UTF8, Utf8Source, explainReason, shortQuote, splitLines } from './encoding.js';
 
 interface RowProblem {
   field?: string;
@@ -24,37 +23,38 @@ export async function* readJsonl(
   const pathSeparator = config.labelPathSeparator ?? '/';
   const textFieldName = textFields.join(', ');
   const labels = new LabelParser(config.labelSeparator, config.labelNames);
-  const input = createReadStream(path, { encoding: 'utf8' });
-  const rl = createInterface({ input, crlfDelay: Infinity });
+  const source = new Utf8Source(path, options.onProgress);
   let lineNo = 0;
   try {
-    for await (let line of rl) {
+    for await (const line of splitLines(source, path)) {
       lineNo++;
-      if (lineNo === 1 && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
       if (line.trim().length === 0) continue;
 
       let row: unknown;
       try {
         row = JSON.parse(line);
       } catch (err) {
-        badRow(options, { file: path, line: lineNo }, `invalid JSON: ${(err as Error).message}`);
+        badRow(options, { file: path, line: lineNo }, `invalid JSON: ${printable((err as Error).message)} (each line must hold one complete JSON object)`);
         continue;
       }
       const result = toExample(row, textFields, textFieldName, labelFields, pathSeparator, labels);
       if ('reason' in result) {
         const location: DataLocation = { file: path, line: lineNo };
         if (result.field !== undefined) location.field = result.field;
-        badRow(options, location, result.reason);
+        badRow(options, location, explainReason(result.reason, path, source.encoding));
         continue;
       }
       yield { text: result.text, labels: result.labels, source: { file: path, line: lineNo } };
     }
   } catch (err) {
     throw asDataError(path, err);
-  } finally {
-    rl.close();
-    input.destroy();
   }
+}
+
+/** V8 quotes the start of the bad input in JSON errors; control characters in it are escaped. */
+function printable(message: string): string {
+  const s = message.length > 300 ? message.slice(0, 300) + '…' : message;
+  return s.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 function toExample(
@@ -74,7 +74,7 @@ function toExample(
     const v = obj[f];
     if (v === undefined) return { field: f, reason: 'missing key' };
     if (typeof v !== 'string') return { field: f, reason: `expected a string, found ${describeType(v)}` };
-    if (v.includes('\uFFFD')) return { field: f, reason: 'invalid UTF-8' };
+    if (v.includes('\uFFFD')) return { field: f, reason: INVALID_UTF8 };
     if (v.trim().length === 0) continue;
     text = text.length === 0 ? v : text + '\n' + v;
   }
@@ -100,7 +100,7 @@ function hierarchicalLabel(obj: Record<string, unknown>, labelFields: string[], 
     const v = obj[f];
     const s = v === undefined || v === null ? '' : typeof v === 'number' ? String(v) : v;
     if (typeof s !== 'string') return { field: f, reason: `expected a string or number, found ${describeType(v)}` };
-    if (s.includes('\uFFFD')) return { field: f, reason: 'invalid UTF-8' };
+    if (s.includes('\uFFFD')) return { field: f, reason: INVALID_UTF8 };
     const part = s.trim();
     if (part.length === 0) {
       gapAt ??= f;
@@ -141,7 +141,7 @@ class LabelParser {
       return undefined;
     }
     if (typeof v !== 'string') return `expected a string, number or array of those, found ${describeType(v)}`;
-    if (v.includes('\uFFFD')) return 'invalid UTF-8';
+    if (v.includes('\uFFFD')) return INVALID_UTF8;
     const parts = split && this.separator ? v.split(this.separator) : [v];
     for (const raw of parts) {
       const part = raw.trim();
@@ -166,7 +166,7 @@ class LabelParser {
 
   private badIndex(v: string): string {
     const n = (this.labelNames as string[]).length;
-    return `unknown label ${JSON.stringify(v)}: expected one of labelNames or an integer index 0–${n - 1}`;
+    return `unknown label ${shortQuote(v)}: expected one of labelNames or an integer index 0–${n - 1}`;
   }
 }
 

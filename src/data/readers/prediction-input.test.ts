@@ -66,3 +66,38 @@ test('a missing file is a DataError', async () => {
   const path = join(dir, 'missing.txt');
   await assert.rejects(read(path, path), (err: unknown) => err instanceof DataError && /file not found/.test(err.message));
 });
+
+test('UTF-16 input with a BOM (Windows "Unicode" text) is decoded, from a file or a stream', async () => {
+  const text = '\uFEFFcafé 🙂\r\n{"text": "über", "id": 3}\r\n';
+  const path = join(dir, 'utf16.txt');
+  writeFileSync(path, Buffer.from(text, 'utf16le'));
+  const expected = [
+    { text: 'café 🙂', line: 1 },
+    { text: 'über', id: '3', line: 2 },
+  ];
+  assert.deepEqual(await read(path, path), expected);
+  const be = Buffer.from(text, 'utf16le').swap16();
+  // Split into odd pieces so that code units and the BOM straddle chunks.
+  const pieces = [be.subarray(0, 1), be.subarray(1, 5), be.subarray(5, 12), be.subarray(12)];
+  assert.deepEqual(await read(Readable.from(pieces), '<stdin>'), expected);
+});
+
+test('input that is not text is a DataError saying what it is', async () => {
+  const { gzipSync } = await import('node:zlib');
+  await assert.rejects(read(Readable.from([gzipSync('hello\n')]), '<stdin>'), (err: unknown) => {
+    assert.ok(err instanceof DataError);
+    assert.match(err.message, /^<stdin>: this is a gzip-compressed file/);
+    return true;
+  });
+});
+
+test('a stream is left open when reading stops early', async () => {
+  const stream = new Readable({ read() {} });
+  stream.push('one\ntwo\nthree\n');
+  for await (const item of readPredictionInput(stream, '<stdin>')) {
+    assert.equal(item.text, 'one');
+    break;
+  }
+  assert.equal(stream.destroyed, false);
+  stream.destroy();
+});

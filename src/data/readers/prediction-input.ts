@@ -1,6 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { DataError } from '../../errors.js';
+import { Utf8Source, splitLines } from './encoding.js';
 
 export interface PredictionInput {
   text: string;
@@ -12,7 +11,8 @@ export interface PredictionInput {
 /**
  * Reads the input of `textclass predict`: one text per line, except that a line whose first
  * non-blank character is `{` is a JSON object with a string `text` and an optional `id`, so texts
- * with newlines or caller ids can be mixed in. Blank lines are skipped.
+ * with newlines or caller ids can be mixed in. Blank lines are skipped. UTF-16 input with a
+ * byte-order mark (Windows "Unicode" text) is decoded.
  *
  * @param source a file path, or a stream such as stdin (left open when done)
  * @param name how the input is named in error messages (the path, or e.g. `<stdin>`)
@@ -21,13 +21,11 @@ export async function* readPredictionInput(
   source: string | NodeJS.ReadableStream,
   name: string,
 ): AsyncGenerator<PredictionInput> {
-  const file = typeof source === 'string' ? createReadStream(source, { encoding: 'utf8' }) : undefined;
-  const rl = createInterface({ input: file ?? (source as NodeJS.ReadableStream), crlfDelay: Infinity });
+  const input = typeof source === 'string' ? new Utf8Source(source) : new Utf8Source(name, undefined, source);
   let lineNo = 0;
   try {
-    for await (let line of rl) {
+    for await (const line of splitLines(input, name)) {
       lineNo++;
-      if (lineNo === 1 && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
       let first = 0;
       while (first < line.length && isBlank(line.charCodeAt(first))) first++;
       if (first === line.length) continue;
@@ -39,9 +37,6 @@ export async function* readPredictionInput(
     }
   } catch (err) {
     throw asDataError(name, err);
-  } finally {
-    rl.close();
-    file?.destroy();
   }
 }
 
