@@ -1,7 +1,6 @@
-import { DataError, formatLocation } from '../errors.js';
 import { dialogExamples, type DialogTargets } from './dialog-targets.js';
 import { labelMapper, type LabelMap } from './label-map.js';
-import { readExamples } from './read.js';
+import { noExamplesError, readExamples } from './read.js';
 import type { BadRowPolicy, Example, ReaderConfig, SkippedRow } from './types.js';
 
 /**
@@ -53,7 +52,7 @@ export async function loadExamples(path: string, spec: DataSpec, options: LoadOp
     }
     examples.push(e);
   }
-  if (examples.length === 0) throw nothingLeft(path, spec, skipped.slice(skippedBefore), total(dropped) - droppedBefore);
+  if (examples.length === 0) throw noExamplesError(path, spec.reader, skipped.slice(skippedBefore), total(dropped) - droppedBefore);
   return { examples, skipped, dropped };
 }
 
@@ -85,15 +84,4 @@ function total(m: Map<string, number>): number {
   let n = 0;
   for (const v of m.values()) n += v;
   return n;
-}
-
-function nothingLeft(path: string, spec: DataSpec, skipped: SkippedRow[], droppedRows: number): DataError {
-  const where = spec.reader.format === 'folder' ? 'folder' : 'file';
-  let problem = `no examples in this ${where}`;
-  if (skipped.length > 0) {
-    const first = skipped[0];
-    problem += ` (${skipped.length} bad rows were skipped; first: ${formatLocation(first.location)}: ${first.reason})`;
-  }
-  if (droppedRows > 0) problem += ` (${droppedRows} rows had every label dropped by the recipe's label rules)`;
-  return new DataError({ file: path }, problem);
 }

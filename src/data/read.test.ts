@@ -83,7 +83,7 @@ test('the path is checked before reading, with a hint', async () => {
 
 test('no examples is an error from collectExamples', async () => {
   const empty = fixture('');
-  await assert.rejects(collectExamples(empty, csv), rejectsWith(new RegExp(`^${escape(empty)}: no examples in this file$`)));
+  await assert.rejects(collectExamples(empty, csv), rejectsWith(new RegExp(`^${escape(empty)}: no examples in this file \\(it is empty, or holds only a header and blank lines\\)$`)));
   const allBad = fixture('text,label\na,\nb,\n');
   await assert.rejects(
     collectExamples(allBad, csv, { onBadRow: 'skip' }),

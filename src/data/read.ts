@@ -63,16 +63,26 @@ export async function collectExamples(
   for await (const e of readExamples(path, config, { onBadRow: options.onBadRow ?? 'error', skipped, onProgress: options.onProgress })) {
     examples.push(e);
   }
-  if (examples.length === 0) {
-    const where = config.format === 'folder' ? 'folder' : 'file';
-    let problem = `no examples in this ${where}`;
-    if (skipped.length > 0) {
-      const first = skipped[0];
-      problem += ` (all ${skipped.length} rows were bad and skipped; first: ${formatLocation(first.location)}: ${first.reason})`;
-    }
-    throw new DataError({ file: path }, problem);
-  }
+  if (examples.length === 0) throw noExamplesError(path, config, skipped, 0);
   return { examples, skipped };
+}
+
+/** The error for input that yields nothing to train or score on, saying why where it can. */
+export function noExamplesError(path: string, config: ReaderConfig, skipped: readonly SkippedRow[], droppedRows: number): DataError {
+  const where = config.format === 'folder' ? 'folder' : 'file';
+  let problem = `no examples in this ${where}`;
+  if (skipped.length > 0) {
+    const first = skipped[0];
+    problem += ` (all ${skipped.length} rows were bad and skipped; first: ${formatLocation(first.location)}: ${first.reason})`;
+  }
+  if (droppedRows > 0) problem += ` (${droppedRows} rows had every label dropped by the recipe's label rules)`;
+  if (skipped.length === 0 && droppedRows === 0) {
+    problem +=
+      config.format === 'folder'
+        ? ` (no sub-folder holds ${config.extension} files; expected <folder>/<label>/<text>${config.extension})`
+        : ' (it is empty, or holds only a header and blank lines)';
+  }
+  return new DataError({ file: path }, problem);
 }
 
 /** Formats whose input is a folder, a file, or (DailyDialog: its zip or the folder it unpacks to) either. */
