@@ -6,7 +6,6 @@ import { after, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { DataError } from '../../errors.js';
 import {
-  ProgressThrottle,
   SNIFF_BYTES,
   Utf8Source,
   decodeText,
@@ -15,8 +14,9 @@ import {
   invalidTextReason,
   shortQuote,
   sniffEncoding,
-  splitLines,
 } from './encoding.js';
+import { splitLines } from './lines.js';
+import { ProgressThrottle } from './read-progress.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'textclass-encoding-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -3,11 +3,12 @@ import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { TextDecoder } from 'node:util';
 import { DataError } from '../../errors.js';
+import { PROGRESS_BYTES, ProgressThrottle, type ProgressCallback } from './read-progress.js';
 
 /**
  * How the bytes of a text file become UTF-8 for the readers: encoding sniffing (byte-order marks,
- * UTF-16 without one, binary and compressed files), transparent UTF-16 decoding, line splitting,
- * and read progress. Readers parse UTF-8 only; everything else is decoded or refused here.
+ * UTF-16 without one, binary and compressed files) and transparent UTF-16 decoding. Readers parse
+ * UTF-8 only; everything else is decoded or refused here.
  */
 
 /** The encodings a file can be read in. */
@@ -176,42 +177,6 @@ export function decodeText(bytes: Uint8Array, file: string): { text: string } | 
 
 // ------------------------------------------------------------------------------------------------
 
-/** `ReadOptions.onProgress`. */
-export type ProgressCallback = (done: number, total: number) => void;
-
-/**
- * Calls a progress callback at most every `minStep` units and `minMs` milliseconds, so that a
- * fast reader does not spend its time redrawing a progress bar; `finish` always calls it.
- */
-export class ProgressThrottle {
-  private lastDone = 0;
-  private lastTime = Date.now();
-
-  constructor(
-    private readonly callback: ProgressCallback | undefined,
-    private readonly total: number,
-    private readonly minStep: number,
-    private readonly minMs = 100,
-  ) {}
-
-  update(done: number): void {
-    if (this.callback === undefined || done - this.lastDone < this.minStep) return;
-    const now = Date.now();
-    if (now - this.lastTime < this.minMs) return;
-    this.lastDone = done;
-    this.lastTime = now;
-    this.callback(done, Math.max(this.total, done));
-  }
-
-  /** The final call; `total` grows to `done` if the file grew while it was read. */
-  finish(done: number): void {
-    this.callback?.(done, Math.max(this.total, done));
-  }
-}
-
-/** Bytes between progress calls of the file readers. */
-export const PROGRESS_BYTES = 64 * 1024;
-
 /**
  * A text file (or stream) as UTF-8 chunks with any byte-order mark removed. UTF-16 input (with a
  * BOM) is decoded; input that is not text throws a DataError naming it, before any row is read.
@@ -308,70 +273,6 @@ function chunkDecoder(encoding: TextEncodingName, bomLength: number): ChunkDecod
     write: (chunk) => Buffer.from(decoder.decode(chunk, { stream: true }), 'utf8'),
     end: () => Buffer.from(decoder.decode(), 'utf8'),
   };
-}
-
-/**
- * Splits UTF-8 chunks into lines the way `readline` does (at `\n`, `\r\n` or a lone `\r`, without
- * the break), but refuses a line longer than `maxBytes` with a DataError naming its line instead of
- * growing one string until memory or V8's string limit runs out.
- */
-export async function* splitLines(chunks: AsyncIterable<Buffer>, file: string, maxBytes = MAX_RECORD_BYTES): AsyncGenerator<string> {
-  let carry: Buffer[] = [];
-  let carryLength = 0;
-  // The previous chunk ended with `\r`: a `\n` at the start of this one belongs to that break.
-  let skipLf = false;
-  let lineNo = 0;
-  for await (const chunk of chunks) {
-    if (chunk.length === 0) continue;
-    let start = 0;
-    if (skipLf && chunk[0] === LF) start = 1;
-    skipLf = false;
-    // Positions of the next CR and LF, searched again only once passed, so each chunk is scanned
-    // once even when it has no CR at all.
-    let cr = chunk.indexOf(CR, start);
-    let lf = chunk.indexOf(LF, start);
-    for (;;) {
-      if (cr !== -1 && cr < start) cr = chunk.indexOf(CR, start);
-      if (lf !== -1 && lf < start) lf = chunk.indexOf(LF, start);
-      const end = cr === -1 ? lf : lf === -1 ? cr : Math.min(cr, lf);
-      if (end === -1) break;
-      lineNo++;
-      if (carryLength === 0) {
-        yield chunk.toString('utf8', start, end);
-      } else {
-        if (carryLength + end - start > maxBytes) throw lineTooLong(file, lineNo, maxBytes);
-        carry.push(chunk.subarray(start, end));
-        yield Buffer.concat(carry).toString('utf8');
-        carry = [];
-        carryLength = 0;
-      }
-      start = end + 1;
-      if (end === cr) {
-        if (start < chunk.length) {
-          if (chunk[start] === LF) start++;
-        } else {
-          skipLf = true;
-        }
-      }
-    }
-    if (start < chunk.length) {
-      carry.push(chunk.subarray(start));
-      carryLength += chunk.length - start;
-      if (carryLength > maxBytes) throw lineTooLong(file, lineNo + 1, maxBytes);
-    }
-  }
-  if (carryLength > 0) yield Buffer.concat(carry).toString('utf8');
-}
-
-const LF = 0x0a;
-const CR = 0x0d;
-
-/** The error for a line (or record) over the size limit. */
-function lineTooLong(file: string, line: number, maxBytes: number): DataError {
-  return new DataError(
-    { file, line },
-    `a line (or record) longer than ${Math.round(maxBytes / 1024 / 1024)} MiB: this is not a line-based text file of this format, or its line breaks are missing`,
-  );
 }
 
 /** A value for a message: JSON-quoted, cut to `max` characters so a huge cell cannot flood it. */

@@ -3,7 +3,8 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataError, type DataLocation } from '../../errors.js';
 import type { Example, FolderReaderConfig, ReadOptions } from '../types.js';
-import { ProgressThrottle, decodeText } from './encoding.js';
+import { decodeText } from './encoding.js';
+import { ProgressThrottle } from './read-progress.js';
 
 /** Files read at once: enough to hide disk latency, few enough not to exhaust file handles. */
 const READ_WINDOW = 64;

@@ -1,6 +1,7 @@
 import { DataError, type DataLocation } from '../../errors.js';
 import type { Example, GoEmotionsTsvReaderConfig, ReadOptions } from '../types.js';
-import { INVALID_UTF8, NUL_REASON, Utf8Source, explainReason, shortQuote, splitLines } from './encoding.js';
+import { INVALID_UTF8, NUL_REASON, Utf8Source, explainReason, shortQuote } from './encoding.js';
+import { splitLines } from './lines.js';
 
 /** A row-level problem: the field it is in and what is wrong. */
 interface RowProblem {

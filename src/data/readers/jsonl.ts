@@ -1,6 +1,7 @@
 import { DataError, type DataLocation } from '../../errors.js';
 import type { Example, JsonlReaderConfig, ReadOptions } from '../types.js';
-import { INVALID_UTF8, Utf8Source, explainReason, shortQuote, splitLines } from './encoding.js';
+import { INVALID_UTF8, Utf8Source, explainReason, shortQuote } from './encoding.js';
+import { splitLines } from './lines.js';
 
 interface RowProblem {
   field?: string;

@@ -1,5 +1,6 @@
 import { DataError } from '../../errors.js';
-import { Utf8Source, splitLines } from './encoding.js';
+import { Utf8Source } from './encoding.js';
+import { splitLines } from './lines.js';
 
 export interface PredictionInput {
   text: string;
