@@ -12,7 +12,7 @@ const minimal = { name: 'x', task: 'multiclass', data: { format: 'csv', train: '
 test('defaults fill every section of a minimal recipe', () => {
   const r = parseRecipe(minimal);
   assert.deepEqual(r.features.ngram_range, [1, 2]);
-  assert.equal(r.model.C, 4);
+  assert.deepEqual(r.model, { type: 'logistic_regression', C: 4, max_iter: 300, tol: 1e-4, class_weight: null });
   assert.equal(r.training.seed, 42);
   assert.deepEqual(r.data.text_field, ['text']);
   assert.equal(r.data.on_bad_row, 'error');
@@ -26,11 +26,16 @@ test('errors name the field and the offending value', () => {
   assert.throws(() => parseRecipe({ ...minimal, data: { format: 'csv', train: 't.csv', label_field: 'y' } }), /data\.text_field: required for format csv/);
   assert.throws(() => parseRecipe({ name: 'x', task: 'binary', data: { format: 'goemotions-tsv', train: 'a' } }), /data\.label_names: required/);
   assert.throws(() => parseRecipe([1, 2]), /must be a mapping/);
+  // Fields belong to their model type: a fastText option on logistic regression is a typo-class error.
+  assert.throws(() => parseRecipe({ ...minimal, model: { dim: 50 } }), /model: unknown field "dim"/);
+  assert.throws(() => parseRecipe({ ...minimal, model: { type: 'random_forest' } }), /model\.type: /);
+  const svm = parseRecipe({ ...minimal, model: { type: 'linear_svm' } });
+  assert.equal(svm.model.type === 'linear_svm' && svm.model.calibration_folds, 3);
 });
 
 test('--set overrides are parsed as YAML values and validated like the file', () => {
   const r = parseRecipe(minimal, ['model.C=8', 'features.ngram_range=[1, 3]', 'model.class_weight=balanced']);
-  assert.equal(r.model.C, 8);
+  assert.equal(r.model.type === 'logistic_regression' && r.model.C, 8);
   assert.deepEqual(r.features.ngram_range, [1, 3]);
   assert.equal(r.model.class_weight, 'balanced');
   assert.throws(() => parseRecipe(minimal, ['model.C']), /--set expects key=value/);

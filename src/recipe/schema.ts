@@ -99,14 +99,70 @@ export const featuresSchema = z.strictObject({
   norm: z.enum(['l2', 'none']).default('l2'),
 });
 
-export const modelSchema = z.strictObject({
-  type: z.literal('logistic_regression').default('logistic_regression'),
+const classWeight = z.enum(['balanced']).nullable().default(null);
+
+const logisticModel = z.strictObject({
+  type: z.literal('logistic_regression'),
   /** Inverse regularization strength, as in scikit-learn. */
   C: z.number().positive().default(4),
   max_iter: positiveInt.default(300),
   tol: z.number().positive().default(1e-4),
-  class_weight: z.enum(['balanced']).nullable().default(null),
+  class_weight: classWeight,
 });
+
+const svmModel = z.strictObject({
+  type: z.literal('linear_svm'),
+  C: z.number().positive().default(0.5),
+  loss: z.enum(['squared_hinge', 'hinge']).default('squared_hinge'),
+  max_iter: positiveInt.default(1000),
+  tol: z.number().positive().default(1e-4),
+  class_weight: classWeight,
+  /** Folds of the internal cross-validation that fits the sigmoid turning margins into probabilities. */
+  calibration_folds: z.number().int().min(2).max(10).default(3),
+});
+
+const naiveBayesModel = z.strictObject({
+  type: z.literal('naive_bayes'),
+  variant: z.enum(['multinomial', 'complement']).default('complement'),
+  alpha: z.number().positive().default(0.3),
+  class_weight: classWeight,
+});
+
+const nbsvmModel = z.strictObject({
+  type: z.literal('nbsvm'),
+  /** Smoothing of the log-count ratios. */
+  alpha: z.number().positive().default(1),
+  /** Count presence (1/0) instead of TF-IDF weights, as Wang & Manning. */
+  binarize: z.boolean().default(true),
+  C: z.number().positive().default(4),
+  max_iter: positiveInt.default(300),
+  tol: z.number().positive().default(1e-4),
+  class_weight: classWeight,
+});
+
+const fasttextModel = z.strictObject({
+  type: z.literal('fasttext'),
+  dim: positiveInt.default(100),
+  epoch: positiveInt.default(5),
+  lr: z.number().positive().default(0.1),
+  word_ngrams: z.number().int().min(1).max(5).default(2),
+  min_count: positiveInt.default(1),
+  buckets: positiveInt.default(2_000_000),
+  /** Character n-gram lengths hashed with the words (0 = none), as fastText's -minn/-maxn. */
+  minn: z.number().int().min(0).max(8).default(0),
+  maxn: z.number().int().min(0).max(8).default(0),
+  /** softmax (single-label), ova (one-vs-all sigmoids; multilabel), hs (hierarchical softmax). */
+  loss: z.enum(['softmax', 'ova', 'hs']).optional(),
+  /** Worker threads sharing the weights (Hogwild); 1 is fully deterministic. */
+  threads: positiveInt.default(2),
+  class_weight: classWeight,
+});
+
+/** The model; `type` picks the algorithm (default logistic_regression) and which fields apply. */
+export const modelSchema = z.preprocess(
+  (v) => (v !== null && typeof v === 'object' && !Array.isArray(v) && !('type' in v) ? { ...v, type: 'logistic_regression' } : v),
+  z.discriminatedUnion('type', [logisticModel, svmModel, naiveBayesModel, nbsvmModel, fasttextModel]),
+);
 
 export const trainingSchema = z.strictObject({
   seed: z.number().int().min(0).default(42),
@@ -130,13 +186,14 @@ export const recipeSchema = z.strictObject({
   sampling: samplingSchema.default(() => samplingSchema.parse({})),
   preprocessing: preprocessingSchema.default(() => preprocessingSchema.parse({})),
   features: featuresSchema.default(() => featuresSchema.parse({})),
-  model: modelSchema.default(() => modelSchema.parse({})),
+  model: modelSchema.default(() => logisticModel.parse({ type: 'logistic_regression' })),
   training: trainingSchema.default(() => trainingSchema.parse({})),
   evaluation: evaluationSchema.default(() => evaluationSchema.parse({})),
 });
 
 export type Recipe = z.output<typeof recipeSchema>;
 export type DataSection = Recipe['data'];
+export type ModelSection = Recipe['model'];
 
 /** Rules that involve more than one field. */
 export const checkedRecipeSchema = recipeSchema.superRefine((r, ctx) => {

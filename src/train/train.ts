@@ -6,10 +6,11 @@ import { scoreReport, predictInBatches } from '../eval/evaluate.js';
 import type { EvalReport } from '../eval/metrics.js';
 import { shrinkThresholds, tuneThresholds } from '../eval/thresholds.js';
 import type { Classifier, ProgressFn } from '../models/classifier.js';
-import { tfidfLogreg, TfidfLogregClassifier } from '../models/tfidf-logreg.js';
+import { TfidfLogregClassifier } from '../models/tfidf-logreg.js';
 import { saveModel, type Decision, type Manifest } from '../persist/model-dir.js';
 import type { Recipe } from '../recipe/schema.js';
 import { TEXTCLASS_VERSION } from '../version.js';
+import { fitModel } from './model-choice.js';
 import { prepareData } from './prepare-data.js';
 
 export interface TrainOptions {
@@ -58,7 +59,8 @@ export async function trainFromRecipe(opts: TrainOptions): Promise<TrainResult> 
     throw new DataError({ file: trainPath, field: 'labels' }, `task binary needs exactly 2 labels, found ${labels.length} (${labels.join(', ')}); use task multiclass`);
   }
   const targets = encodeTargets(trainExamples, labels, task);
-  const classifier = await tfidfLogreg.fit(
+  const classifier = await fitModel(
+    recipe.model,
     { task, labels, texts: trainExamples.map((e) => e.text), targets, seed: recipe.training.seed, progress: opts.progress },
     {
       normalize: { unicode: recipe.preprocessing.unicode, lowercase: recipe.preprocessing.lowercase, stripHtml: recipe.preprocessing.strip_html },
@@ -74,8 +76,6 @@ export async function trainFromRecipe(opts: TrainOptions): Promise<TrainResult> 
         smoothIdf: recipe.features.smooth_idf,
         norm: recipe.features.norm,
       },
-      logistic: { C: recipe.model.C, maxIter: recipe.model.max_iter, tol: recipe.model.tol },
-      classWeight: recipe.model.class_weight,
     },
   );
 
