@@ -11,7 +11,8 @@ const minimal = { name: 'x', task: 'multiclass', data: { format: 'csv', train: '
 
 test('defaults fill every section of a minimal recipe', () => {
   const r = parseRecipe(minimal);
-  assert.deepEqual(r.features.ngram_range, [1, 2]);
+  assert.equal(r.features.analyzer, 'auto');
+  assert.equal(r.features.ngram_range, undefined, 'chosen by analyzer at training time');
   assert.deepEqual(r.model, { type: 'logistic_regression', C: 4, max_iter: 300, tol: 1e-4, class_weight: null });
   assert.equal(r.training.seed, 42);
   assert.deepEqual(r.data.text_field, ['text']);

@@ -76,18 +76,31 @@ export const preprocessingSchema = z.strictObject({
   unicode: z.enum(['NFKC', 'NFC', 'none']).default('NFKC'),
   lowercase: z.boolean().default(true),
   strip_html: z.boolean().default(true),
+  /** Replace URLs, e-mail addresses and @mentions by the tokens xxurl, xxemail, xxuser. */
+  replace_urls: z.boolean().default(true),
+  replace_emails: z.boolean().default(true),
+  replace_mentions: z.boolean().default(true),
+  /** Replace numbers by xxnum (off by default: "10/10" says a lot in a review). */
+  replace_numbers: z.boolean().default(false),
 });
 
 export const featuresSchema = z.strictObject({
   type: z.literal('tfidf').default('tfidf'),
-  /** `word` n-grams, or character n-grams (`char`, `char_wb` within words) for text without spaces. */
-  analyzer: z.enum(['word', 'char', 'char_wb']).default('word'),
-  token_pattern: z.enum(['word', 'sklearn']).default('word'),
-  /** Word n-grams: 1–3. Character analyzers: n-gram lengths in characters, 1–8. */
+  /**
+   * `word` n-grams, or character n-grams (`char`, `char_wb` within words). `auto` picks by the
+   * training text's script: char_wb for Korean, char for Chinese, words elsewhere.
+   */
+  analyzer: z.enum(['auto', 'word', 'char', 'char_wb']).default('auto'),
+  /** word: regex words; segmented: plus ICU word segmentation of Chinese, Japanese, Thai …; sklearn. */
+  token_pattern: z.enum(['word', 'segmented', 'sklearn']).default('segmented'),
+  /**
+   * Word n-grams: 1–3. Character analyzers: n-gram lengths in characters, 1–8. Default by analyzer:
+   * word [1, 2], char [1, 3], char_wb [1, 4].
+   */
   ngram_range: z
     .tuple([z.number().int().min(1).max(8), z.number().int().min(1).max(8)])
     .refine(([a, b]) => a <= b, 'ngram_range must be [min, max] with min <= max')
-    .default([1, 2]),
+    .optional(),
   /** Integer >= 1: documents; a number in (0, 1): fraction of documents. */
   min_df: z.number().positive().refine((v) => v < 1 || Number.isInteger(v), 'min_df >= 1 must be an integer (documents); use (0, 1) for a fraction').default(2),
   /** A number in (0, 1]: fraction of documents; an integer > 1: documents. */
@@ -215,8 +228,8 @@ export const checkedRecipeSchema = recipeSchema.superRefine((r, ctx) => {
   if (labelFields > 1 && r.task === 'multilabel') ctx.addIssue({ code: 'custom', path: ['task'], message: 'a hierarchical label gives one path per row; use binary or multiclass' });
   if (r.dialog && d.format !== 'dailydialog') ctx.addIssue({ code: 'custom', path: ['dialog'], message: 'dialog targets need a dialog format (dailydialog)' });
   if (d.format === 'dailydialog' && r.task === 'multilabel') ctx.addIssue({ code: 'custom', path: ['task'], message: 'dailydialog has one emotion per utterance; use multiclass' });
-  if (r.features.analyzer === 'word' && r.features.ngram_range[1] > 3) {
-    ctx.addIssue({ code: 'custom', path: ['features', 'ngram_range'], message: 'word n-grams go up to 3; longer ranges are for analyzer char or char_wb' });
+  if (r.features.analyzer === 'word' && r.features.ngram_range && r.features.ngram_range[1] > 3) {
+    ctx.addIssue({ code: 'custom', path: ['features', 'ngram_range'], message: 'word n-grams go up to 3; longer ranges are for analyzer char or char_wb (set features.analyzer)' });
   }
   const l = r.labels;
   if (l && (l.min_count === undefined) !== (l.rare === undefined)) {

@@ -9,8 +9,10 @@ import type { Classifier, ProgressFn } from '../models/classifier.js';
 import { TfidfLogregClassifier } from '../models/tfidf-logreg.js';
 import { saveModel, type Decision, type Manifest } from '../persist/model-dir.js';
 import type { Recipe } from '../recipe/schema.js';
+import type { NormalizeConfig } from '../text/normalize.js';
 import { TEXTCLASS_VERSION } from '../version.js';
 import { fitModel } from './model-choice.js';
+import { resolveFeatures } from './text-defaults.js';
 import { prepareData } from './prepare-data.js';
 
 export interface TrainOptions {
@@ -59,15 +61,17 @@ export async function trainFromRecipe(opts: TrainOptions): Promise<TrainResult> 
     throw new DataError({ file: trainPath, field: 'labels' }, `task binary needs exactly 2 labels, found ${labels.length} (${labels.join(', ')}); use task multiclass`);
   }
   const targets = encodeTargets(trainExamples, labels, task);
+  const resolved = resolveFeatures(recipe.features, trainExamples.map((e) => e.text));
+  if (recipe.features.analyzer === 'auto') opts.log?.(`text looks ${resolved.script}: analyzer ${resolved.analyzer}, ngram_range [${resolved.ngramRange.join(', ')}]`);
   const classifier = await fitModel(
     recipe.model,
     { task, labels, texts: trainExamples.map((e) => e.text), targets, seed: recipe.training.seed, progress: opts.progress },
     {
-      normalize: { unicode: recipe.preprocessing.unicode, lowercase: recipe.preprocessing.lowercase, stripHtml: recipe.preprocessing.strip_html },
+      normalize: normalizeConfigOf(recipe),
       tfidf: {
-        analyzer: recipe.features.analyzer,
+        analyzer: resolved.analyzer,
         tokenPattern: recipe.features.token_pattern,
-        ngramRange: recipe.features.ngram_range,
+        ngramRange: resolved.ngramRange,
         minDf: recipe.features.min_df,
         maxDf: recipe.features.max_df,
         maxFeatures: recipe.features.max_features,
@@ -125,10 +129,24 @@ export async function trainFromRecipe(opts: TrainOptions): Promise<TrainResult> 
         ...(data.sampling ? { sampling: data.sampling } : {}),
         seconds,
         seed: recipe.training.seed,
+        features: { script: resolved.script, analyzer: resolved.analyzer, ngram_range: resolved.ngramRange },
         ...(trace ? { iterations: trace.iterations, converged: trace.converged, final_loss: trace.finalLoss, num_features: trace.numFeatures, loss_curve: trace.lossCurve } : {}),
       },
     },
     TEXTCLASS_VERSION,
   );
   return { manifest, classifier, dev, devAtFixedThreshold, test, trainRows: trainExamples.length, devRows: devExamples.length, testRows: data.test.length, skipped, dropped, seconds };
+}
+
+function normalizeConfigOf(recipe: Recipe): NormalizeConfig {
+  const p = recipe.preprocessing;
+  return {
+    unicode: p.unicode,
+    lowercase: p.lowercase,
+    stripHtml: p.strip_html,
+    urls: p.replace_urls,
+    emails: p.replace_emails,
+    mentions: p.replace_mentions,
+    numbers: p.replace_numbers,
+  };
 }

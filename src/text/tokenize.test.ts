@@ -21,3 +21,14 @@ test('char_wb n-grams pad each word with spaces and emit a short word once (scik
   assert.deepEqual(tokens('char_wb', '행복해', [2, 2]), [' 행', '행복', '복해', '해 ']);
   assert.deepEqual(tokens('char_wb', 'a', [3, 5]), [' a ']);
 });
+
+test('segmented words: Chinese and Thai runs split by ICU, other scripts as the word tokenizer', () => {
+  const words = (text: string): string[] => {
+    const out: string[] = [];
+    createTokenizer('word', 'segmented', [1, 1])(text, (t) => out.push(t));
+    return out;
+  };
+  assert.deepEqual(words('房间设施不错，服务很好！'), ['房间', '设施', '不错', '服务', '很好']);
+  assert.deepEqual(words('สวัสดีครับ'), ['สวัสดี', 'ครับ']);
+  assert.deepEqual(words("don't stop 😀 이 영화 Привет"), ["don't", 'stop', '😀', '이', '영화', 'Привет']);
+});
