@@ -112,7 +112,11 @@ export const featuresSchema = z.strictObject({
   norm: z.enum(['l2', 'none']).default('l2'),
 });
 
-const classWeight = z.enum(['balanced']).nullable().default(null);
+/** `balanced` (inverse class frequency, as scikit-learn) or explicit weights per label, e.g. {urgent: 5}. */
+const classWeight = z
+  .union([z.enum(['balanced']), z.record(z.string().min(1), z.number().positive())])
+  .nullable()
+  .default(null);
 
 const logisticModel = z.strictObject({
   type: z.literal('logistic_regression'),
@@ -234,6 +238,9 @@ export const checkedRecipeSchema = recipeSchema.superRefine((r, ctx) => {
   const l = r.labels;
   if (l && (l.min_count === undefined) !== (l.rare === undefined)) {
     ctx.addIssue({ code: 'custom', path: ['labels', l.min_count === undefined ? 'min_count' : 'rare'], message: 'min_count and rare go together (e.g. min_count: 20, rare: merge)' });
+  }
+  if (r.task === 'multilabel' && r.model.class_weight !== null && typeof r.model.class_weight === 'object') {
+    ctx.addIssue({ code: 'custom', path: ['model', 'class_weight'], message: 'explicit class weights are for single-label tasks; use balanced for multilabel' });
   }
   if (r.task === 'multilabel' && r.sampling.balance !== 'none') {
     ctx.addIssue({ code: 'custom', path: ['sampling', 'balance'], message: 'balancing by resampling is for single-label tasks; use model.class_weight: balanced for multilabel' });

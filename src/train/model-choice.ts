@@ -11,16 +11,35 @@ export interface TextPipeline {
   tfidf: TfidfConfig;
 }
 
-/** Fits the model the recipe's `model.type` names, with that section's options. */
-export async function fitModel(model: ModelSection, input: FitInput, text: TextPipeline): Promise<Classifier> {
+/**
+ * Fits the model the recipe's `model.type` names, with that section's options. Explicit class
+ * weights become per-row weights here, so every model type that honours sample weights gets them.
+ */
+export async function fitModel(model: ModelSection, fitInput: FitInput, text: TextPipeline): Promise<Classifier> {
+  const { input, classWeight } = applyClassWeights(fitInput, model.class_weight);
   switch (model.type) {
     case 'logistic_regression':
       return tfidfLogreg.fit(input, {
         ...text,
         logistic: { C: model.C, maxIter: model.max_iter, tol: model.tol },
-        classWeight: model.class_weight,
+        classWeight,
       });
     default:
       throw new RecipeError(`model.type: "${model.type}" is not available in this build`);
   }
+}
+
+export function applyClassWeights(input: FitInput, weights: ModelSection['class_weight']): { input: FitInput; classWeight: 'balanced' | null } {
+  if (weights === null || weights === 'balanced') return { input, classWeight: weights };
+  if (input.targets.kind !== 'single') throw new RecipeError('model.class_weight: explicit class weights are for single-label tasks; use balanced for multilabel');
+  const perClass = new Float32Array(input.labels.length).fill(1);
+  for (const [label, w] of Object.entries(weights)) {
+    const k = input.labels.indexOf(label);
+    if (k === -1) throw new RecipeError(`model.class_weight: "${label}" is not a label of the model (labels: ${input.labels.join(', ')})`);
+    perClass[k] = w;
+  }
+  const y = input.targets.y;
+  const rows = Float32Array.from(y, (c) => perClass[c]);
+  if (input.sampleWeights) for (let i = 0; i < rows.length; i++) rows[i] *= input.sampleWeights[i];
+  return { input: { ...input, sampleWeights: rows }, classWeight: null };
 }
