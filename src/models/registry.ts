@@ -1,10 +1,12 @@
 import { ModelFormatError } from '../errors.js';
 import type { Classifier, ModelFactory, ModelState } from './classifier.js';
 import { tfidfLogreg } from './tfidf-logreg.js';
+import { tfidfSvm } from './tfidf-svm.js';
 
 /** Every model type a manifest may name. New model types register here. */
 const FACTORIES: Record<string, ModelFactory<never>> = {
   [tfidfLogreg.type]: tfidfLogreg as ModelFactory<never>,
+  [tfidfSvm.type]: tfidfSvm as ModelFactory<never>,
 };
 
 export function restoreClassifier(state: ModelState, modelDir: string): Classifier {

@@ -2,6 +2,7 @@ import { RecipeError } from '../errors.js';
 import type { TfidfConfig } from '../features/tfidf.js';
 import type { Classifier, FitInput } from '../models/classifier.js';
 import { tfidfLogreg } from '../models/tfidf-logreg.js';
+import { tfidfSvm } from '../models/tfidf-svm.js';
 import type { ModelSection } from '../recipe/schema.js';
 import type { NormalizeConfig } from '../text/normalize.js';
 
@@ -22,6 +23,13 @@ export async function fitModel(model: ModelSection, fitInput: FitInput, text: Te
       return tfidfLogreg.fit(input, {
         ...text,
         logistic: { C: model.C, maxIter: model.max_iter, tol: model.tol },
+        classWeight,
+      });
+    case 'linear_svm':
+      return tfidfSvm.fit(input, {
+        ...text,
+        svm: { C: model.C, loss: model.loss, maxIter: model.max_iter, tol: model.tol },
+        calibration: { method: 'sigmoid', folds: model.calibration_folds },
         classWeight,
       });
     default:
