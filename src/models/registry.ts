@@ -1,5 +1,7 @@
 import { ModelFormatError } from '../errors.js';
 import type { Classifier, ModelFactory, ModelState } from './classifier.js';
+import { naiveBayes } from './naive-bayes.js';
+import { nbsvm } from './nbsvm.js';
 import { tfidfLogreg } from './tfidf-logreg.js';
 import { tfidfSvm } from './tfidf-svm.js';
 
@@ -7,6 +9,8 @@ import { tfidfSvm } from './tfidf-svm.js';
 const FACTORIES: Record<string, ModelFactory<never>> = {
   [tfidfLogreg.type]: tfidfLogreg as ModelFactory<never>,
   [tfidfSvm.type]: tfidfSvm as ModelFactory<never>,
+  [naiveBayes.type]: naiveBayes as ModelFactory<never>,
+  [nbsvm.type]: nbsvm as ModelFactory<never>,
 };
 
 export function restoreClassifier(state: ModelState, modelDir: string): Classifier {

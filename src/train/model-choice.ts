@@ -1,6 +1,8 @@
 import { RecipeError } from '../errors.js';
 import type { TfidfConfig } from '../features/tfidf.js';
 import type { Classifier, FitInput } from '../models/classifier.js';
+import { naiveBayes } from '../models/naive-bayes.js';
+import { nbsvm } from '../models/nbsvm.js';
 import { tfidfLogreg } from '../models/tfidf-logreg.js';
 import { tfidfSvm } from '../models/tfidf-svm.js';
 import type { ModelSection } from '../recipe/schema.js';
@@ -30,6 +32,18 @@ export async function fitModel(model: ModelSection, fitInput: FitInput, text: Te
         ...text,
         svm: { C: model.C, loss: model.loss, maxIter: model.max_iter, tol: model.tol },
         calibration: { method: 'sigmoid', folds: model.calibration_folds },
+        classWeight,
+      });
+    case 'naive_bayes':
+      return naiveBayes.fit(input, { ...text, variant: model.variant, alpha: model.alpha, classWeight });
+    case 'nbsvm':
+      return nbsvm.fit(input, {
+        ...text,
+        alpha: model.alpha,
+        binarize: model.binarize,
+        C: model.C,
+        maxIter: model.max_iter,
+        tol: model.tol,
         classWeight,
       });
     default:

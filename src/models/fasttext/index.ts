@@ -1,0 +1,298 @@
+import type { Task, Targets } from '../../data/targets.js';
+import { DEFAULT_NORMALIZE, normalizeText, type NormalizeConfig } from '../../text/normalize.js';
+import { createRng, shuffleInPlace } from '../../util/random.js';
+import type { Classifier, FitInput, ModelFactory, ModelState } from '../classifier.js';
+import { bucketRowMap, encodeTraining, Featurizer, IntBuffer, type UnitConfig } from './features.js';
+import { shared, sharedFloat32, trainHogwild } from './hogwild.js';
+import { buildLabelTree, type LabelTree } from './huffman.js';
+import { addRow, dotRow, initUniform, sigmoid, softmaxScores, trainSlice, type LossKind, type TrainData, type TrainParams } from './train-core.js';
+
+/**
+ * fastText-style supervised classifier (Joulin et al. 2016, "Bag of Tricks for Efficient Text
+ * Classification"): the average of word, word n-gram and optional character n-gram embeddings,
+ * followed by a linear softmax / one-vs-all / hierarchical-softmax layer, trained by SGD with a
+ * linearly decaying learning rate, on several threads with Hogwild.
+ */
+export interface FasttextOptions {
+  normalize: NormalizeConfig;
+  /** Embedding size (fastText -dim). */
+  dim: number;
+  epoch: number;
+  /** Initial learning rate; decays linearly to 0 over training. */
+  lr: number;
+  /** Longest word n-gram (1 = words only). */
+  wordNgrams: number;
+  /** Words seen fewer times are left out of the vocabulary (their n-grams still count). */
+  minCount: number;
+  /** Hash buckets shared by word and character n-grams. */
+  buckets: number;
+  /** Character n-gram lengths of `<word>`, in code points; maxn 0 = none. */
+  minn: number;
+  maxn: number;
+  /** softmax: single-label; ova: one sigmoid per label (multilabel); hs: hierarchical softmax. */
+  loss: LossKind;
+  /** 1 = in-process and deterministic; more = Hogwild worker threads (not bit-reproducible). */
+  threads: number;
+  /** `balanced` weighs classes inversely to their frequency (per label and side for ova). */
+  classWeight: 'balanced' | null;
+}
+
+/** fastText's supervised defaults (dim 100, lr 0.1, epoch 5) with bigrams; ova for multilabel tasks. */
+export function defaultFasttextOptions(task: Task): FasttextOptions {
+  return {
+    normalize: DEFAULT_NORMALIZE,
+    dim: 100,
+    epoch: 5,
+    lr: 0.1,
+    wordNgrams: 2,
+    minCount: 1,
+    buckets: 2_000_000,
+    minn: 0,
+    maxn: 0,
+    loss: task === 'multilabel' ? 'ova' : 'softmax',
+    threads: 1,
+    classWeight: null,
+  };
+}
+
+const TYPE = 'fasttext';
+
+/** What toState keeps in `config`. */
+interface FasttextConfig extends UnitConfig {
+  task: Task;
+  labels: string[];
+  normalize: NormalizeConfig;
+  dim: number;
+  loss: LossKind;
+  numWords: number;
+  numUsedBuckets: number;
+  numOutputs: number;
+}
+
+export class FasttextClassifier implements Classifier {
+  readonly type = TYPE;
+  readonly task: Task;
+  readonly labels: readonly string[];
+  private readonly featurizer: Featurizer;
+  private readonly rowsBuf = new IntBuffer();
+  private readonly hidden: Float32Array;
+  private readonly scores: Float32Array;
+
+  constructor(
+    private readonly config: FasttextConfig,
+    readonly words: readonly string[],
+    readonly usedBuckets: Int32Array,
+    readonly input: Float32Array,
+    readonly output: Float32Array,
+    private readonly tree: LabelTree | null,
+  ) {
+    this.task = config.task;
+    this.labels = config.labels;
+    this.featurizer = new Featurizer(config, words, bucketRowMap(usedBuckets, config.buckets, words.length));
+    this.hidden = new Float32Array(config.dim);
+    this.scores = new Float32Array(Math.max(1, config.numOutputs));
+  }
+
+  predictProba(texts: readonly string[]): Float32Array {
+    const K = this.labels.length;
+    const out = new Float32Array(texts.length * K);
+    for (let i = 0; i < texts.length; i++) {
+      this.embed(normalizeText(texts[i], this.config.normalize));
+      this.scoreInto(out, i * K);
+    }
+    return out;
+  }
+
+  /** hidden = mean of the known input rows of the text (zero when none is known). */
+  private embed(text: string): void {
+    const rows = this.rowsBuf;
+    this.featurizer.rows(text, rows);
+    const { dim } = this.config;
+    const h = this.hidden;
+    const m = this.input;
+    h.fill(0);
+    for (let i = 0; i < rows.length; i++) {
+      addRow(h, m, rows.data[i] * dim, dim);
+    }
+    if (rows.length > 0) for (let d = 0; d < dim; d++) h[d] /= rows.length;
+  }
+
+  private scoreInto(out: Float32Array, at: number): void {
+    const { dim, loss } = this.config;
+    const K = this.labels.length;
+    if (loss === 'softmax') {
+      softmaxScores(this.output, this.hidden, this.scores, K, dim);
+      out.set(this.scores.subarray(0, K), at);
+    } else if (loss === 'hs' && this.tree) {
+      this.treeProbabilities(this.tree, out, at);
+    } else {
+      let sum = 0;
+      for (let k = 0; k < K; k++) sum += out[at + k] = sigmoid(dotRow(this.output, k, this.hidden, dim));
+      // Single-label scores must sum to 1: one-vs-all sigmoids are renormalized.
+      if (this.task !== 'multilabel' && sum > 0) for (let k = 0; k < K; k++) out[at + k] /= sum;
+    }
+  }
+
+  /** p(label) = product of the branch probabilities along its path; sums to 1 over labels. */
+  private treeProbabilities(tree: LabelTree, out: Float32Array, at: number): void {
+    const { dim } = this.config;
+    const nodes = this.scores;
+    for (let n = 0; n < this.config.numOutputs; n++) nodes[n] = sigmoid(dotRow(this.output, n, this.hidden, dim));
+    for (let k = 0; k < this.labels.length; k++) {
+      let p = 1;
+      for (let i = tree.pathOffsets[k]; i < tree.pathOffsets[k + 1]; i++) {
+        const s = nodes[tree.pathNodes[i]];
+        p *= tree.pathCodes[i] === 1 ? s : 1 - s;
+      }
+      out[at + k] = p;
+    }
+  }
+
+  toState(): ModelState {
+    const arrays: ModelState['arrays'] = {
+      words: new TextEncoder().encode(this.words.join('\n')),
+      buckets: this.usedBuckets,
+      input: this.input,
+      output: this.output,
+    };
+    if (this.tree) Object.assign(arrays, { treeOffsets: this.tree.pathOffsets, treeNodes: this.tree.pathNodes, treeCodes: this.tree.pathCodes });
+    return { type: TYPE, config: { ...this.config, labels: [...this.config.labels] }, arrays };
+  }
+}
+
+export const fasttextModel: ModelFactory<FasttextOptions> = {
+  type: TYPE,
+
+  async fit(input: FitInput, options: FasttextOptions): Promise<Classifier> {
+    validate(options);
+    const { task, labels } = input;
+    const K = labels.length;
+    input.progress?.('features', 0, 1);
+    const unitCfg: UnitConfig = { wordNgrams: options.wordNgrams, buckets: options.buckets, minn: options.minn, maxn: options.maxn };
+    const normalized = input.texts.map((t) => normalizeText(t, options.normalize));
+    const enc = encodeTraining(normalized, unitCfg, options.minCount);
+    input.progress?.('features', 1, 1);
+
+    const n = normalized.length;
+    const { labelOffsets, labelIds } = labelLists(input.targets, n, K);
+    const labelCounts = new Float64Array(K);
+    for (const k of labelIds) labelCounts[k]++;
+    const tree = options.loss === 'hs' ? buildLabelTree(labelCounts) : null;
+    const numOutputs = options.loss === 'hs' ? Math.max(0, K - 1) : K;
+    const numRows = enc.words.length + enc.usedBuckets.length;
+    const { dim, threads } = options;
+    const multi = threads > 1;
+
+    const data: TrainData = {
+      offsets: enc.offsets,
+      rows: enc.rows,
+      counts: enc.counts,
+      invNorm: enc.invNorm,
+      labelOffsets,
+      labelIds,
+      weights: exampleWeights(input, options, labelOffsets, labelIds, labelCounts),
+      outWeights: options.classWeight === 'balanced' && options.loss === 'ova' ? balancedSideWeights(labelCounts, n) : new Float32Array(2 * K).fill(1),
+      order: epochOrders(n, options.epoch, input.seed),
+      pathOffsets: tree?.pathOffsets ?? new Int32Array(1),
+      pathNodes: tree?.pathNodes ?? new Int32Array(0),
+      pathCodes: tree?.pathCodes ?? new Uint8Array(0),
+    };
+    const weights = {
+      input: multi ? sharedFloat32(numRows * dim) : new Float32Array(numRows * dim),
+      output: multi ? sharedFloat32(numOutputs * dim) : new Float32Array(numOutputs * dim),
+    };
+    const params: TrainParams = { dim, numOutputs, numLabels: K, loss: options.loss, lr: options.lr, epochs: options.epoch, numExamples: n };
+    if (multi) {
+      const sharedData = Object.fromEntries(Object.entries(data).map(([k, v]: [string, Int32Array | Float32Array | Uint8Array]) => [k, shared(v)])) as unknown as TrainData;
+      await trainHogwild(sharedData, params, weights, threads, input.seed, (done, total) => input.progress?.('train', done, total));
+    } else {
+      initUniform(weights.input, 0, weights.input.length, 1 / dim, input.seed);
+      trainSlice(data, params, weights, 0, 1, input.seed, (e) => input.progress?.('train', e + 1, options.epoch));
+    }
+
+    const config: FasttextConfig = {
+      task,
+      labels: [...labels],
+      normalize: options.normalize,
+      ...unitCfg,
+      dim,
+      loss: options.loss,
+      numWords: enc.words.length,
+      numUsedBuckets: enc.usedBuckets.length,
+      numOutputs,
+    };
+    return new FasttextClassifier(config, enc.words, enc.usedBuckets, weights.input, weights.output, tree);
+  },
+
+  fromState(state: ModelState): Classifier {
+    const c = state.config as unknown as FasttextConfig;
+    const a = state.arrays;
+    const text = new TextDecoder().decode(a.words as Uint8Array);
+    const words = c.numWords === 0 ? [] : text.split('\n');
+    const tree = c.loss === 'hs' ? { pathOffsets: a.treeOffsets as Int32Array, pathNodes: a.treeNodes as Int32Array, pathCodes: a.treeCodes as Uint8Array } : null;
+    return new FasttextClassifier(c, words, a.buckets as Int32Array, a.input as Float32Array, a.output as Float32Array, tree);
+  },
+};
+
+function validate(o: FasttextOptions): void {
+  const positive: [string, number][] = [['dim', o.dim], ['epoch', o.epoch], ['wordNgrams', o.wordNgrams], ['minCount', o.minCount], ['buckets', o.buckets], ['threads', o.threads]];
+  for (const [name, v] of positive) if (!Number.isInteger(v) || v < 1) throw new Error(`fasttext: ${name} must be a positive integer, got ${v}`);
+  if (!(o.lr > 0)) throw new Error(`fasttext: lr must be > 0, got ${o.lr}`);
+  if (o.maxn > 0 && !(Number.isInteger(o.minn) && o.minn >= 1 && o.minn <= o.maxn)) throw new Error(`fasttext: need 1 <= minn <= maxn, got minn ${o.minn}, maxn ${o.maxn}`);
+  if (!['softmax', 'ova', 'hs'].includes(o.loss)) throw new Error(`fasttext: unknown loss ${String(o.loss)}`);
+}
+
+/** Label lists of every example (CSR), from either kind of target. */
+function labelLists(t: Targets, n: number, K: number): { labelOffsets: Int32Array; labelIds: Int32Array } {
+  const labelOffsets = new Int32Array(n + 1);
+  if (t.kind === 'single') {
+    for (let i = 0; i < n; i++) labelOffsets[i + 1] = i + 1;
+    return { labelOffsets, labelIds: Int32Array.from(t.y) };
+  }
+  const ids: number[] = [];
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < K; k++) if (t.y[i * K + k] === 1) ids.push(k);
+    labelOffsets[i + 1] = ids.length;
+  }
+  return { labelOffsets, labelIds: Int32Array.from(ids) };
+}
+
+/**
+ * Per-example learning-rate multipliers: the caller's sample weights times, with balanced class
+ * weights and a single-target loss, n / (K · count) of the example's (first) label. For ova the
+ * balancing is per label and side instead (balancedSideWeights).
+ */
+function exampleWeights(input: FitInput, o: FasttextOptions, labelOffsets: Int32Array, labelIds: Int32Array, labelCounts: Float64Array): Float32Array {
+  const n = labelOffsets.length - 1;
+  const w = input.sampleWeights ? Float32Array.from(input.sampleWeights) : new Float32Array(n).fill(1);
+  if (o.classWeight !== 'balanced' || o.loss === 'ova') return w;
+  const present = labelCounts.filter((c) => c > 0).length;
+  for (let i = 0; i < n; i++) {
+    if (labelOffsets[i] === labelOffsets[i + 1]) continue;
+    w[i] *= n / (present * labelCounts[labelIds[labelOffsets[i]]]);
+  }
+  return w;
+}
+
+/** Balanced weights of each one-vs-all problem: [neg₀, pos₀, neg₁, pos₁, …], as tfidf-logreg uses. */
+function balancedSideWeights(pos: Float64Array, n: number): Float32Array {
+  const out = new Float32Array(pos.length * 2);
+  for (let k = 0; k < pos.length; k++) {
+    const neg = n - pos[k];
+    out[k * 2] = neg > 0 ? n / (2 * neg) : 1;
+    out[k * 2 + 1] = pos[k] > 0 ? n / (2 * pos[k]) : 1;
+  }
+  return out;
+}
+
+/** One seeded permutation per epoch, drawn up front so workers need no messages per epoch. */
+function epochOrders(n: number, epochs: number, seed: number): Int32Array {
+  const rng = createRng(seed);
+  const order = new Int32Array(n * epochs);
+  const perm = Int32Array.from({ length: n }, (_, i) => i);
+  for (let e = 0; e < epochs; e++) {
+    shuffleInPlace(perm, rng);
+    order.set(perm, e * n);
+  }
+  return order;
+}
