@@ -1,5 +1,6 @@
 import { ModelFormatError } from '../errors.js';
 import type { Classifier, ModelFactory, ModelState } from './classifier.js';
+import { fasttextModel } from './fasttext/index.js';
 import { naiveBayes } from './naive-bayes.js';
 import { nbsvm } from './nbsvm.js';
 import { tfidfLogreg } from './tfidf-logreg.js';
@@ -11,6 +12,7 @@ const FACTORIES: Record<string, ModelFactory<never>> = {
   [tfidfSvm.type]: tfidfSvm as ModelFactory<never>,
   [naiveBayes.type]: naiveBayes as ModelFactory<never>,
   [nbsvm.type]: nbsvm as ModelFactory<never>,
+  [fasttextModel.type]: fasttextModel as ModelFactory<never>,
 };
 
 export function restoreClassifier(state: ModelState, modelDir: string): Classifier {

@@ -1,6 +1,7 @@
 import { RecipeError } from '../errors.js';
 import type { TfidfConfig } from '../features/tfidf.js';
 import type { Classifier, FitInput } from '../models/classifier.js';
+import { defaultFasttextOptions, fasttextModel } from '../models/fasttext/index.js';
 import { naiveBayes } from '../models/naive-bayes.js';
 import { nbsvm } from '../models/nbsvm.js';
 import { tfidfLogreg } from '../models/tfidf-logreg.js';
@@ -46,8 +47,26 @@ export async function fitModel(model: ModelSection, fitInput: FitInput, text: Te
         tol: model.tol,
         classWeight,
       });
-    default:
-      throw new RecipeError(`model.type: "${model.type}" is not available in this build`);
+    case 'fasttext':
+      return fasttextModel.fit(input, {
+        normalize: text.normalize,
+        dim: model.dim,
+        epoch: model.epoch,
+        lr: model.lr,
+        wordNgrams: model.word_ngrams,
+        minCount: model.min_count,
+        buckets: model.buckets,
+        minn: model.minn,
+        maxn: model.maxn,
+        loss: model.loss ?? defaultFasttextOptions(input.task).loss,
+        threads: model.threads,
+        classWeight,
+      });
+    default: {
+      // The schema admits only the types above; this guards plain-JS callers.
+      const unknown: never = model;
+      throw new RecipeError(`model.type: "${(unknown as { type: string }).type}" is not a model type`);
+    }
   }
 }
 

@@ -148,6 +148,15 @@ export class FasttextClassifier implements Classifier {
     }
   }
 
+  /**
+   * Persisted form: `words` (the vocabulary, UTF-8, joined by '\n'; tokens never contain one),
+   * `buckets` (sorted Int32Array of the bucket ids training used), `input` ((words + used buckets)
+   * × dim: word rows, then the used buckets' rows in bucket order), `output` (labels or internal
+   * tree nodes × dim), and for hs the label paths. Keeping only used buckets is what keeps the
+   * model directory at the size of what was learned instead of buckets × dim floats (2M × 100 ×
+   * 4 bytes = 800 MB with the defaults; fastText's .bin stores them all). A restored model maps
+   * bucket → row through an Int32Array of `buckets` entries (8 MB for 2M) built at load.
+   */
   toState(): ModelState {
     const arrays: ModelState['arrays'] = {
       words: new TextEncoder().encode(this.words.join('\n')),
@@ -201,7 +210,7 @@ export const fasttextModel: ModelFactory<FasttextOptions> = {
       input: multi ? sharedFloat32(numRows * dim) : new Float32Array(numRows * dim),
       output: multi ? sharedFloat32(numOutputs * dim) : new Float32Array(numOutputs * dim),
     };
-    const params: TrainParams = { dim, numOutputs, numLabels: K, loss: options.loss, lr: options.lr, epochs: options.epoch, numExamples: n };
+    const params: TrainParams = { dim, numOutputs, loss: options.loss, lr: options.lr, epochs: options.epoch, numExamples: n };
     if (multi) {
       const sharedData = Object.fromEntries(Object.entries(data).map(([k, v]: [string, Int32Array | Float32Array | Uint8Array]) => [k, shared(v)])) as unknown as TrainData;
       await trainHogwild(sharedData, params, weights, threads, input.seed, (done, total) => input.progress?.('train', done, total));

@@ -31,7 +31,6 @@ export interface TrainParams {
   dim: number;
   /** Output rows: labels (softmax, ova) or internal tree nodes (hs). */
   numOutputs: number;
-  numLabels: number;
   loss: LossKind;
   lr: number;
   epochs: number;
