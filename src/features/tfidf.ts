@@ -1,5 +1,6 @@
 import { createTokenizer, type Analyzer, type Tokenizer, type TokenPattern } from '../text/tokenize.js';
 import { Float32Builder, Int32Builder, type CsrMatrix } from './csr.js';
+import { ngramHash, TokenHasher } from './hashing.js';
 import { NgramTable } from './ngram-table.js';
 
 /** TF-IDF settings; the semantics follow scikit-learn's TfidfVectorizer. */
@@ -19,6 +20,11 @@ export interface TfidfConfig {
   /** Keep only the most frequent n-grams (by total count in the corpus); null keeps all. */
   maxFeatures: number | null;
   sublinearTf: boolean;
+  /**
+   * Hash n-grams into this many buckets instead of building a vocabulary of strings (see
+   * hashing.ts); null or absent: a vocabulary. min_df/max_df/max_features then apply to buckets.
+   */
+  hashBuckets?: number | null;
   useIdf: boolean;
   smoothIdf: boolean;
   norm: 'l2' | 'none';
@@ -41,7 +47,10 @@ export const DEFAULT_TFIDF: TfidfConfig = {
 export interface TfidfArrays {
   /** Token strings joined by '\n', UTF-8. */
   tokens: Uint8Array;
-  /** Token ids of each feature's n-gram, three per feature, -1 padded. */
+  /**
+   * Token ids of each feature's n-gram, three per feature, -1 padded. With hashing: the feature's
+   * bucket, then -1, -1 (and `tokens` is empty), so every model persists both kinds the same way.
+   */
   ngrams: Int32Array;
   idf: Float32Array;
 }
@@ -83,6 +92,7 @@ export class TfidfVectorizer {
 
   /** Human-readable name of feature `f` (`"not good"`), as scikit-learn prints it. */
   featureName(f: number): string {
+    if (this.config.hashBuckets) return `#${this.ngrams[f * 3]}`;
     const parts: string[] = [];
     for (let j = 0; j < 3; j++) {
       const t = this.ngrams[f * 3 + j];
@@ -93,6 +103,7 @@ export class TfidfVectorizer {
 
   /** Learns the vocabulary and idf from `texts` and returns their matrix (fit_transform). */
   static fit(texts: readonly string[], config: TfidfConfig): { vectorizer: TfidfVectorizer; matrix: CsrMatrix } {
+    if (config.hashBuckets) return TfidfVectorizer.fitHashed(texts, config, config.hashBuckets);
     const [nMin, nMax] = tokenNgramRange(config);
     const n = texts.length;
     const tokenize = tokenizerFor(config);
@@ -192,8 +203,61 @@ export class TfidfVectorizer {
     return { vectorizer, matrix: builder.finish() };
   }
 
+  /**
+   * fit() with hashing: the same counting as with a vocabulary, but an n-gram's candidate id is its
+   * bucket, so there is no n-gram table and no token list to grow.
+   */
+  private static fitHashed(texts: readonly string[], config: TfidfConfig, buckets: number): { vectorizer: TfidfVectorizer; matrix: CsrMatrix } {
+    const n = texts.length;
+    const df = new Int32Array(buckets);
+    const lastDoc = new Int32Array(buckets).fill(-1);
+    const total = config.maxFeatures !== null ? new Float64Array(buckets) : null;
+    const occurrences = new Int32Builder(1 << 16);
+    const occOffsets = new Int32Array(n + 1);
+    const hashNgrams = hashedNgrams(config, buckets);
+    for (let d = 0; d < n; d++) {
+      hashNgrams(texts[d], (bucket) => {
+        if (lastDoc[bucket] !== d) {
+          lastDoc[bucket] = d;
+          df[bucket]++;
+        }
+        if (total) total[bucket]++;
+        occurrences.push(bucket);
+      });
+      occOffsets[d + 1] = occurrences.length;
+    }
+    const minCount = config.minDf >= 1 ? config.minDf : Math.ceil(config.minDf * n);
+    const maxCount = config.maxDf > 1 ? config.maxDf : Math.floor(config.maxDf * n);
+    let kept: number[] = [];
+    for (let b = 0; b < buckets; b++) if (df[b] > 0 && df[b] >= minCount && df[b] <= maxCount) kept.push(b);
+    if (total && config.maxFeatures !== null && kept.length > config.maxFeatures) {
+      kept.sort((a, b) => total[b] - total[a] || a - b);
+      kept = kept.slice(0, config.maxFeatures).sort((a, b) => a - b);
+    }
+    const remap = new Int32Array(buckets).fill(-1);
+    const keys = new Int32Array(kept.length * 3).fill(NO_TOKEN);
+    const idf = new Float32Array(kept.length);
+    kept.forEach((b, f) => {
+      remap[b] = f;
+      keys[f * 3] = b;
+      idf[f] = config.useIdf ? idfValue(n, df[b], config.smoothIdf) : 1;
+    });
+    const vectorizer = new TfidfVectorizer(config, [], keys, idf);
+    const builder = new RowBuilder(kept.length, n, occurrences.length);
+    const occ = occurrences.view();
+    for (let d = 0; d < n; d++) {
+      for (let p = occOffsets[d]; p < occOffsets[d + 1]; p++) {
+        const f = remap[occ[p]];
+        if (f !== -1) builder.add(f);
+      }
+      builder.endRow(vectorizer);
+    }
+    return { vectorizer, matrix: builder.finish() };
+  }
+
   /** The TF-IDF matrix of `texts` under the fitted vocabulary; unknown n-grams are ignored. */
   transform(texts: readonly string[]): CsrMatrix {
+    if (this.config.hashBuckets) return this.transformHashed(texts, this.config.hashBuckets);
     const [nMin, nMax] = tokenNgramRange(this.config);
     const ids = new Int32Builder(256);
     const lookup = (tok: string): void => {
@@ -221,6 +285,20 @@ export class TfidfVectorizer {
     return builder.finish();
   }
 
+  private transformHashed(texts: readonly string[], buckets: number): CsrMatrix {
+    const builder = new RowBuilder(this.numFeatures, texts.length, texts.length * 32);
+    const hashNgrams = hashedNgrams(this.config, buckets);
+    const add = (bucket: number): void => {
+      const f = this.table.get(bucket, NO_TOKEN, NO_TOKEN);
+      if (f !== -1) builder.add(f);
+    };
+    for (let d = 0; d < texts.length; d++) {
+      hashNgrams(texts[d], add);
+      builder.endRow(this);
+    }
+    return builder.finish();
+  }
+
   toArrays(): TfidfArrays {
     return { tokens: new TextEncoder().encode(this.tokens.join('\n')), ngrams: this.ngrams, idf: this.idf };
   }
@@ -235,6 +313,26 @@ export class TfidfVectorizer {
   termWeight(count: number): number {
     return this.config.sublinearTf ? 1 + Math.log(count) : count;
   }
+}
+
+/** Calls `emit` with the bucket of every n-gram of a text, in the config's n-gram range. */
+function hashedNgrams(config: TfidfConfig, buckets: number): (text: string, emit: (bucket: number) => void) => void {
+  const tokenize = tokenizerFor(config);
+  const [nMin, nMax] = tokenNgramRange(config);
+  const hasher = new TokenHasher();
+  const hashes = new Int32Builder(256);
+  const push = (tok: string): void => hashes.push(hasher.hash(tok));
+  return (text, emit) => {
+    hashes.length = 0;
+    tokenize(text, push);
+    const h = hashes.view();
+    for (let p = 0; p < h.length; p++) {
+      for (let len = nMin; len <= nMax && p + len <= h.length; len++) {
+        const g = ngramHash(h[p], len >= 2 ? h[p + 1] : 0, len >= 3 ? h[p + 2] : 0, len);
+        emit((g >>> 0) % buckets);
+      }
+    }
+  };
 }
 
 function idfValue(n: number, df: number, smooth: boolean): number {
