@@ -37,6 +37,78 @@ export interface FitInput {
   sampleWeights?: Float32Array;
   seed: number;
   progress?: ProgressFn;
+  /** Held-out data scored after every epoch by gradient-trained models (early stopping, curves). */
+  validation?: { texts: readonly string[]; targets: Targets };
+  /** Loss, learning-rate schedule and early stopping of gradient-trained models; others ignore it. */
+  training?: TrainingControls;
+  /** Called after each training epoch by models that train in epochs. */
+  onEpoch?: (record: EpochRecord) => void;
+}
+
+/** How a gradient-trained model optimizes: the recipe's `training` section, camelCased. */
+export interface TrainingControls {
+  /** cross_entropy (softmax / sigmoid log loss) or focal (Lin et al. 2017). */
+  loss: 'cross_entropy' | 'focal';
+  /** Focal loss exponent γ of (1 − p_t)^γ; 0 makes focal loss (α aside) cross entropy. */
+  focalGamma: number;
+  /** Focal α: none, one for every label, or per label name (labels left out get 0.5). */
+  focalAlpha: number | Readonly<Record<string, number>> | null;
+  lrSchedule: LrScheduleKind;
+  /** Epochs of linear warm-up from 0 to the initial learning rate (may be fractional). */
+  warmupEpochs: number;
+  /** exponential schedule: the learning rate is multiplied by this every epoch. */
+  lrDecay: number;
+  /** L2 strength applied to the rows an example touches, at each update. 0 = none. */
+  weightDecay: number;
+  /** Largest norm of the hidden-layer gradient of one example; null = no clipping. */
+  clipGradNorm: number | null;
+  earlyStopping: EarlyStopping | null;
+}
+
+export type LrScheduleKind = 'linear' | 'constant' | 'cosine' | 'exponential';
+export type EarlyStoppingMetric = 'accuracy' | 'balanced_accuracy' | 'macro_f1' | 'micro_f1' | 'loss';
+
+export interface EarlyStopping {
+  /** Dev metric watched after every epoch; `loss` (dev log loss, or mean BCE for multilabel) is minimized. */
+  metric: EarlyStoppingMetric;
+  /** Epochs without an improvement of more than minDelta before training stops. */
+  patience: number;
+  minDelta: number;
+}
+
+/** The controls that reproduce plain fastText training (cross entropy, linear decay, nothing else). */
+export const DEFAULT_TRAINING_CONTROLS: TrainingControls = {
+  loss: 'cross_entropy',
+  focalGamma: 2,
+  focalAlpha: null,
+  lrSchedule: 'linear',
+  warmupEpochs: 0,
+  lrDecay: 0.5,
+  weightDecay: 0,
+  clipGradNorm: null,
+  earlyStopping: null,
+};
+
+/** One epoch of a gradient-trained model's curve. */
+export interface EpochRecord {
+  /** 1-based. */
+  epoch: number;
+  /** Mean training objective over the epoch's examples, measured before each update. */
+  trainLoss: number;
+  /** Mean learning rate over the epoch. */
+  lr: number;
+  /** The early-stopping metric on the validation data after this epoch (absent without early stopping). */
+  dev?: number;
+}
+
+/** What a gradient-trained model records while training; it goes into the manifest. */
+export interface EpochTrace {
+  epochs: EpochRecord[];
+  /** The watched metric, when early stopping was on. */
+  metric: EarlyStoppingMetric | null;
+  /** 1-based epoch whose weights the model keeps (the last one without early stopping). */
+  bestEpoch: number;
+  stoppedEarly: boolean;
 }
 
 /** A model type: how to train one from a config and how to restore one from its state. */

@@ -182,9 +182,50 @@ export const modelSchema = z.preprocess(
   z.discriminatedUnion('type', [logisticModel, svmModel, naiveBayesModel, nbsvmModel, fasttextModel]),
 );
 
+/** Stop when the dev metric has not improved for `patience` epochs; the best epoch's weights are kept. */
+const earlyStopping = z.strictObject({
+  /** `loss`: dev log loss (multilabel: mean binary cross entropy), lower is better; the others higher. */
+  metric: z.enum(['accuracy', 'balanced_accuracy', 'macro_f1', 'micro_f1', 'loss']),
+  patience: positiveInt.default(2),
+  /** An epoch improves only by more than this. */
+  min_delta: z.number().min(0).default(0),
+});
+
+/**
+ * Seeded randomness for every model; the other fields steer gradient training (model.type
+ * fasttext) and default to plain fastText: cross entropy, learning rate decaying linearly to 0.
+ */
 export const trainingSchema = z.strictObject({
   seed: z.number().int().min(0).default(42),
+  /** focal: −α_t (1 − p_t)^γ log p_t (Lin et al. 2017), which down-weights examples already right. */
+  loss: z.enum(['cross_entropy', 'focal']).default('cross_entropy'),
+  focal_gamma: z.number().min(0).default(2),
+  /** α for every label, or per label ({label: α}, others 0.5); sigmoid outputs weigh negatives 1 − α. */
+  focal_alpha: z.union([fraction, z.record(z.string().min(1), fraction)]).nullable().default(null),
+  lr_schedule: z.enum(['linear', 'constant', 'cosine', 'exponential']).default('linear'),
+  /** Epochs of linear warm-up from 0 to model.lr (fractions allowed). */
+  warmup_epochs: z.number().min(0).default(0),
+  /** exponential: factor per epoch. */
+  lr_decay: z.number().gt(0).max(1).default(0.5),
+  /** L2 on the rows each example touches, applied at its update. */
+  weight_decay: z.number().min(0).default(0),
+  /** Largest norm of one example's hidden-layer gradient. */
+  clip_grad_norm: z.number().positive().nullable().default(null),
+  early_stopping: earlyStopping.nullable().default(null),
 });
+
+/** The gradient-training fields of `training` and the values that leave training as it always was. */
+const GRADIENT_TRAINING_DEFAULTS = {
+  loss: 'cross_entropy',
+  focal_gamma: 2,
+  focal_alpha: null,
+  lr_schedule: 'linear',
+  warmup_epochs: 0,
+  lr_decay: 0.5,
+  weight_decay: 0,
+  clip_grad_norm: null,
+  early_stopping: null,
+} as const;
 
 export const evaluationSchema = z.strictObject({
   /** Multilabel: `tune` picks a per-label threshold maximizing F1 on dev; `fixed` uses `threshold`. */
@@ -248,4 +289,31 @@ export const checkedRecipeSchema = recipeSchema.superRefine((r, ctx) => {
   }
   if (r.task === 'multilabel' && d.format === 'folder') ctx.addIssue({ code: 'custom', path: ['task'], message: 'format folder gives one label per text; use binary or multiclass' });
   if (r.task !== 'binary' && d.positive_label) ctx.addIssue({ code: 'custom', path: ['data', 'positive_label'], message: 'only used when task is binary' });
+  for (const issue of trainingIssues(r)) ctx.addIssue({ code: 'custom', path: ['training', issue.field], message: issue.message });
 });
+
+/** Cross-field rules of the `training` section: what needs fasttext, what needs what else. */
+function trainingIssues(r: z.output<typeof recipeSchema>): { field: string; message: string }[] {
+  const t = r.training;
+  const issues: { field: string; message: string }[] = [];
+  if (r.model.type !== 'fasttext') {
+    for (const [field, plain] of Object.entries(GRADIENT_TRAINING_DEFAULTS)) {
+      const value: unknown = t[field as keyof typeof GRADIENT_TRAINING_DEFAULTS];
+      if (value === plain) continue;
+      issues.push({ field, message: `${describe(field, value)} needs a gradient-trained model (model.type fasttext; this recipe has ${r.model.type})` });
+    }
+    return issues;
+  }
+  if (t.loss === 'focal' && r.model.loss === 'hs') issues.push({ field: 'loss', message: 'focal loss needs softmax or ova outputs; model.loss hs has neither' });
+  if (t.loss !== 'focal' && t.focal_gamma !== GRADIENT_TRAINING_DEFAULTS.focal_gamma) issues.push({ field: 'focal_gamma', message: 'only used with loss: focal' });
+  if (t.loss !== 'focal' && t.focal_alpha !== null) issues.push({ field: 'focal_alpha', message: 'only used with loss: focal' });
+  if (t.lr_schedule !== 'exponential' && t.lr_decay !== GRADIENT_TRAINING_DEFAULTS.lr_decay) issues.push({ field: 'lr_decay', message: 'only used with lr_schedule: exponential' });
+  if (t.warmup_epochs >= r.model.epoch) issues.push({ field: 'warmup_epochs', message: `must be less than model.epoch (${r.model.epoch})` });
+  if (t.early_stopping && !r.data.dev && !r.data.dev_split) issues.push({ field: 'early_stopping', message: 'needs dev data: set data.dev or data.dev_split' });
+  return issues;
+}
+
+/** `focal` for a scalar value; the field's name in words for a section (early stopping), whose value the message adds. */
+function describe(field: string, value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : field.replaceAll('_', ' ');
+}

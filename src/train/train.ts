@@ -1,11 +1,12 @@
 import { encodeTargets } from '../data/labels.js';
 import type { Task } from '../data/targets.js';
 import type { SkippedRow } from '../data/types.js';
-import { DataError } from '../errors.js';
+import { DataError, RecipeError } from '../errors.js';
 import { scoreReport, predictInBatches } from '../eval/evaluate.js';
 import type { EvalReport } from '../eval/metrics.js';
 import { shrinkThresholds, tuneThresholds } from '../eval/thresholds.js';
-import type { Classifier, ProgressFn } from '../models/classifier.js';
+import type { Classifier, FitInput, ProgressFn } from '../models/classifier.js';
+import { FasttextClassifier } from '../models/fasttext/index.js';
 import { TfidfLogregClassifier } from '../models/tfidf-logreg.js';
 import { saveModel, type Decision, type Manifest } from '../persist/model-dir.js';
 import type { Recipe } from '../recipe/schema.js';
@@ -14,6 +15,7 @@ import { TEXTCLASS_VERSION } from '../version.js';
 import { fitModel } from './model-choice.js';
 import { resolveFeatures } from './text-defaults.js';
 import { prepareData } from './prepare-data.js';
+import { epochLine, manifestTrace, trainingControlsOf } from './training-controls.js';
 
 export interface TrainOptions {
   recipe: Recipe;
@@ -63,9 +65,27 @@ export async function trainFromRecipe(opts: TrainOptions): Promise<TrainResult> 
   const targets = encodeTargets(trainExamples, labels, task);
   const resolved = resolveFeatures(recipe.features, trainExamples.map((e) => e.text));
   if (recipe.features.analyzer === 'auto') opts.log?.(`text looks ${resolved.script}: analyzer ${resolved.analyzer}, ngram_range [${resolved.ngramRange.join(', ')}]`);
+  const controls = trainingControlsOf(recipe.training, labels);
+  const devTargets = devExamples.length > 0 ? encodeTargets(devExamples, labels, task) : null;
+  if (controls.earlyStopping && !devTargets) {
+    throw new RecipeError('training.early_stopping: no dev rows to score (the dev data is empty after reading and label rules)', recipe.name);
+  }
+  const epochs = recipe.model.type === 'fasttext' ? recipe.model.epoch : 0;
+  const fitInput: FitInput = {
+    task,
+    labels,
+    texts: trainExamples.map((e) => e.text),
+    targets,
+    seed: recipe.training.seed,
+    progress: opts.progress,
+    // Gradient-trained models score these after each epoch when early stopping is on; others ignore them.
+    ...(devTargets ? { validation: { texts: devExamples.map((e) => e.text), targets: devTargets } } : {}),
+    training: controls,
+    ...(opts.log ? { onEpoch: (r) => opts.log?.(epochLine(r, epochs, controls.earlyStopping?.metric ?? null)) } : {}),
+  };
   const classifier = await fitModel(
     recipe.model,
-    { task, labels, texts: trainExamples.map((e) => e.text), targets, seed: recipe.training.seed, progress: opts.progress },
+    fitInput,
     {
       normalize: normalizeConfigOf(recipe),
       tfidf: {
@@ -86,8 +106,7 @@ export async function trainFromRecipe(opts: TrainOptions): Promise<TrainResult> 
   let decision: Decision = task === 'multilabel' ? { kind: 'thresholds', thresholds: labels.map(() => recipe.evaluation.threshold), tunedOn: 'none' } : { kind: 'argmax' };
   let dev: EvalReport | null = null;
   let devAtFixedThreshold: EvalReport | null = null;
-  if (devExamples.length > 0) {
-    const devTargets = encodeTargets(devExamples, labels, task);
+  if (devTargets) {
     const proba = predictInBatches(classifier, devExamples.map((e) => e.text));
     if (task === 'multilabel' && recipe.evaluation.thresholds === 'tune' && devTargets.kind === 'multi') {
       devAtFixedThreshold = scoreReport(task, labels, devTargets, proba, decision);
@@ -105,6 +124,8 @@ export async function trainFromRecipe(opts: TrainOptions): Promise<TrainResult> 
   }
 
   const trace = classifier instanceof TfidfLogregClassifier ? classifier.trace : null;
+  const epochTrace = classifier instanceof FasttextClassifier ? classifier.trace : null;
+  if (epochTrace?.stoppedEarly) opts.log?.(`early stopping: kept epoch ${epochTrace.bestEpoch}, the best on dev ${epochTrace.metric}, of ${epochTrace.epochs.length} run`);
   const seconds = (performance.now() - started) / 1000;
   const manifest = saveModel(
     opts.outDir,
@@ -131,6 +152,7 @@ export async function trainFromRecipe(opts: TrainOptions): Promise<TrainResult> 
         seed: recipe.training.seed,
         features: { script: resolved.script, analyzer: resolved.analyzer, ngram_range: resolved.ngramRange },
         ...(trace ? { iterations: trace.iterations, converged: trace.converged, final_loss: trace.finalLoss, num_features: trace.numFeatures, loss_curve: trace.lossCurve } : {}),
+        ...(epochTrace ? manifestTrace(epochTrace) : {}),
       },
     },
     TEXTCLASS_VERSION,

@@ -1,11 +1,12 @@
-import type { Task, Targets } from '../../data/targets.js';
+import { targetCount, type Task, type Targets } from '../../data/targets.js';
 import { DEFAULT_NORMALIZE, normalizeText, type NormalizeConfig } from '../../text/normalize.js';
 import { createRng, shuffleInPlace } from '../../util/random.js';
-import type { Classifier, FitInput, ModelFactory, ModelState } from '../classifier.js';
+import { DEFAULT_TRAINING_CONTROLS, type Classifier, type EpochRecord, type EpochTrace, type FitInput, type ModelFactory, type ModelState, type TrainingControls } from '../classifier.js';
+import { EarlyStopper, validationMetric } from './early-stopping.js';
 import { bucketRowMap, encodeTraining, Featurizer, IntBuffer, type UnitConfig } from './features.js';
-import { shared, sharedFloat32, trainHogwild } from './hogwild.js';
+import { HogwildPool, shared, sharedFloat32 } from './hogwild.js';
 import { buildLabelTree, type LabelTree } from './huffman.js';
-import { addRow, dotRow, initUniform, sigmoid, softmaxScores, trainSlice, type LossKind, type TrainData, type TrainParams } from './train-core.js';
+import { addRow, dotRow, initUniform, sigmoid, SliceTrainer, softmaxScores, type EpochStats, type LossKind, type TrainData, type TrainParams, type Weights } from './train-core.js';
 
 /**
  * fastText-style supervised classifier (Joulin et al. 2016, "Bag of Tricks for Efficient Text
@@ -77,6 +78,8 @@ export class FasttextClassifier implements Classifier {
   private readonly rowsBuf = new IntBuffer();
   private readonly hidden: Float32Array;
   private readonly scores: Float32Array;
+  /** The per-epoch curve of the training run that produced this model (null once restored from state). */
+  trace: EpochTrace | null = null;
 
   constructor(
     private readonly config: FasttextConfig,
@@ -174,6 +177,8 @@ export const fasttextModel: ModelFactory<FasttextOptions> = {
 
   async fit(input: FitInput, options: FasttextOptions): Promise<Classifier> {
     validate(options);
+    const controls = input.training ?? DEFAULT_TRAINING_CONTROLS;
+    validateControls(controls, options, input);
     const { task, labels } = input;
     const K = labels.length;
     input.progress?.('features', 0, 1);
@@ -201,23 +206,17 @@ export const fasttextModel: ModelFactory<FasttextOptions> = {
       labelIds,
       weights: exampleWeights(input, options, labelOffsets, labelIds, labelCounts),
       outWeights: options.classWeight === 'balanced' && options.loss === 'ova' ? balancedSideWeights(labelCounts, n) : new Float32Array(2 * K).fill(1),
+      focalAlpha: focalAlphaTable(controls, labels),
       order: epochOrders(n, options.epoch, input.seed),
       pathOffsets: tree?.pathOffsets ?? new Int32Array(1),
       pathNodes: tree?.pathNodes ?? new Int32Array(0),
       pathCodes: tree?.pathCodes ?? new Uint8Array(0),
     };
-    const weights = {
+    const weights: Weights = {
       input: multi ? sharedFloat32(numRows * dim) : new Float32Array(numRows * dim),
       output: multi ? sharedFloat32(numOutputs * dim) : new Float32Array(numOutputs * dim),
     };
-    const params: TrainParams = { dim, numOutputs, loss: options.loss, lr: options.lr, epochs: options.epoch, numExamples: n };
-    if (multi) {
-      const sharedData = Object.fromEntries(Object.entries(data).map(([k, v]: [string, Int32Array | Float32Array | Uint8Array]) => [k, shared(v)])) as unknown as TrainData;
-      await trainHogwild(sharedData, params, weights, threads, input.seed, (done, total) => input.progress?.('train', done, total));
-    } else {
-      initUniform(weights.input, 0, weights.input.length, 1 / dim, input.seed);
-      trainSlice(data, params, weights, 0, 1, input.seed, (e) => input.progress?.('train', e + 1, options.epoch));
-    }
+    const params = trainParams(options, controls, numOutputs, n);
 
     const config: FasttextConfig = {
       task,
@@ -230,7 +229,11 @@ export const fasttextModel: ModelFactory<FasttextOptions> = {
       numUsedBuckets: enc.usedBuckets.length,
       numOutputs,
     };
-    return new FasttextClassifier(config, enc.words, enc.usedBuckets, weights.input, weights.output, tree);
+    // Built before training over the very weight arrays being trained, so dev can be scored between epochs.
+    const model = new FasttextClassifier(config, enc.words, enc.usedBuckets, weights.input, weights.output, tree);
+    const runner = multi ? await hogwildRunner(data, params, weights, threads, input.seed) : localRunner(data, params, weights, input.seed);
+    model.trace = await runEpochs(runner, model, weights, options.epoch, controls, input);
+    return model;
   },
 
   fromState(state: ModelState): Classifier {
@@ -242,6 +245,106 @@ export const fasttextModel: ModelFactory<FasttextOptions> = {
     return new FasttextClassifier(c, words, a.buckets as Int32Array, a.input as Float32Array, a.output as Float32Array, tree);
   },
 };
+
+/** Trains epoch by epoch, on this thread or on Hogwild workers. */
+interface EpochRunner {
+  epoch(e: number): Promise<EpochStats>;
+  close(): Promise<void>;
+}
+
+function localRunner(data: TrainData, params: TrainParams, weights: Weights, seed: number): EpochRunner {
+  initUniform(weights.input, 0, weights.input.length, 1 / params.dim, seed);
+  const trainer = new SliceTrainer(data, params, weights, 0, 1, seed);
+  return { epoch: async (e) => trainer.epoch(e), close: async () => {} };
+}
+
+async function hogwildRunner(data: TrainData, params: TrainParams, weights: Weights, threads: number, seed: number): Promise<EpochRunner> {
+  const sharedData = Object.fromEntries(Object.entries(data).map(([k, v]: [string, Int32Array | Float32Array | Uint8Array]) => [k, shared(v)])) as unknown as TrainData;
+  const pool = await HogwildPool.start(sharedData, params, weights, threads, seed);
+  return { epoch: (e) => pool.epoch(e), close: () => pool.close() };
+}
+
+/**
+ * Runs the epochs, recording each one's curve point; with early stopping, scores the validation
+ * data after every epoch, stops after `patience` epochs without improvement and puts the best
+ * epoch's weights back.
+ */
+async function runEpochs(runner: EpochRunner, model: FasttextClassifier, weights: Weights, epochs: number, controls: TrainingControls, input: FitInput): Promise<EpochTrace> {
+  const rule = controls.earlyStopping;
+  const stopper = rule ? new EarlyStopper(rule) : null;
+  const records: EpochRecord[] = [];
+  let stoppedEarly = false;
+  try {
+    for (let e = 0; e < epochs && !stoppedEarly; e++) {
+      const s = await runner.epoch(e);
+      const record: EpochRecord = { epoch: e + 1, trainLoss: s.examples > 0 ? s.lossSum / s.examples : 0, lr: s.examples > 0 ? s.lrSum / s.examples : 0 };
+      if (stopper && rule && input.validation) {
+        const v = input.validation;
+        record.dev = validationMetric(rule.metric, input.task, input.labels, v.targets, model.predictProba(v.texts));
+        stoppedEarly = stopper.update(e + 1, record.dev, weights) && e + 1 < epochs;
+      }
+      records.push(record);
+      input.onEpoch?.(record);
+      input.progress?.('train', e + 1, epochs);
+    }
+  } finally {
+    await runner.close();
+  }
+  stopper?.restore(weights);
+  return { epochs: records, metric: rule?.metric ?? null, bestEpoch: stopper?.bestEpoch ?? records.length, stoppedEarly };
+}
+
+function trainParams(o: FasttextOptions, c: TrainingControls, numOutputs: number, numExamples: number): TrainParams {
+  return {
+    dim: o.dim,
+    numOutputs,
+    loss: o.loss,
+    epochs: o.epoch,
+    numExamples,
+    schedule: { kind: c.lrSchedule, lr: o.lr, epochs: o.epoch, warmupEpochs: c.warmupEpochs, lrDecay: c.lrDecay },
+    objective: c.loss,
+    focalGamma: c.focalGamma,
+    weightDecay: c.weightDecay,
+    clipGradNorm: c.clipGradNorm ?? 0,
+  };
+}
+
+/**
+ * Focal α per label as [negative side, positive side]: Lin et al.'s α_t is α for a positive and
+ * 1 − α for a negative of a sigmoid; softmax uses the positive side of the true class. Labels a
+ * map leaves out get 0.5 (no preference). Without α (or with cross entropy) all ones.
+ */
+function focalAlphaTable(c: TrainingControls, labels: readonly string[]): Float32Array {
+  const out = new Float32Array(2 * labels.length).fill(1);
+  if (c.loss !== 'focal' || c.focalAlpha === null) return out;
+  const alpha = c.focalAlpha;
+  labels.forEach((label, k) => {
+    const a = typeof alpha === 'number' ? alpha : (alpha[label] ?? 0.5);
+    out[k * 2] = 1 - a;
+    out[k * 2 + 1] = a;
+  });
+  return out;
+}
+
+/** Checks the training controls against the options and the data (the recipe layer has said it in its own words first). */
+function validateControls(c: TrainingControls, o: FasttextOptions, input: FitInput): void {
+  if (c.loss === 'focal' && o.loss === 'hs') throw new Error('fasttext: focal loss needs softmax or ova outputs, not hs');
+  if (!(c.focalGamma >= 0)) throw new Error(`fasttext: focalGamma must be >= 0, got ${c.focalGamma}`);
+  const alphas = c.focalAlpha === null ? [] : typeof c.focalAlpha === 'number' ? [c.focalAlpha] : Object.values(c.focalAlpha);
+  for (const a of alphas) if (!(a > 0 && a < 1)) throw new Error(`fasttext: focal alpha must be in (0, 1), got ${a}`);
+  if (c.focalAlpha !== null && typeof c.focalAlpha === 'object') {
+    const unknown = Object.keys(c.focalAlpha).filter((l) => !input.labels.includes(l));
+    if (unknown.length > 0) throw new Error(`fasttext: focal alpha for ${unknown.join(', ')}, not labels of the model (labels: ${input.labels.join(', ')})`);
+  }
+  if (!(c.warmupEpochs >= 0 && c.warmupEpochs < o.epoch)) throw new Error(`fasttext: warmupEpochs must be in [0, epoch ${o.epoch}), got ${c.warmupEpochs}`);
+  if (!(c.lrDecay > 0 && c.lrDecay <= 1)) throw new Error(`fasttext: lrDecay must be in (0, 1], got ${c.lrDecay}`);
+  if (!(c.weightDecay >= 0)) throw new Error(`fasttext: weightDecay must be >= 0, got ${c.weightDecay}`);
+  if (c.clipGradNorm !== null && !(c.clipGradNorm > 0)) throw new Error(`fasttext: clipGradNorm must be > 0 or null, got ${c.clipGradNorm}`);
+  const es = c.earlyStopping;
+  if (es && (!input.validation || targetCount(input.validation.targets) === 0)) throw new Error('fasttext: early stopping needs validation data');
+  if (es && !(Number.isInteger(es.patience) && es.patience >= 1)) throw new Error(`fasttext: patience must be an integer >= 1, got ${es.patience}`);
+  if (es && !(es.minDelta >= 0)) throw new Error(`fasttext: minDelta must be >= 0, got ${es.minDelta}`);
+}
 
 function validate(o: FasttextOptions): void {
   const positive: [string, number][] = [['dim', o.dim], ['epoch', o.epoch], ['wordNgrams', o.wordNgrams], ['minCount', o.minCount], ['buckets', o.buckets], ['threads', o.threads]];

@@ -3,6 +3,8 @@
  * Hogwild workers. Everything it touches is a typed array (possibly over a SharedArrayBuffer),
  * so workers run it on the very arrays the main thread allocated, without locks, like fastText.
  */
+import { learningRate, type Schedule } from './schedule.js';
+
 export type LossKind = 'softmax' | 'ova' | 'hs';
 
 /** The encoded training set; read-only during training. */
@@ -19,6 +21,8 @@ export interface TrainData {
   weights: Float32Array;
   /** ova only: per label [negative weight, positive weight] (balanced class weights); else ones. */
   outWeights: Float32Array;
+  /** Focal α per label [negative side, positive side]; softmax uses the positive side of the target. Ones without α. */
+  focalAlpha: Float32Array;
   /** Visiting order: `epochs` concatenated permutations of the examples. */
   order: Int32Array;
   /** hs only: CSR over labels of the tree path (internal node = output row) and the branch codes. */
@@ -27,14 +31,23 @@ export interface TrainData {
   pathCodes: Uint8Array;
 }
 
+export type Objective = 'cross_entropy' | 'focal';
+
 export interface TrainParams {
   dim: number;
   /** Output rows: labels (softmax, ova) or internal tree nodes (hs). */
   numOutputs: number;
   loss: LossKind;
-  lr: number;
   epochs: number;
   numExamples: number;
+  schedule: Schedule;
+  objective: Objective;
+  /** Focal γ (ignored for cross_entropy). */
+  focalGamma: number;
+  /** Rows an example touches shrink by (1 − lr · weightDecay) at its update; 0 = no decay. */
+  weightDecay: number;
+  /** Largest hidden-layer gradient norm per example; 0 = no clipping. */
+  clipGradNorm: number;
 }
 
 export interface Weights {
@@ -42,66 +55,148 @@ export interface Weights {
   output: Float32Array;
 }
 
+/** Sums over one thread's share of an epoch; the caller divides by `examples`. */
+export interface EpochStats {
+  lossSum: number;
+  lrSum: number;
+  /** Examples that were trained on (those with inputs, labels and a non-zero learning rate). */
+  examples: number;
+}
+
+/** Scratch vectors of one training thread, reused across examples. */
+interface Scratch {
+  hidden: Float32Array;
+  grad: Float32Array;
+  scores: Float32Array;
+  rng: { state: number };
+}
+
 /**
- * Trains on this thread's contiguous slice of each epoch's permutation. The learning rate decays
- * linearly to 0 over the thread's own progress, which tracks fastText's shared token counter
- * closely when slices are equal. `onEpoch` is called after each epoch.
+ * Trains one thread's contiguous slice of each epoch's permutation, one epoch per call, so the
+ * caller can score dev data between epochs. The learning rate follows the schedule over the
+ * thread's own progress through the whole run, which tracks fastText's shared token counter
+ * closely when slices are equal. Its random state (label choice for several labels under a
+ * single-label loss) carries over from epoch to epoch, so calling `epoch` for 0..E−1 is the
+ * same computation as one uninterrupted run.
  */
-export function trainSlice(data: TrainData, p: TrainParams, w: Weights, thread: number, threads: number, seed: number, onEpoch?: (epoch: number) => void): void {
-  const { dim, numOutputs, loss, epochs, numExamples: n } = p;
-  const start = Math.floor((n * thread) / threads);
-  const end = Math.floor((n * (thread + 1)) / threads);
-  const len = end - start;
-  const total = epochs * len;
-  const hidden = new Float32Array(dim);
-  const grad = new Float32Array(dim);
-  const scores = new Float32Array(Math.max(1, numOutputs));
-  const rng = { state: (seed ^ Math.imul(thread + 1, 0x9e3779b9)) >>> 0 };
-  for (let e = 0; e < epochs; e++) {
-    const base = e * n;
+export class SliceTrainer {
+  private readonly start: number;
+  private readonly end: number;
+  private readonly scratch: Scratch;
+
+  constructor(
+    private readonly data: TrainData,
+    private readonly p: TrainParams,
+    private readonly w: Weights,
+    thread: number,
+    threads: number,
+    seed: number,
+  ) {
+    const n = p.numExamples;
+    this.start = Math.floor((n * thread) / threads);
+    this.end = Math.floor((n * (thread + 1)) / threads);
+    this.scratch = {
+      hidden: new Float32Array(p.dim),
+      grad: new Float32Array(p.dim),
+      scores: new Float32Array(Math.max(1, p.numOutputs)),
+      rng: { state: (seed ^ Math.imul(thread + 1, 0x9e3779b9)) >>> 0 },
+    };
+  }
+
+  epoch(e: number): EpochStats {
+    const { data, p, w, start, end } = this;
+    const len = end - start;
+    const total = p.epochs * len;
+    const base = e * p.numExamples;
+    const stats: EpochStats = { lossSum: 0, lrSum: 0, examples: 0 };
     for (let j = start; j < end; j++) {
       const ex = data.order[base + j];
-      const lr = p.lr * (1 - (e * len + (j - start)) / total);
-      trainExample(data, p, w, ex, lr * data.weights[ex], hidden, grad, scores, rng, loss, dim);
+      const lr = learningRate(p.schedule, (e * len + (j - start)) / total);
+      const loss = trainExample(data, p, w, ex, lr, this.scratch);
+      if (loss < 0) continue;
+      stats.lossSum += loss;
+      stats.lrSum += lr;
+      stats.examples++;
     }
-    onEpoch?.(e);
+    return stats;
   }
 }
 
-function trainExample(
-  data: TrainData,
-  p: TrainParams,
-  w: Weights,
-  ex: number,
-  lr: number,
-  hidden: Float32Array,
-  grad: Float32Array,
-  scores: Float32Array,
-  rng: { state: number },
-  loss: LossKind,
-  dim: number,
-): void {
+/** One SGD step on example `ex`; returns its loss before the update, or −1 when it was skipped. */
+function trainExample(data: TrainData, p: TrainParams, w: Weights, ex: number, baseLr: number, s: Scratch): number {
   const lo = data.offsets[ex];
   const hi = data.offsets[ex + 1];
   const labLo = data.labelOffsets[ex];
   const labHi = data.labelOffsets[ex + 1];
-  if (lo === hi || labLo === labHi || lr === 0) return;
+  const lr = baseLr * data.weights[ex];
+  if (lo === hi || labLo === labHi || lr === 0) return -1;
+  const { dim, loss } = p;
+  const { hidden, grad } = s;
   const input = w.input;
   const inv = data.invNorm[ex];
+  // The decay uses the schedule's rate, not the example's weight: class weights scale the loss, not the prior.
+  const decay = p.weightDecay > 0 ? Math.max(0, 1 - baseLr * p.weightDecay) : 1;
   computeHidden(input, data.rows, data.counts, lo, hi, inv, hidden, dim);
   grad.fill(0);
+  let value: number;
   if (loss === 'ova') {
-    ovaStep(w.output, hidden, grad, data, labLo, labHi, lr, p.numOutputs, dim);
+    value = ovaStep(w.output, hidden, grad, data, p, labLo, labHi, lr, decay);
   } else {
     // Several labels with a single-label loss: one of them, at random (fastText does the same).
-    const target = data.labelIds[labLo + (labHi - labLo > 1 ? Math.floor(nextRandom(rng) * (labHi - labLo)) : 0)];
-    if (loss === 'softmax') softmaxStep(w.output, hidden, grad, scores, target, lr, p.numOutputs, dim);
-    else hsStep(w.output, hidden, grad, data, target, lr, dim);
+    const target = data.labelIds[labLo + (labHi - labLo > 1 ? Math.floor(nextRandom(s.rng) * (labHi - labLo)) : 0)];
+    if (loss === 'softmax') value = softmaxStep(w.output, hidden, grad, s.scores, data, p, target, lr, decay);
+    else value = hsStep(w.output, hidden, grad, data, target, lr, decay, dim);
   }
+  if (p.clipGradNorm > 0) clipGradient(grad, lr, p.clipGradNorm, dim);
   // fastText normalizes the gradient by the number of inputs, then adds it to every input row.
   const rows = data.rows;
   const counts = data.counts;
-  for (let i = lo; i < hi; i++) addScaled(input, rows[i] * dim, grad, counts[i] * inv, dim);
+  for (let i = lo; i < hi; i++) {
+    if (decay !== 1) scaleRow(input, rows[i] * dim, decay, dim);
+    addScaled(input, rows[i] * dim, grad, counts[i] * inv, dim);
+  }
+  return value;
+}
+
+/**
+ * `grad` holds lr × (−∂loss/∂hidden); the norm limit is on the gradient itself, so the learning
+ * rate is divided out before comparing.
+ */
+function clipGradient(grad: Float32Array, lr: number, maxNorm: number, dim: number): void {
+  let sq = 0;
+  for (let d = 0; d < dim; d++) sq += grad[d] * grad[d];
+  const norm = Math.sqrt(sq) / lr;
+  if (!(norm > maxNorm)) return;
+  const c = maxNorm / norm;
+  for (let d = 0; d < dim; d++) grad[d] *= c;
+}
+
+/** m[at..at+dim) *= c. */
+function scaleRow(m: Float32Array, at: number, c: number, dim: number): void {
+  for (let d = 0; d < dim; d++) m[at + d] *= c;
+}
+
+/** Probabilities below this count as this in the logs of losses (as LOG_LOSS_EPS in eval). */
+const P_MIN = 1e-15;
+
+/**
+ * Focal loss (Lin et al. 2017) FL = −α_t (1 − p_t)^γ log p_t has, with respect to the logits,
+ * the cross-entropy gradient times α_t · focalFactor(p_t, γ), for softmax (p_t of the true class)
+ * and for a sigmoid alike (p_t = s or 1 − s). So both steps stay the cross-entropy step with the
+ * rate scaled. γ = 0 gives exactly 1, so focal with γ 0 and no α is cross entropy, bit for bit.
+ */
+export function focalFactor(pt: number, gamma: number): number {
+  if (gamma === 0) return 1;
+  const q = 1 - pt;
+  // Limit of the expression below as p_t → 1 (for γ > 0), where q^(γ−1) alone could blow up.
+  if (q <= 0) return 0;
+  return Math.pow(q, gamma) - gamma * pt * Math.pow(q, gamma - 1) * Math.log(Math.max(pt, P_MIN));
+}
+
+/** −α (1 − p)^γ log p; γ 0 and α 1 is the log loss. */
+export function focalLoss(pt: number, gamma: number, alpha: number): number {
+  const nll = -Math.log(Math.max(pt, P_MIN));
+  return gamma === 0 ? alpha * nll : alpha * Math.pow(1 - pt, gamma) * nll;
 }
 
 /**
@@ -195,12 +290,25 @@ function updateOutput(output: Float32Array, row: number, hidden: Float32Array, g
   }
 }
 
-function softmaxStep(output: Float32Array, hidden: Float32Array, grad: Float32Array, scores: Float32Array, target: number, lr: number, K: number, dim: number): void {
+function softmaxStep(output: Float32Array, hidden: Float32Array, grad: Float32Array, scores: Float32Array, data: TrainData, p: TrainParams, target: number, lr: number, decay: number): number {
+  const { numOutputs: K, dim } = p;
   softmaxScores(output, hidden, scores, K, dim);
-  for (let k = 0; k < K; k++) {
-    const alpha = lr * ((k === target ? 1 : 0) - scores[k]);
-    updateOutput(output, k, hidden, grad, alpha, dim);
+  const pt = scores[target];
+  let step = lr;
+  let value: number;
+  if (p.objective === 'focal') {
+    const a = data.focalAlpha[target * 2 + 1];
+    step = lr * a * focalFactor(pt, p.focalGamma);
+    value = focalLoss(pt, p.focalGamma, a);
+  } else {
+    value = -Math.log(Math.max(pt, P_MIN));
   }
+  for (let k = 0; k < K; k++) {
+    const alpha = step * ((k === target ? 1 : 0) - scores[k]);
+    updateOutput(output, k, hidden, grad, alpha, dim);
+    if (decay !== 1) scaleRow(output, k * dim, decay, dim);
+  }
+  return value;
 }
 
 /** scores[k] = softmax over the K rows of `output` · hidden. */
@@ -220,22 +328,42 @@ export function softmaxScores(output: Float32Array, hidden: Float32Array, scores
   for (let k = 0; k < K; k++) scores[k] /= sum;
 }
 
-function ovaStep(output: Float32Array, hidden: Float32Array, grad: Float32Array, data: TrainData, labLo: number, labHi: number, lr: number, K: number, dim: number): void {
+/** One sigmoid per label; the loss is their summed log loss (or focal loss), as fastText's ova. */
+function ovaStep(output: Float32Array, hidden: Float32Array, grad: Float32Array, data: TrainData, p: TrainParams, labLo: number, labHi: number, lr: number, decay: number): number {
+  const { numOutputs: K, dim } = p;
+  const focal = p.objective === 'focal';
+  let value = 0;
   for (let k = 0; k < K; k++) {
     let positive = 0;
     for (let i = labLo; i < labHi; i++) if (data.labelIds[i] === k) positive = 1;
     const score = sigmoid(dotRow(output, k, hidden, dim));
-    const alpha = lr * data.outWeights[k * 2 + positive] * (positive - score);
+    const pt = positive === 1 ? score : 1 - score;
+    let g = 1;
+    if (focal) {
+      const a = data.focalAlpha[k * 2 + positive];
+      g = a * focalFactor(pt, p.focalGamma);
+      value += focalLoss(pt, p.focalGamma, a);
+    } else {
+      value -= Math.log(Math.max(pt, P_MIN));
+    }
+    const alpha = lr * data.outWeights[k * 2 + positive] * g * (positive - score);
     updateOutput(output, k, hidden, grad, alpha, dim);
+    if (decay !== 1) scaleRow(output, k * dim, decay, dim);
   }
+  return value;
 }
 
-function hsStep(output: Float32Array, hidden: Float32Array, grad: Float32Array, data: TrainData, target: number, lr: number, dim: number): void {
+function hsStep(output: Float32Array, hidden: Float32Array, grad: Float32Array, data: TrainData, target: number, lr: number, decay: number, dim: number): number {
+  let value = 0;
   for (let i = data.pathOffsets[target]; i < data.pathOffsets[target + 1]; i++) {
     const node = data.pathNodes[i];
     const score = sigmoid(dotRow(output, node, hidden, dim));
-    updateOutput(output, node, hidden, grad, lr * (data.pathCodes[i] - score), dim);
+    const code = data.pathCodes[i];
+    value -= Math.log(Math.max(code === 1 ? score : 1 - score, P_MIN));
+    updateOutput(output, node, hidden, grad, lr * (code - score), dim);
+    if (decay !== 1) scaleRow(output, node * dim, decay, dim);
   }
+  return value;
 }
 
 export function sigmoid(x: number): number {

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { initUniform, trainSlice, type TrainData, type TrainParams, type Weights } from './train-core.js';
+import { initUniform, SliceTrainer, type TrainData, type TrainParams, type Weights } from './train-core.js';
 
 /** One Hogwild thread's job; every array is over a SharedArrayBuffer. */
 export interface WorkerJob {
@@ -9,23 +9,30 @@ export interface WorkerJob {
   thread: number;
   threads: number;
   seed: number;
-  /** [threads done initializing]: no thread trains before the whole input matrix is initialized. */
-  barrier: Int32Array;
 }
 
+/** Main thread → worker: train this epoch, or finish. */
+export type WorkerCommand = { kind: 'epoch'; epoch: number } | { kind: 'stop' };
+
+/** Worker → main thread: initialized (its part of the input matrix), or one epoch's sums. */
+export type WorkerReply = { kind: 'ready' } | { kind: 'epoch'; epoch: number; lossSum: number; lrSum: number; examples: number };
+
 const job = workerData as WorkerJob;
+const port = parentPort;
+if (!port) throw new Error('fasttext worker.ts must run as a worker thread');
 const { input } = job.weights;
 const rowsTotal = input.length / job.params.dim;
 const from = Math.floor((rowsTotal * job.thread) / job.threads) * job.params.dim;
 const to = Math.floor((rowsTotal * (job.thread + 1)) / job.threads) * job.params.dim;
 initUniform(input, from, to, 1 / job.params.dim, job.seed);
-waitForAll(job.barrier, job.threads);
-trainSlice(job.data, job.params, job.weights, job.thread, job.threads, job.seed, (epoch) => parentPort?.postMessage({ epoch }));
-
-function waitForAll(barrier: Int32Array, threads: number): void {
-  if (Atomics.add(barrier, 0, 1) + 1 === threads) {
-    Atomics.notify(barrier, 0);
+// One trainer for the whole run: its random state and slice carry over between epochs.
+const trainer = new SliceTrainer(job.data, job.params, job.weights, job.thread, job.threads, job.seed);
+port.on('message', (cmd: WorkerCommand) => {
+  if (cmd.kind === 'stop') {
+    port.close();
     return;
   }
-  for (let seen = Atomics.load(barrier, 0); seen < threads; seen = Atomics.load(barrier, 0)) Atomics.wait(barrier, 0, seen);
-}
+  const stats = trainer.epoch(cmd.epoch);
+  port.postMessage({ kind: 'epoch', epoch: cmd.epoch, ...stats } satisfies WorkerReply);
+});
+port.postMessage({ kind: 'ready' } satisfies WorkerReply);
