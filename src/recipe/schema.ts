@@ -106,6 +106,11 @@ export const featuresSchema = z.strictObject({
   /** A number in (0, 1]: fraction of documents; an integer > 1: documents. */
   max_df: z.number().positive().refine((v) => v <= 1 || Number.isInteger(v), 'max_df > 1 must be an integer (documents); use (0, 1] for a fraction').default(1),
   max_features: positiveInt.nullable().default(null),
+  /**
+   * Hash n-grams into this many buckets (MurmurHash3) instead of keeping a vocabulary of strings:
+   * memory stays bounded on huge corpora. null: a vocabulary. 2^18–2^22 is typical.
+   */
+  hash_buckets: z.number().int().min(16).max(1 << 26).nullable().default(null),
   sublinear_tf: z.boolean().default(true),
   use_idf: z.boolean().default(true),
   smooth_idf: z.boolean().default(true),

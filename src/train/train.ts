@@ -95,6 +95,7 @@ export async function trainFromRecipe(opts: TrainOptions): Promise<TrainResult> 
         minDf: recipe.features.min_df,
         maxDf: recipe.features.max_df,
         maxFeatures: recipe.features.max_features,
+        hashBuckets: recipe.features.hash_buckets,
         sublinearTf: recipe.features.sublinear_tf,
         useIdf: recipe.features.use_idf,
         smoothIdf: recipe.features.smooth_idf,
