@@ -7,7 +7,7 @@ import { DEFAULT_TFIDF } from '../features/tfidf.js';
 import { loadStarter } from '../test-support/starter-data.js';
 import { DEFAULT_NORMALIZE } from '../text/normalize.js';
 import { classifierConformance } from './conformance.js';
-import { balancedRowWeights } from './tfidf-logreg.js';
+import { balancedRowWeights } from './class-weights.js';
 import { fitNaiveBayes, naiveBayes, naiveBayesProba, type NaiveBayesOptions, type NbVariant } from './naive-bayes.js';
 
 interface GoldenCsr {

@@ -1,9 +1,10 @@
 import type { Targets, Task } from '../data/targets.js';
 import type { CsrMatrix } from '../features/csr.js';
-import { TfidfVectorizer, type TfidfConfig } from '../features/tfidf.js';
-import { normalizeText, type NormalizeConfig } from '../text/normalize.js';
+import type { TfidfConfig, TfidfVectorizer } from '../features/tfidf.js';
+import type { NormalizeConfig } from '../text/normalize.js';
 import type { Classifier, FitInput, ModelFactory, ModelState } from './classifier.js';
-import { balancedRowWeights } from './tfidf-logreg.js';
+import { fitTfidfFeatures, restoreVectorizer, tfidfMatrix, vectorizerArrays } from './tfidf-front.js';
+import { balancedPairWeights, balancedRowWeights, multiplyWeights } from './class-weights.js';
 
 /**
  * Naive Bayes on TF-IDF (or count) features, exactly as scikit-learn's MultinomialNB and
@@ -226,12 +227,12 @@ export class NaiveBayesClassifier implements Classifier {
   ) {}
 
   predictProba(texts: readonly string[]): Float32Array {
-    const X = this.vectorizer.transform(texts.map((t) => normalizeText(t, this.normalize)));
+    const X = tfidfMatrix(this.vectorizer, this.normalize, texts);
     return naiveBayesProba(X, this.weights);
   }
 
   toState(): ModelState {
-    const v = this.vectorizer.toArrays();
+    const v = vectorizerArrays(this.vectorizer);
     const w = this.weights;
     return {
       type: TYPE,
@@ -264,10 +265,7 @@ export const naiveBayes: ModelFactory<NaiveBayesOptions> = {
 
   async fit(input: FitInput, options: NaiveBayesOptions): Promise<Classifier> {
     const { task, labels, targets } = input;
-    input.progress?.('features', 0, 1);
-    const normalized = input.texts.map((t) => normalizeText(t, options.normalize));
-    const { vectorizer, matrix } = TfidfVectorizer.fit(normalized, options.tfidf);
-    input.progress?.('features', 1, 1);
+    const { vectorizer, matrix } = fitTfidfFeatures(input, options.normalize, options.tfidf);
 
     let sampleWeights = input.sampleWeights;
     let outputWeights: Float64Array | undefined;
@@ -294,7 +292,7 @@ export const naiveBayes: ModelFactory<NaiveBayesOptions> = {
       groupSize: number;
     };
     const a = state.arrays;
-    const vectorizer = TfidfVectorizer.fromArrays(c.tfidf, { tokens: a.tokens as Uint8Array, ngrams: a.ngrams as Int32Array, idf: a.idf as Float32Array });
+    const vectorizer = restoreVectorizer(c.tfidf, a);
     const weights: NbWeights = {
       numFeatures: c.numFeatures,
       numGroups: c.numGroups,
@@ -305,25 +303,3 @@ export const naiveBayes: ModelFactory<NaiveBayesOptions> = {
     return new NaiveBayesClassifier(c.task, c.labels, c.normalize, vectorizer, c.variant, c.alpha, weights);
   },
 };
-
-/**
- * Balanced weights of each label's binary problem, `[absent₀, present₀, absent₁, …]`:
- * n / (2 · count), and 1 where a side has no rows (nothing to weigh).
- */
-export function balancedPairWeights(y: Uint8Array, K: number): Float64Array {
-  const n = y.length / K;
-  const pos = new Float64Array(K);
-  for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) pos[k] += y[i * K + k];
-  const out = new Float64Array(2 * K);
-  for (let k = 0; k < K; k++) {
-    const neg = n - pos[k];
-    out[2 * k] = neg > 0 ? n / (2 * neg) : 1;
-    out[2 * k + 1] = pos[k] > 0 ? n / (2 * pos[k]) : 1;
-  }
-  return out;
-}
-
-export function multiplyWeights(a: Float32Array | undefined, b: Float32Array): Float32Array {
-  if (!a) return b;
-  return a.map((v, i) => v * b[i]);
-}

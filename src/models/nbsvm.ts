@@ -1,11 +1,11 @@
 import type { Targets, Task } from '../data/targets.js';
 import type { CsrMatrix } from '../features/csr.js';
-import { TfidfVectorizer, type TfidfConfig } from '../features/tfidf.js';
-import { normalizeText, type NormalizeConfig } from '../text/normalize.js';
+import type { TfidfConfig, TfidfVectorizer } from '../features/tfidf.js';
+import type { NormalizeConfig } from '../text/normalize.js';
 import type { Classifier, FitInput, ModelFactory, ModelState } from './classifier.js';
+import { fitTfidfFeatures, restoreVectorizer, tfidfMatrix, vectorizerArrays } from './tfidf-front.js';
 import { fitLogistic, linearScores, sigmoid, type LinearWeights } from './linear/logistic.js';
-import { balancedPairWeights, multiplyWeights } from './naive-bayes.js';
-import { balancedRowWeights } from './tfidf-logreg.js';
+import { balancedPairWeights, balancedRowWeights, multiplyWeights } from './class-weights.js';
 
 /**
  * NB-SVM (Wang & Manning 2012) in its logistic-regression form ("NBSVM-LR"): for each
@@ -206,7 +206,7 @@ export class NbsvmClassifier implements Classifier {
 
   /** The decision values z, row-major n × numOutputs. */
   decisionFunction(texts: readonly string[]): Float64Array {
-    let X = this.vectorizer.transform(texts.map((t) => normalizeText(t, this.normalize)));
+    let X = tfidfMatrix(this.vectorizer, this.normalize, texts);
     if (this.settings.binarize) X = binarized(X);
     return linearScores(X, this.linear);
   }
@@ -216,7 +216,7 @@ export class NbsvmClassifier implements Classifier {
   }
 
   toState(): ModelState {
-    const v = this.vectorizer.toArrays();
+    const v = vectorizerArrays(this.vectorizer);
     const m = this.model;
     return {
       type: TYPE,
@@ -252,11 +252,8 @@ export const nbsvm: ModelFactory<NbsvmOptions> = {
 
   async fit(input: FitInput, options: NbsvmOptions): Promise<Classifier> {
     const { task, labels, targets } = input;
-    input.progress?.('features', 0, 1);
-    const normalized = input.texts.map((t) => normalizeText(t, options.normalize));
-    const fitted = TfidfVectorizer.fit(normalized, options.tfidf);
+    const fitted = fitTfidfFeatures(input, options.normalize, options.tfidf);
     const X = options.binarize ? binarized(fitted.matrix) : fitted.matrix;
-    input.progress?.('features', 1, 1);
 
     const K = task === 'binary' ? 1 : labels.length;
     let rowWeights = input.sampleWeights;
@@ -275,7 +272,7 @@ export const nbsvm: ModelFactory<NbsvmOptions> = {
   fromState(state: ModelState): Classifier {
     const c = state.config as unknown as NbsvmStateConfig;
     const a = state.arrays;
-    const vectorizer = TfidfVectorizer.fromArrays(c.tfidf, { tokens: a.tokens as Uint8Array, ngrams: a.ngrams as Int32Array, idf: a.idf as Float32Array });
+    const vectorizer = restoreVectorizer(c.tfidf, a);
     const model: NbsvmWeights = {
       numFeatures: c.numFeatures,
       numOutputs: c.numOutputs,

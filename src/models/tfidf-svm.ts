@@ -1,8 +1,9 @@
 import type { Task, Targets } from '../data/targets.js';
 import type { CsrMatrix } from '../features/csr.js';
-import { TfidfVectorizer, type TfidfConfig } from '../features/tfidf.js';
-import { normalizeText, type NormalizeConfig } from '../text/normalize.js';
+import type { TfidfConfig, TfidfVectorizer } from '../features/tfidf.js';
+import type { NormalizeConfig } from '../text/normalize.js';
 import type { Classifier, FitInput, ModelFactory, ModelState } from './classifier.js';
+import { fitTfidfFeatures, restoreVectorizer, tfidfMatrix, vectorizerArrays } from './tfidf-front.js';
 import { calibratedProba, fitSigmoid, stratifiedFolds } from './linear/calibration.js';
 import { fitLinearSvm, svmDecision, validateSvmOptions, type OvrTargets, type SvmLoss, type SvmWeights } from './linear/svm.js';
 
@@ -70,7 +71,7 @@ export class TfidfSvmClassifier implements Classifier {
 
   /** Raw SVM decision values, row-major n × numOutputs (one column for a two-label task). */
   decisionFunction(texts: readonly string[]): Float64Array {
-    const X = this.vectorizer.transform(texts.map((t) => normalizeText(t, this.normalize)));
+    const X = tfidfMatrix(this.vectorizer, this.normalize, texts);
     return svmDecision(X, this.svm);
   }
 
@@ -79,7 +80,7 @@ export class TfidfSvmClassifier implements Classifier {
   }
 
   toState(): ModelState {
-    const v = this.vectorizer.toArrays();
+    const v = vectorizerArrays(this.vectorizer);
     return {
       type: TYPE,
       config: {
@@ -112,10 +113,7 @@ export const tfidfSvm: ModelFactory<TfidfSvmOptions> = {
     validateSvmOptions(options.svm);
     validateCalibration(options.calibration);
     const { task, labels } = input;
-    input.progress?.('features', 0, 1);
-    const normalized = input.texts.map((t) => normalizeText(t, options.normalize));
-    const { vectorizer, matrix } = TfidfVectorizer.fit(normalized, options.tfidf);
-    input.progress?.('features', 1, 1);
+    const { vectorizer, matrix } = fitTfidfFeatures(input, options.normalize, options.tfidf);
 
     const mode = probaMode(task, labels.length);
     const targets = ovrTargets(input.targets, labels.length, mode);
@@ -127,7 +125,7 @@ export const tfidfSvm: ModelFactory<TfidfSvmOptions> = {
   fromState(state: ModelState): Classifier {
     const c = state.config as { task: Task; labels: string[]; normalize: NormalizeConfig; tfidf: TfidfConfig; numFeatures: number; numOutputs: number };
     const a = state.arrays;
-    const vectorizer = TfidfVectorizer.fromArrays(c.tfidf, { tokens: a.tokens as Uint8Array, ngrams: a.ngrams as Int32Array, idf: a.idf as Float32Array });
+    const vectorizer = restoreVectorizer(c.tfidf, a);
     const svm: SvmWeights = { numFeatures: c.numFeatures, numOutputs: c.numOutputs, weights: a.weights as Float32Array, bias: a.bias as Float32Array };
     return new TfidfSvmClassifier(c.task, c.labels, c.normalize, vectorizer, svm, a.calibA as Float64Array, a.calibB as Float64Array, null);
   },
