@@ -34,7 +34,7 @@ export function exampleFromCells(cell: (field: string) => string | undefined, fi
  * Joins the tiers of a hierarchical label. Trailing tiers may be empty (a ticket routed only to
  * tier 1); a gap followed by a deeper tier is an error, since the path would be ambiguous.
  */
-function labelPath(cell: (field: string) => string | undefined, labelFields: string[], separator: string): string | { field: string; reason: string } {
+export function labelPath(cell: (field: string) => string | undefined, labelFields: string[], separator: string): string | { field: string; reason: string } {
   const parts: string[] = [];
   let gapAt: string | undefined;
   for (const f of labelFields) {

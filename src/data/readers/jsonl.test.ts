@@ -127,3 +127,16 @@ test('onProgress gets the bytes read, throttled, and a last call with done === t
     assertProgress(calls, statSync(path).size);
   }
 });
+
+test('several label keys make a hierarchical path; null tiers may trail, a gap before a deeper tier is an error', async () => {
+  const tiers: JsonlReaderConfig = { format: 'jsonl', textFields: ['text'], labelFields: ['t1', 't2', 't3'], labelPathSeparator: ' > ' };
+  const path = fixture([
+    JSON.stringify({ text: 'printer jam', t1: 'hardware', t2: 'printer', t3: null }),
+    JSON.stringify({ text: 'vpn down', t1: 'network', t2: 4, t3: 'vpn' }),
+    JSON.stringify({ text: 'odd', t1: 'network' }),
+  ]);
+  const got = await read(path, tiers);
+  assert.deepEqual(got.map((e) => e.labels), [['hardware > printer'], ['network > 4 > vpn'], ['network']]);
+  await rejectsAt(fixture([JSON.stringify({ text: 'x', t1: 'a', t3: 'c' })]), tiers, { line: 1, field: 't2' }, /empty tier before a non-empty "t3"/);
+  await rejectsAt(fixture([JSON.stringify({ text: 'x', t1: 'a', t2: ['b'] })]), tiers, { line: 1, field: 't2' }, /expected a string or number, found an array/);
+});

@@ -1,6 +1,7 @@
 import { DataError, type DataLocation } from '../../errors.js';
 import type { Example, JsonlReaderConfig, ReadOptions } from '../types.js';
 import { INVALID_UTF8, Utf8Source, explainReason, shortQuote } from './encoding.js';
+import { labelPath } from './cells.js';
 import { splitLines } from './lines.js';
 
 interface RowProblem {
@@ -93,25 +94,18 @@ function toExample(
   return { text, labels };
 }
 
-/** Tier values (strings or numbers) joined into one path label; trailing tiers may be empty. */
+/** Tier values (strings or numbers; null or absent = an empty tier) joined into one path label. */
 function hierarchicalLabel(obj: Record<string, unknown>, labelFields: string[], separator: string, text: string): { text: string; labels: string[] } | RowProblem {
-  const parts: string[] = [];
-  let gapAt: string | undefined;
   for (const f of labelFields) {
     const v = obj[f];
-    const s = v === undefined || v === null ? '' : typeof v === 'number' ? String(v) : v;
-    if (typeof s !== 'string') return { field: f, reason: `expected a string or number, found ${describeType(v)}` };
-    if (s.includes('\uFFFD')) return { field: f, reason: INVALID_UTF8 };
-    const part = s.trim();
-    if (part.length === 0) {
-      gapAt ??= f;
-      continue;
-    }
-    if (gapAt !== undefined) return { field: gapAt, reason: `empty tier before a non-empty "${f}"` };
-    parts.push(part);
+    if (v !== undefined && v !== null && typeof v !== 'string' && typeof v !== 'number') return { field: f, reason: `expected a string or number, found ${describeType(v)}` };
   }
-  if (parts.length === 0) return { field: labelFields[0], reason: 'empty label' };
-  return { text, labels: [parts.join(separator)] };
+  const tier = (f: string): string => {
+    const v = obj[f];
+    return v === undefined || v === null ? '' : String(v);
+  };
+  const path = labelPath(tier, labelFields, separator);
+  return typeof path === 'string' ? { text, labels: [path] } : path;
 }
 
 class LabelParser {
