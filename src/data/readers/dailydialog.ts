@@ -5,6 +5,7 @@ import { DataError, type DataLocation } from '../../errors.js';
 import { openZip } from '../archive/zip.js';
 import type { DailyDialogReaderConfig, Example, ReadOptions } from '../types.js';
 import { parseIndex } from './cells.js';
+import { splitLines } from './lines.js';
 
 /**
  * Reads DailyDialog: one example per utterance, labelled with its emotion. `path` is a split's
@@ -24,8 +25,8 @@ export async function* readDailyDialog(
     done[which] = n;
     options.onProgress?.(done.text + done.emotion, total);
   };
-  const textLines = lines(text.open(report('text')))[Symbol.asyncIterator]();
-  const emotionLines = lines(emotion.open(report('emotion')))[Symbol.asyncIterator]();
+  const textLines = splitLines(text.open(report('text')), text.location)[Symbol.asyncIterator]();
+  const emotionLines = splitLines(emotion.open(report('emotion')), emotion.location)[Symbol.asyncIterator]();
   try {
     for (let line = 1; ; line++) {
       const [t, e] = await Promise.all([textLines.next(), emotionLines.next()]);
@@ -138,34 +139,6 @@ async function* fileChunks(file: string, report: (bytesRead: number) => void): A
 
 // ---------------------------------------------------------------------------------------------
 // Lines and dialogs
-
-/**
- * The lines of a byte stream without their `\n` / `\r\n`. Each line is decoded on its own (a
- * line break byte never occurs inside a UTF-8 sequence), so invalid bytes show up as U+FFFD in
- * the line that holds them.
- */
-async function* lines(chunks: AsyncIterable<Buffer>): AsyncGenerator<string> {
-  let pending: Buffer[] = [];
-  for await (const chunk of chunks) {
-    let start = 0;
-    for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
-      const piece = chunk.subarray(start, nl);
-      yield decodeLine(pending.length === 0 ? piece : Buffer.concat([...pending, piece]));
-      pending = [];
-      start = nl + 1;
-    }
-    if (start < chunk.length) pending.push(chunk.subarray(start));
-  }
-  if (pending.length > 0) yield decodeLine(Buffer.concat(pending));
-}
-
-/** Not fatal: invalid bytes become U+FFFD, which the dialog check reports as invalid UTF-8. */
-const decoder = new TextDecoder('utf-8');
-
-function decodeLine(bytes: Buffer): string {
-  const s = decoder.decode(bytes);
-  return s.endsWith('\r') ? s.slice(0, -1) : s;
-}
 
 type DialogResult = { utterances: string[]; codes: number[] } | { field: 'text' | 'emotion'; reason: string } | 'blank';
 
