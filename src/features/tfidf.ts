@@ -1,3 +1,5 @@
+import type { StemLanguage } from '../text/stemming.js';
+import type { StopWordLanguage } from '../text/stopwords.js';
 import { createTokenizer, type Analyzer, type Tokenizer, type TokenPattern } from '../text/tokenize.js';
 import { Float32Builder, Int32Builder, type CsrMatrix } from './csr.js';
 import { ngramHash, TokenHasher } from './hashing.js';
@@ -28,6 +30,10 @@ export interface TfidfConfig {
   useIdf: boolean;
   smoothIdf: boolean;
   norm: 'l2' | 'none';
+  /** Drop this language's stop words from word tokens (word analyzer only); null or absent: keep all. */
+  stopWords?: StopWordLanguage | null;
+  /** Snowball-stem word tokens in this language (word analyzer only); null or absent: no stemming. */
+  stem?: StemLanguage | null;
 }
 
 export const DEFAULT_TFIDF: TfidfConfig = {
@@ -58,7 +64,7 @@ export interface TfidfArrays {
 const NO_TOKEN = -1;
 
 function tokenizerFor(config: TfidfConfig): Tokenizer {
-  return createTokenizer(config.analyzer ?? 'word', config.tokenPattern, config.ngramRange);
+  return createTokenizer(config.analyzer ?? 'word', config.tokenPattern, config.ngramRange, { stopWords: config.stopWords ?? null, stem: config.stem ?? null });
 }
 
 /**

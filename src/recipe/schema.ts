@@ -115,6 +115,10 @@ export const featuresSchema = z.strictObject({
   use_idf: z.boolean().default(true),
   smooth_idf: z.boolean().default(true),
   norm: z.enum(['l2', 'none']).default('l2'),
+  /** Drop stop words (the `stopword` package's list) from word tokens: null (default) | en | ru. */
+  stop_words: z.enum(['en', 'ru']).nullable().default(null),
+  /** Snowball-stem word tokens: null (default) | en | ru. Word analyzer only. */
+  stemming: z.enum(['en', 'ru']).nullable().default(null),
 });
 
 /** `balanced` (inverse class frequency, as scikit-learn) or explicit weights per label, e.g. {urgent: 5}. */
@@ -281,6 +285,11 @@ export const checkedRecipeSchema = recipeSchema.superRefine((r, ctx) => {
   if (d.format === 'dailydialog' && r.task === 'multilabel') ctx.addIssue({ code: 'custom', path: ['task'], message: 'dailydialog has one emotion per utterance; use multiclass' });
   if (r.features.analyzer === 'word' && r.features.ngram_range && r.features.ngram_range[1] > 3) {
     ctx.addIssue({ code: 'custom', path: ['features', 'ngram_range'], message: 'word n-grams go up to 3; longer ranges are for analyzer char or char_wb (set features.analyzer)' });
+  }
+  for (const field of ['stop_words', 'stemming'] as const) {
+    if (r.features[field] !== null && (r.features.analyzer === 'char' || r.features.analyzer === 'char_wb')) {
+      ctx.addIssue({ code: 'custom', path: ['features', field], message: `applies to word tokens; analyzer ${r.features.analyzer} makes character n-grams (set features.analyzer: word)` });
+    }
   }
   const l = r.labels;
   if (l && (l.min_count === undefined) !== (l.rare === undefined)) {

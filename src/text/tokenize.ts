@@ -9,6 +9,9 @@
  * - `sklearn`: scikit-learn's default `(?u)\b\w\w+\b` (tokens of two or more word characters);
  *   on ASCII text it reproduces scikit-learn's vocabulary exactly, which the golden tests rely on.
  */
+import { createStemmer, type StemLanguage } from './stemming.js';
+import { stopWordSet, type StopWordLanguage } from './stopwords.js';
+
 export type TokenPattern = 'word' | 'sklearn' | 'segmented';
 
 const WORD = /[\p{L}\p{M}\p{N}_]+(?:['’][\p{L}\p{M}\p{N}_]+)*|\p{Extended_Pictographic}|[!?]/gu;
@@ -47,11 +50,23 @@ export type Analyzer = 'word' | 'char' | 'char_wb';
 /** Calls `emit` for each unit the vectorizer counts: a word token or a character n-gram. */
 export type Tokenizer = (text: string, emit: (token: string) => void) => void;
 
-export function createTokenizer(analyzer: Analyzer, tokenPattern: TokenPattern, charRange: readonly [number, number]): Tokenizer {
+/**
+ * What happens to each word token (word analyzer only): stop words of a language dropped, then the
+ * rest stemmed (Snowball). Absent or null: off.
+ */
+export interface WordFilters {
+  stopWords?: StopWordLanguage | null;
+  stem?: StemLanguage | null;
+}
+
+export function createTokenizer(analyzer: Analyzer, tokenPattern: TokenPattern, charRange: readonly [number, number], filters: WordFilters = {}): Tokenizer {
   if (analyzer === 'word') {
     const re = tokenPatternRegex(tokenPattern);
-    if (tokenPattern === 'segmented') return segmentedTokenizer(re);
-    return (text, emit) => forEachToken(text, re, emit);
+    const base: Tokenizer = tokenPattern === 'segmented' ? segmentedTokenizer(re) : (text, emit) => forEachToken(text, re, emit);
+    return withWordFilters(base, filters);
+  }
+  if (filters.stopWords || filters.stem) {
+    throw new Error(`stop words and stemming apply to word tokens; analyzer ${analyzer} makes character n-grams`);
   }
   const [lo, hi] = charRange;
   const starts = { buf: new Int32Array(1024) };
@@ -128,4 +143,21 @@ function needsSegmentation(token: string): boolean {
     if (token.charCodeAt(i) >= FIRST_NO_SPACE_CODE) return NO_SPACE_SCRIPT.test(token);
   }
   return false;
+}
+
+/** `base` with stop words dropped and tokens stemmed; `base` itself when neither is on. */
+function withWordFilters(base: Tokenizer, filters: WordFilters): Tokenizer {
+  const stop = filters.stopWords ? stopWordSet(filters.stopWords) : null;
+  const stem = filters.stem ? createStemmer(filters.stem) : null;
+  if (!stop && !stem) return base;
+  // One sink per tokenizer, not a closure per document: tokenizers run synchronously.
+  let sink: (token: string) => void = () => {};
+  const filtered = (token: string): void => {
+    if (stop !== null && stop.has(token)) return;
+    sink(stem !== null ? stem(token) : token);
+  };
+  return (text, emit) => {
+    sink = emit;
+    base(text, filtered);
+  };
 }

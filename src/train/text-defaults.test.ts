@@ -13,4 +13,5 @@ test('analyzer auto: character n-grams for Korean and Chinese, words elsewhere; 
   assert.deepEqual(resolveFeatures(recipe({ analyzer: 'word' }).features, ['房间很好']).analyzer, 'word');
   assert.deepEqual(resolveFeatures(recipe({ ngram_range: [2, 5] }).features, ['정말']).ngramRange, [2, 5]);
   assert.throws(() => resolveFeatures(recipe({ ngram_range: [2, 5] }).features, ['english words']), /chose word n-grams for latin text/);
+  assert.throws(() => resolveFeatures(recipe({ stemming: 'ru' }).features, ['정말 재밌어요']), /features\.stemming: applies to word tokens, but analyzer auto chose char_wb/);
 });

@@ -100,6 +100,8 @@ export async function trainFromRecipe(opts: TrainOptions): Promise<TrainResult> 
         useIdf: recipe.features.use_idf,
         smoothIdf: recipe.features.smooth_idf,
         norm: recipe.features.norm,
+        stopWords: recipe.features.stop_words,
+        stem: recipe.features.stemming,
       },
     },
   );
