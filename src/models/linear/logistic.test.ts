@@ -180,3 +180,85 @@ test('a binary target with a single class does not crash or produce NaN', () => 
   const p = linearProba(Xtrain, soft.model);
   for (let i = 0; i < n; i++) assert.ok(p[i * 3 + 2] > 0.99 && Number.isFinite(p[i * 3]));
 });
+
+/** A random sparse n × cols matrix, deterministic (LCG), for the threaded one-vs-rest tests. */
+function randomCsr(rows: number, cols: number, perRow: number, seed: number): { X: CsrMatrix; next: () => number } {
+  let state = seed >>> 0;
+  const next = (): number => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+  const indptr = new Int32Array(rows + 1);
+  const indices = new Int32Array(rows * perRow);
+  const data = new Float32Array(rows * perRow);
+  for (let i = 0; i < rows; i++) {
+    const cols_ = new Set<number>();
+    while (cols_.size < perRow) cols_.add(Math.floor(next() * cols));
+    const sorted = [...cols_].sort((a, b) => a - b);
+    for (let p = 0; p < perRow; p++) {
+      indices[i * perRow + p] = sorted[p];
+      data[i * perRow + p] = next();
+    }
+    indptr[i + 1] = (i + 1) * perRow;
+  }
+  return { X: { rows, cols, indptr, indices, data }, next };
+}
+
+/** Fits with the given thread count, forcing workers even on a tiny problem; records the onIteration trace. */
+function fitOvr(
+  X: CsrMatrix,
+  y: Uint8Array,
+  K: number,
+  threads: number,
+  sampleWeights?: Float32Array,
+  cw?: Float64Array,
+): { model: LinearWeights; report: unknown; trace: [number, number][] } {
+  const trace: [number, number][] = [];
+  const options = { C: 4, maxIter: 500, tol: 1e-8, threads, minParallelNnz: 0 };
+  const { model, report } = fitLogistic(X, { link: 'sigmoid', y, numOutputs: K }, options, sampleWeights, (it, loss) => trace.push([it, loss]), cw);
+  return { model, report, trace };
+}
+
+function assertSameFit(a: ReturnType<typeof fitOvr>, b: ReturnType<typeof fitOvr>, what: string): void {
+  // deepEqual on typed arrays compares every element exactly: the threaded fit must be bit-identical.
+  assert.deepEqual(a.model, b.model, `${what}: model`);
+  assert.deepEqual(a.report, b.report, `${what}: report`);
+  assert.deepEqual(a.trace, b.trace, `${what}: onIteration trace`);
+}
+
+test('one-vs-rest on worker threads is bit-identical to the single-threaded fit (golden cases)', () => {
+  for (const c of golden.logistic.filter((g) => g.kind === 'ovr')) {
+    const targets = targetsOf(c);
+    assert.equal(targets.link, 'sigmoid');
+    if (targets.link !== 'sigmoid') continue;
+    const cw = c.class_weight === 'balanced' ? balancedOutputWeights(targets.y, targets.numOutputs) : undefined;
+    const single = fitOvr(Xtrain, targets.y, targets.numOutputs, 1, undefined, cw);
+    assertSameFit(fitOvr(Xtrain, targets.y, targets.numOutputs, 2, undefined, cw), single, c.name);
+  }
+});
+
+test('one-vs-rest on worker threads is bit-identical with sample and class weights, any thread count', () => {
+  const rows = 400;
+  const K = 7;
+  const { X, next } = randomCsr(rows, 300, 12, 12345);
+  const y = new Uint8Array(rows * K);
+  // Outputs of very different balance, so they take different numbers of iterations.
+  for (let i = 0; i < rows; i++) for (let k = 0; k < K; k++) y[i * K + k] = next() < (k + 1) / (K + 2) ? 1 : 0;
+  const sampleWeights = Float32Array.from({ length: rows }, () => 0.5 + next());
+  const cw = Float64Array.from({ length: K * 2 }, () => 0.5 + next());
+  const single = fitOvr(X, y, K, 1, sampleWeights, cw);
+  assert.equal(single.trace.length, single.trace.at(-1)?.[0], 'the trace counts iterations 1, 2, … across outputs');
+  for (const threads of [2, 3, 16]) assertSameFit(fitOvr(X, y, K, threads, sampleWeights, cw), single, `${threads} threads`);
+  // Without a progress callback the workers send no per-iteration messages; the model is the same.
+  const quiet = fitLogistic(X, { link: 'sigmoid', y, numOutputs: K }, { C: 4, maxIter: 500, tol: 1e-8, threads: 2, minParallelNnz: 0 }, sampleWeights, undefined, cw);
+  assert.deepEqual(quiet.model, single.model);
+  assert.deepEqual(quiet.report, single.report);
+});
+
+test('the threaded one-vs-rest result lives in ordinary (not shared) memory', () => {
+  const { X, next } = randomCsr(50, 40, 5, 7);
+  const y = Uint8Array.from({ length: 50 * 3 }, () => (next() < 0.3 ? 1 : 0));
+  const { model } = fitOvr(X, y, 3, 2);
+  assert.ok(!(model.weights.buffer instanceof SharedArrayBuffer));
+  assert.ok(!(model.bias.buffer instanceof SharedArrayBuffer));
+});
