@@ -191,6 +191,10 @@ SKLEARN_PATTERN = r"(?u)\b\w\w+\b"
 def make_vectorizer(settings):
     f = settings["features"]
     pattern = f.get("token_pattern", "word")
+    # "segmented" differs from "word" only inside Chinese/Japanese/Thai runs (ICU segmentation),
+    # which the English data of this bench does not have.
+    if pattern == "segmented":
+        pattern = "word"
     if pattern not in ("word", "sklearn"):
         raise SystemExit(f"unsupported token_pattern {pattern!r}")
     norm = f.get("norm", "l2")
@@ -200,7 +204,7 @@ def make_vectorizer(settings):
         preprocessor=make_preprocessor(settings.get("preprocessing", {})),  # replaces lowercase=
         tokenizer=word_tokenizer() if pattern == "word" else None,
         token_pattern=SKLEARN_PATTERN if pattern == "sklearn" else None,
-        ngram_range=tuple(f["ngram_range"]),
+        ngram_range=tuple(f.get("ngram_range") or (1, 2)),  # absent: textclass's word default
         # sklearn reads an int as a document count and a float as a proportion, as the recipe does
         # (min_df >= 1 is an integer count; max_df <= 1 is a fraction, 1 meaning "all").
         min_df=int(min_df) if min_df >= 1 else float(min_df),
