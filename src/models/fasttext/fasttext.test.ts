@@ -152,3 +152,21 @@ test('fasttext: rejects bad options, naming the field', async () => {
   await assert.rejects(fasttextModel.fit(emotionInput(), { ...SMALL, dim: 0 }), /dim/);
   await assert.rejects(fasttextModel.fit(emotionInput(), { ...SMALL, minn: 5, maxn: 3 }), /minn/);
 });
+
+test('balanced class weights on skewed data: examples are drawn by weight, so a hot learning rate stays stable', async () => {
+  // 95% "common", 5% "rare": weights of 10x, which as learning-rate multipliers at lr 1 diverge.
+  const texts: string[] = [];
+  const y: number[] = [];
+  for (let i = 0; i < 400; i++) {
+    const rare = i % 20 === 0;
+    texts.push(rare ? `alarm fire smoke ${i % 7}` : `lunch coffee meeting ${i % 11}`);
+    y.push(rare ? 1 : 0);
+  }
+  const input: FitInput = { task: 'multiclass', labels: ['common', 'rare'], texts, targets: { kind: 'single', y: Int32Array.from(y) }, seed: 3 };
+  const model = await fasttextModel.fit(input, { ...SMALL, lr: 1, epoch: 10, classWeight: 'balanced' });
+  const p = model.predictProba(['fire alarm again', 'coffee after lunch']);
+  assert.ok(p.every(Number.isFinite), 'no NaN from a diverged fit');
+  assert.ok(p[1] > 0.5 && p[2] > 0.5, `rare ${p[1]}, common ${p[2]}`);
+  const again = await fasttextModel.fit(input, { ...SMALL, lr: 1, epoch: 10, classWeight: 'balanced' });
+  assert.deepEqual(again.predictProba(['fire alarm again']), model.predictProba(['fire alarm again']), 'weighted draws are seeded');
+});
