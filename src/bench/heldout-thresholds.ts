@@ -6,12 +6,11 @@
  *   node dist/bench/heldout-thresholds.js <modelDir> <devFile> [repeats]
  */
 import { encodeTargets } from '../data/labels.js';
-import { collectExamples } from '../data/read.js';
-import type { ReaderConfig } from '../data/types.js';
+import { loadExamples } from '../data/dataset.js';
 import { predictInBatches, scoreReport } from '../eval/evaluate.js';
 import { shrinkThresholds, tuneThresholds } from '../eval/thresholds.js';
 import type { Recipe } from '../recipe/schema.js';
-import { loadModel } from '../persist/model-dir.js';
+import { dataSpecOf, loadModel } from '../persist/model-dir.js';
 import { createRng, shuffleInPlace } from '../util/random.js';
 
 const [modelDir, devFile, repeatsArg] = process.argv.slice(2);
@@ -20,7 +19,8 @@ if (!modelDir || !devFile) {
   process.exit(2);
 }
 const { manifest, classifier } = loadModel(modelDir);
-const { examples } = await collectExamples(devFile, manifest.reader as unknown as ReaderConfig);
+// The model's own label rules apply (goemotions-ekman maps 28 labels to 7), as in `eval`.
+const { examples } = await loadExamples(devFile, dataSpecOf(manifest));
 const labels = manifest.labels;
 const K = labels.length;
 const targets = encodeTargets(examples, labels, 'multilabel');

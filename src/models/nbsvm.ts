@@ -3,7 +3,7 @@ import type { CsrMatrix } from '../features/csr.js';
 import type { TfidfConfig, TfidfVectorizer } from '../features/tfidf.js';
 import type { NormalizeConfig } from '../text/normalize.js';
 import type { Classifier, FitInput, ModelFactory, ModelState } from './classifier.js';
-import { fitTfidfFeatures, restoreVectorizer, tfidfMatrix, vectorizerArrays } from './tfidf-front.js';
+import { fitTfidfFeatures, restoreVectorizer, tfidfMatrix } from './tfidf-front.js';
 import { fitLogistic, linearScores, sigmoid, type LinearWeights } from './linear/logistic.js';
 import { balancedPairWeights, balancedRowWeights, multiplyWeights } from './class-weights.js';
 
@@ -216,7 +216,7 @@ export class NbsvmClassifier implements Classifier {
   }
 
   toState(): ModelState {
-    const v = vectorizerArrays(this.vectorizer);
+    const v = this.vectorizer.toArrays();
     const m = this.model;
     return {
       type: TYPE,

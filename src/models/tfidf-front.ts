@@ -21,11 +21,7 @@ export function tfidfMatrix(vectorizer: TfidfVectorizer, normalize: NormalizeCon
   return vectorizer.transform(texts.map((t) => normalizeText(t, normalize)));
 }
 
-/** The vectorizer's arrays under the names every TF-IDF model stores them: tokens, ngrams, idf. */
-export function vectorizerArrays(vectorizer: TfidfVectorizer): { tokens: Uint8Array; ngrams: Int32Array; idf: Float32Array } {
-  return vectorizer.toArrays();
-}
-
+/** The vectorizer from the arrays every TF-IDF model stores under the names tokens, ngrams, idf. */
 export function restoreVectorizer(tfidf: TfidfConfig, arrays: ModelState['arrays']): TfidfVectorizer {
   return TfidfVectorizer.fromArrays(tfidf, { tokens: arrays.tokens as Uint8Array, ngrams: arrays.ngrams as Int32Array, idf: arrays.idf as Float32Array });
 }

@@ -2,7 +2,7 @@ import type { Task } from '../data/targets.js';
 import type { TfidfConfig, TfidfVectorizer } from '../features/tfidf.js';
 import type { NormalizeConfig } from '../text/normalize.js';
 import type { Classifier, FitInput, ModelFactory, ModelState } from './classifier.js';
-import { fitTfidfFeatures, restoreVectorizer, tfidfMatrix, vectorizerArrays } from './tfidf-front.js';
+import { fitTfidfFeatures, restoreVectorizer, tfidfMatrix } from './tfidf-front.js';
 import { balancedPairWeights, balancedRowWeights, multiplyWeights } from './class-weights.js';
 import { fitLogistic, linearProba, type LinearWeights, type LogisticOptions, type LogisticTargets } from './linear/logistic.js';
 
@@ -40,7 +40,7 @@ export class TfidfLogregClassifier implements Classifier {
   }
 
   toState(): ModelState {
-    const v = vectorizerArrays(this.vectorizer);
+    const v = this.vectorizer.toArrays();
     return {
       type: TYPE,
       config: {

@@ -3,7 +3,7 @@ import type { CsrMatrix } from '../features/csr.js';
 import type { TfidfConfig, TfidfVectorizer } from '../features/tfidf.js';
 import type { NormalizeConfig } from '../text/normalize.js';
 import type { Classifier, FitInput, ModelFactory, ModelState } from './classifier.js';
-import { fitTfidfFeatures, restoreVectorizer, tfidfMatrix, vectorizerArrays } from './tfidf-front.js';
+import { fitTfidfFeatures, restoreVectorizer, tfidfMatrix } from './tfidf-front.js';
 import { calibratedProba, fitSigmoid, stratifiedFolds } from './linear/calibration.js';
 import { fitLinearSvm, svmDecision, validateSvmOptions, type OvrTargets, type SvmLoss, type SvmWeights } from './linear/svm.js';
 
@@ -80,7 +80,7 @@ export class TfidfSvmClassifier implements Classifier {
   }
 
   toState(): ModelState {
-    const v = vectorizerArrays(this.vectorizer);
+    const v = this.vectorizer.toArrays();
     return {
       type: TYPE,
       config: {
