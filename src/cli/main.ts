@@ -1,5 +1,7 @@
 import { TextclassError } from '../errors.js';
 import { TEXTCLASS_VERSION } from '../version.js';
+import { runCompare } from './commands/compare.js';
+import { runCv } from './commands/cv.js';
 import { runEval } from './commands/eval.js';
 import { runInspect } from './commands/inspect.js';
 import { runPredict } from './commands/predict.js';
@@ -11,6 +13,8 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summa
   inspect: { run: runInspect, summary: "report what is in a recipe's data (labels, lengths, leaks, bad rows)" },
   train: { run: runTrain, summary: 'train a model from a recipe' },
   eval: { run: runEval, summary: 'measure a model on labelled data' },
+  compare: { run: runCompare, summary: 'compare models on the same data with paired bootstrap intervals' },
+  cv: { run: runCv, summary: "k-fold cross-validation of a recipe: mean ± std of every metric" },
   predict: { run: runPredict, summary: 'label texts from a file or standard input' },
   starter: { run: runStarter, summary: 'train the bundled starter model (offline demo)' },
 };

@@ -42,6 +42,7 @@ export function argmaxRows(proba: ArrayLike<number>, n: number, K: number): Int3
  * (a classifier that answers "nothing" is rarely what a user wants from a tagger).
  *
  * @param thresholds one threshold per label (length K) or a single threshold for all labels.
+ * @param topK at most this many labels per text (the highest-scoring of those that fire).
  * @returns row-major `n × K` 0/1 matrix.
  */
 export function applyThresholds(
@@ -49,6 +50,7 @@ export function applyThresholds(
   n: number,
   K: number,
   thresholds: Float32Array | number,
+  topK?: number,
 ): Uint8Array {
   checkShape(proba, n, K);
   if (typeof thresholds !== 'number' && thresholds.length !== K) {
@@ -73,6 +75,29 @@ export function applyThresholds(
       }
     }
     if (fired === 0) out[row + best] = 1;
+    else if (topK !== undefined && fired > topK) keepTopK(proba, out, row, K, topK);
   }
+  return out;
+}
+
+/** Clears all but the `k` highest-scoring fired labels of one row (ties: lower index wins). */
+function keepTopK(proba: ArrayLike<number>, out: Uint8Array, row: number, K: number, k: number): void {
+  for (let kept = 0; kept < k; kept++) {
+    let best = -1;
+    for (let j = 0; j < K; j++) {
+      if (out[row + j] === 1 && (best < 0 || proba[row + j] > proba[row + best])) best = j;
+    }
+    out[row + best] = 2; // kept: out of the running for the next pick
+  }
+  for (let j = 0; j < K; j++) out[row + j] = out[row + j] === 2 ? 1 : 0;
+}
+
+/**
+ * Single-label decisions with a "not sure" option: the top class of each row, or -1 where the
+ * top probability is below `abstainBelow`.
+ */
+export function argmaxOrAbstain(proba: ArrayLike<number>, n: number, K: number, abstainBelow: number): Int32Array {
+  const out = argmaxRows(proba, n, K);
+  for (let i = 0; i < n; i++) if (proba[i * K + out[i]] < abstainBelow) out[i] = -1;
   return out;
 }

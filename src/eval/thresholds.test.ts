@@ -1,9 +1,9 @@
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { applyThresholds, argmaxRows } from './decide.js';
+import { applyThresholds, argmaxOrAbstain, argmaxRows } from './decide.js';
 import { evaluateMultiLabel } from './metrics.js';
-import { tuneThresholds } from './thresholds.js';
+import { tuneAbstainThreshold, tuneGlobalThreshold, tuneThresholds } from './thresholds.js';
 
 /** Small deterministic PRNG (mulberry32) so the synthetic data is the same on every run. */
 function rng(seed: number): () => number {
@@ -169,4 +169,74 @@ test('shrinkThresholds pulls labels with few positives toward the center, freque
   assert.ok(Math.abs(out[0] - 0.3) < 1e-6, `label 0: ${out[0]}`);
   assert.ok(Math.abs(out[1] - 0.2) < 1e-6, `label 1: ${out[1]}`);
   assert.deepEqual(Array.from(shrinkThresholds(Float32Array.from([0.1, 0.9]), y, 4, 2, 0.5, 0)), Array.from(Float32Array.from([0.1, 0.9])));
+});
+
+describe('F-beta, global and abstain thresholds', () => {
+  // One label, scores with positives mostly on top.
+  const scores = Float32Array.from([0.95, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1]);
+  const truth = Uint8Array.from([1, 1, 0, 1, 0, 1, 0, 0, 1, 0]);
+
+  test('beta < 1 raises the threshold (precision), beta > 1 lowers it (recall)', () => {
+    const f1 = tuneThresholds(truth, scores, 10, 1)[0];
+    const fHalf = tuneThresholds(truth, scores, 10, 1, 0.5)[0];
+    const f2 = tuneThresholds(truth, scores, 10, 1, 2)[0];
+    assert.ok(fHalf >= f1 && f1 >= f2, `${fHalf} ≥ ${f1} ≥ ${f2}`);
+    assert.ok(fHalf > f2);
+    // F2 on this column is best when firing down to 0.2 (all five positives): threshold between 0.2 and 0.1.
+    assert.ok(f2 > 0.1 && f2 <= 0.2, `f2 threshold ${f2}`);
+    assert.throws(() => tuneThresholds(truth, scores, 10, 1, 0), RangeError);
+  });
+
+  test('a global threshold maximises the chosen metric on a grid', () => {
+    // Two labels whose best cut-offs differ; micro-F1 is maximised by one shared value.
+    const n = 6;
+    const proba = Float32Array.from([0.9, 0.2, 0.7, 0.35, 0.6, 0.3, 0.4, 0.8, 0.3, 0.1, 0.2, 0.05]);
+    const y = Uint8Array.from([1, 0, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0]);
+    const t = tuneGlobalThreshold(y, proba, n, 2, 'micro_f1');
+    // Brute-force check over the same grid.
+    let best = -1;
+    for (let s = 1; s <= 99; s++) {
+      const d = applyThresholds(proba, n, 2, s / 100);
+      let tp = 0, fp = 0, fn = 0;
+      for (let c = 0; c < n * 2; c++) {
+        if (d[c] && y[c]) tp++;
+        else if (d[c]) fp++;
+        else if (y[c]) fn++;
+      }
+      best = Math.max(best, (2 * tp) / (2 * tp + fp + fn));
+    }
+    const d = applyThresholds(proba, n, 2, t);
+    let tp = 0, fp = 0, fn = 0;
+    for (let c = 0; c < n * 2; c++) {
+      if (d[c] && y[c]) tp++;
+      else if (d[c]) fp++;
+      else if (y[c]) fn++;
+    }
+    assert.equal((2 * tp) / (2 * tp + fp + fn), best);
+  });
+
+  test('top-k keeps only the k highest firing labels', () => {
+    const proba = Float32Array.from([0.9, 0.8, 0.7, 0.1, 0.6, 0.2, 0.1, 0.1]);
+    assert.deepEqual(Array.from(applyThresholds(proba, 2, 4, 0.5, 2)), [1, 1, 0, 0, 1, 0, 0, 0]);
+    assert.deepEqual(Array.from(applyThresholds(proba, 2, 4, 0.5, 1)), [1, 0, 0, 0, 1, 0, 0, 0]);
+  });
+
+  test('abstain threshold: the answered rows reach the accuracy target', () => {
+    // Confidence of the top class and whether it is right: right when confident, wrong when not.
+    const rows = [[0.95, true], [0.9, true], [0.85, true], [0.8, false], [0.7, true], [0.6, false], [0.55, false]] as const;
+    const proba = new Float32Array(rows.length * 2);
+    const yTrue = new Int32Array(rows.length);
+    rows.forEach(([c, right], i) => {
+      proba[2 * i] = c;
+      proba[2 * i + 1] = 1 - c;
+      yTrue[i] = right ? 0 : 1;
+    });
+    const t = tuneAbstainThreshold(yTrue, proba, rows.length, 2, 0.8);
+    // Prefixes: 3/3, 3/4, 4/5 = 0.8 → answer the top five (down to 0.7), abstain below.
+    assert.ok(t > 0.6 && t <= 0.7, `threshold ${t}`);
+    const decided = argmaxOrAbstain(proba, rows.length, 2, t);
+    assert.deepEqual(Array.from(decided), [0, 0, 0, 0, 0, -1, -1]);
+    assert.equal(tuneAbstainThreshold(yTrue, proba, rows.length, 2, 0.3), 0, 'every row can be answered');
+    assert.ok(tuneAbstainThreshold(Int32Array.from(yTrue, () => 1), proba, rows.length, 2, 0.9) > 0.95, 'nothing reaches the target');
+  });
 });

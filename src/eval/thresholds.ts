@@ -8,6 +8,8 @@
  * label of a row with no firing label, so in practice it changes little).
  */
 
+import { applyThresholds, argmaxRows } from './decide.js';
+
 /** Used for a label without positives in the tuning data; see `thresholdWithoutPositives`. */
 const DEFAULT_THRESHOLD = 0.5;
 
@@ -45,7 +47,8 @@ function midpointThreshold(chosen: number, nextLower: number): number {
 }
 
 /**
- * Threshold per label maximising that label's F1 (rule: fire when score ≥ threshold).
+ * Threshold per label maximising that label's F1, or F-beta with `beta` ≠ 1 (β < 1 favours
+ * precision, β > 1 recall); rule: fire when score ≥ threshold.
  *
  * Candidate cut-offs are the distinct scores of the label's column: rows with equal scores are
  * always on the same side, so ties cannot be split. Each column is scanned once after sorting,
@@ -57,7 +60,9 @@ function midpointThreshold(chosen: number, nextLower: number): number {
  * @param yTrue row-major n × K 0/1 truth (non-zero = positive).
  * @param proba row-major n × K scores, assumed to be probabilities in [0, 1].
  */
-export function tuneThresholds(yTrue: Uint8Array, proba: Float32Array, n: number, K: number): Float32Array {
+export function tuneThresholds(yTrue: Uint8Array, proba: Float32Array, n: number, K: number, beta = 1): Float32Array {
+  if (!(beta > 0)) throw new RangeError(`F-beta needs beta > 0, got ${beta}`);
+  const b2 = beta * beta;
   if (yTrue.length !== n * K || proba.length !== n * K) {
     throw new RangeError(`expected n×K = ${n}×${K} cells, got truth ${yTrue.length}, scores ${proba.length}`);
   }
@@ -106,8 +111,8 @@ export function tuneThresholds(yTrue: Uint8Array, proba: Float32Array, n: number
         fp++;
         j--;
       }
-      // F1 = 2TP / (2TP + FP + FN) with FN = numPos − TP.
-      const f1 = (2 * tp) / (tp + fp + numPos);
+      // Fβ = (1+β²)TP / ((1+β²)TP + β²FN + FP) with FN = numPos − TP.
+      const f1 = ((1 + b2) * tp) / (tp + fp + b2 * numPos);
       if (f1 > bestF1) {
         bestF1 = f1;
         bestScore = score;
@@ -137,4 +142,97 @@ export function shrinkThresholds(thresholds: Float32Array, yTrue: Uint8Array, n:
     out[k] = positives + strength > 0 ? (positives * thresholds[k] + strength * center) / (positives + strength) : center;
   }
   return out;
+}
+
+export type GlobalThresholdMetric = 'micro_f1' | 'macro_f1' | 'samples_f1';
+
+/**
+ * One threshold for every label, the value of a 0.01 grid in [0.01, 0.99] that maximises `metric`
+ * under the full decision rule of `applyThresholds` (including its at-least-one-label fallback and
+ * `topK`). Ties go to the value closest to 0.5. A coarse grid on purpose: a single number tuned on
+ * thousands of cells gains nothing from finer steps but noise.
+ */
+export function tuneGlobalThreshold(yTrue: Uint8Array, proba: Float32Array, n: number, K: number, metric: GlobalThresholdMetric, topK?: number): number {
+  if (yTrue.length !== n * K || proba.length !== n * K) throw new RangeError(`expected n×K = ${n}×${K} cells`);
+  let best = 0.5;
+  let bestValue = -1;
+  const tp = new Float64Array(K);
+  const fp = new Float64Array(K);
+  const fn = new Float64Array(K);
+  for (let step = 1; step <= 99; step++) {
+    const t = step / 100;
+    const chosen = applyThresholds(proba, n, K, t, topK);
+    tp.fill(0);
+    fp.fill(0);
+    fn.fill(0);
+    let samples = 0;
+    for (let i = 0; i < n; i++) {
+      let rowTp = 0;
+      let rowPred = 0;
+      let rowTrue = 0;
+      for (let k = 0; k < K; k++) {
+        const c = i * K + k;
+        const yt = yTrue[c] !== 0;
+        const yp = chosen[c] === 1;
+        if (yt && yp) tp[k]++;
+        else if (yp) fp[k]++;
+        else if (yt) fn[k]++;
+        rowTp += yt && yp ? 1 : 0;
+        rowPred += yp ? 1 : 0;
+        rowTrue += yt ? 1 : 0;
+      }
+      samples += rowPred + rowTrue > 0 ? (2 * rowTp) / (rowPred + rowTrue) : 0;
+    }
+    let value: number;
+    if (metric === 'samples_f1') value = n > 0 ? samples / n : 0;
+    else if (metric === 'micro_f1') {
+      let a = 0;
+      let b = 0;
+      for (let k = 0; k < K; k++) {
+        a += 2 * tp[k];
+        b += 2 * tp[k] + fp[k] + fn[k];
+      }
+      value = b > 0 ? a / b : 0;
+    } else {
+      value = 0;
+      for (let k = 0; k < K; k++) {
+        const d = 2 * tp[k] + fp[k] + fn[k];
+        value += d > 0 ? (2 * tp[k]) / d : 0;
+      }
+      value /= K;
+    }
+    if (value > bestValue + 1e-12 || (Math.abs(value - bestValue) <= 1e-12 && Math.abs(t - 0.5) < Math.abs(best - 0.5))) {
+      bestValue = value;
+      best = t;
+    }
+  }
+  return best;
+}
+
+/**
+ * The lowest "not sure" cut-off on the top probability at which the answered rows of the tuning
+ * data reach `minAccuracy`: rows are ranked by confidence and the longest confident prefix with
+ * at least that accuracy is kept. Returns 0 (never abstain) when every row can be answered, and a
+ * value above the highest confidence (always abstain) when no prefix reaches the target.
+ */
+export function tuneAbstainThreshold(yTrue: Int32Array, proba: Float32Array, n: number, K: number, minAccuracy: number): number {
+  if (proba.length !== n * K || yTrue.length !== n) throw new RangeError(`expected n×K = ${n}×${K} scores and n targets`);
+  const top = argmaxRows(proba, n, K);
+  const confidence = new Float64Array(n);
+  for (let i = 0; i < n; i++) confidence[i] = proba[i * K + top[i]];
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => confidence[b] - confidence[a]);
+  let correct = 0;
+  let keep = 0; // rows answered at the best cut-off
+  for (let r = 0; r < n; r++) {
+    const i = order[r];
+    correct += top[i] === yTrue[i] ? 1 : 0;
+    // A cut-off can only fall between distinct confidences.
+    const boundary = r + 1 === n || confidence[order[r + 1]] < confidence[i];
+    if (boundary && correct / (r + 1) >= minAccuracy) keep = r + 1;
+  }
+  if (keep === n) return 0;
+  if (keep === 0) return n > 0 ? Math.min(1, nextFloat32Up(confidence[order[0]])) : 0;
+  return midpointThreshold(confidence[order[keep - 1]], confidence[order[keep]]);
 }

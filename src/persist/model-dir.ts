@@ -2,6 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ModelFormatError } from '../errors.js';
+import { CalibratedClassifier } from '../calibration/calibrated-classifier.js';
+import type { CalibrationState } from '../calibration/calibrator.js';
 import type { DataSpec } from '../data/dataset.js';
 import type { Classifier, ModelState } from '../models/classifier.js';
 import { restoreClassifier } from '../models/registry.js';
@@ -36,14 +38,32 @@ export interface ManifestBody {
   labelMap?: Record<string, unknown>;
   /** How scores become labels. */
   decision: Decision;
+  /** Post-hoc probability calibration fitted on held-out data; applied to every score the model gives. */
+  calibration?: CalibrationState & { fittedOn: 'dev' | 'cv' };
   recipe: Record<string, unknown>;
   metrics: Record<string, unknown>;
   training: Record<string, unknown>;
 }
 
 export type Decision =
-  | { kind: 'argmax' }
-  | { kind: 'thresholds'; thresholds: number[]; tunedOn: 'dev' | 'none' };
+  | {
+      kind: 'argmax';
+      /** Single-label "not sure": a text whose top probability is below this gets no label. */
+      abstainBelow?: number;
+      /** The answered-accuracy target `abstainBelow` was tuned for, when it was tuned. */
+      abstainTarget?: number;
+    }
+  | {
+      kind: 'thresholds';
+      /** One per label (a global threshold repeats one value). */
+      thresholds: number[];
+      tunedOn: 'dev' | 'cv' | 'none';
+      /** What the tuning maximised: per label `f1` / `f<beta>`, or a global metric. */
+      metric?: string;
+      scope?: 'per_label' | 'global';
+      /** At most this many labels per text. */
+      topK?: number;
+    };
 
 export interface Manifest extends ManifestBody {
   format: typeof MODEL_FORMAT;
@@ -57,7 +77,10 @@ export interface Manifest extends ManifestBody {
 export interface LoadedModel {
   dir: string;
   manifest: Manifest;
+  /** The model as its users see it: calibrated when the manifest has a calibration. */
   classifier: Classifier;
+  /** The trained weights' own scores, before calibration (the same object when there is none). */
+  rawClassifier: Classifier;
 }
 
 const DTYPES: Record<ArrayDtype, { ctor: new (buf: ArrayBuffer) => ModelState['arrays'][string]; bytes: number }> = {
@@ -81,7 +104,8 @@ function dtypeOf(a: ModelState['arrays'][string]): ArrayDtype {
  * renamed into place, so readers (and a server hot-reloading) never see a half-written model.
  */
 export function saveModel(dir: string, classifier: Classifier, body: ManifestBody, textclassVersion: string): Manifest {
-  const state = classifier.toState();
+  // A calibrated model stores its inner weights; the map itself is `body.calibration`.
+  const state = (classifier instanceof CalibratedClassifier ? classifier.inner : classifier).toState();
   const target = path.resolve(dir);
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const tmp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -144,8 +168,9 @@ export function loadModel(dir: string): LoadedModel {
     new Uint8Array(aligned).set(bytes);
     arrays[name] = new dtype.ctor(aligned);
   }
-  const classifier = restoreClassifier({ type: manifest.model.type, config: manifest.model.config, arrays }, dir);
-  return { dir, manifest, classifier };
+  const rawClassifier = restoreClassifier({ type: manifest.model.type, config: manifest.model.config, arrays }, dir);
+  const classifier = manifest.calibration ? new CalibratedClassifier(rawClassifier, manifest.calibration) : rawClassifier;
+  return { dir, manifest, classifier, rawClassifier };
 }
 
 function sha256(bytes: Uint8Array): string {

@@ -237,11 +237,30 @@ const GRADIENT_TRAINING_DEFAULTS = {
 } as const;
 
 export const evaluationSchema = z.strictObject({
-  /** Multilabel: `tune` picks a per-label threshold maximizing F1 on dev; `fixed` uses `threshold`. */
-  thresholds: z.enum(['tune', 'fixed']).default('tune'),
+  /**
+   * Multilabel decision rule: `tune` picks a threshold per label maximizing `threshold_metric`
+   * (f1, or f<beta> such as f0.5 / f2); `tune_global` one threshold for all labels maximizing
+   * micro_f1, macro_f1 or samples_f1; `fixed` uses `threshold`.
+   */
+  thresholds: z.enum(['tune', 'tune_global', 'fixed']).default('tune'),
   threshold: z.number().gt(0).lt(1).default(0.5),
-  /** Pulls tuned thresholds toward `threshold` for labels with few dev positives (0 = no pull). */
+  threshold_metric: z
+    .string()
+    .regex(/^(f1|f\d+(\.\d+)?|micro_f1|macro_f1|samples_f1)$/, 'use f1, f<beta> (e.g. f0.5, f2), micro_f1, macro_f1 or samples_f1')
+    .optional(),
+  /** Pulls tuned per-label thresholds toward `threshold` for labels with few positives (0 = no pull). */
   threshold_prior_strength: z.number().min(0).default(30),
+  /** Multilabel: at most this many labels per text. */
+  top_k: z.number().int().min(1).optional(),
+  /** Single-label: answer "not sure" when the top probability is below this. */
+  abstain_below: z.number().gt(0).lt(1).optional(),
+  /** Single-label: tune the "not sure" threshold so the answered rows reach this accuracy. */
+  abstain_min_accuracy: z.number().gt(0).max(1).optional(),
+  /** Post-hoc probability calibration: temperature scaling or isotonic regression. */
+  calibration: z.enum(['none', 'temperature', 'isotonic']).default('none'),
+  /** Held-out scores that thresholds, calibration and abstain are fitted on: the dev data, or k-fold out-of-fold scores of the training data. */
+  tune_on: z.enum(['dev', 'cv']).default('dev'),
+  cv_folds: z.number().int().min(2).max(20).default(5),
 });
 
 export const recipeSchema = z.strictObject({
@@ -283,6 +302,17 @@ export const checkedRecipeSchema = recipeSchema.superRefine((r, ctx) => {
   if (labelFields > 1 && r.task === 'multilabel') ctx.addIssue({ code: 'custom', path: ['task'], message: 'a hierarchical label gives one path per row; use binary or multiclass' });
   if (r.dialog && d.format !== 'dailydialog') ctx.addIssue({ code: 'custom', path: ['dialog'], message: 'dialog targets need a dialog format (dailydialog)' });
   if (d.format === 'dailydialog' && r.task === 'multilabel') ctx.addIssue({ code: 'custom', path: ['task'], message: 'dailydialog has one emotion per utterance; use multiclass' });
+  const ev = r.evaluation;
+  if (ev.top_k !== undefined && r.task !== 'multilabel') ctx.addIssue({ code: 'custom', path: ['evaluation', 'top_k'], message: 'only for multilabel tasks (single-label models pick one label)' });
+  for (const field of ['abstain_below', 'abstain_min_accuracy'] as const) {
+    if (ev[field] !== undefined && r.task === 'multilabel') ctx.addIssue({ code: 'custom', path: ['evaluation', field], message: 'only for binary and multiclass tasks' });
+  }
+  if (ev.abstain_below !== undefined && ev.abstain_min_accuracy !== undefined) ctx.addIssue({ code: 'custom', path: ['evaluation', 'abstain_min_accuracy'], message: 'give either abstain_below or abstain_min_accuracy, not both' });
+  if (ev.threshold_metric !== undefined) {
+    const global = /_f1$/.test(ev.threshold_metric);
+    if (ev.thresholds === 'tune' && global) ctx.addIssue({ code: 'custom', path: ['evaluation', 'threshold_metric'], message: 'per-label tuning maximizes f1 or f<beta>; micro_f1, macro_f1 and samples_f1 go with thresholds: tune_global' });
+    if (ev.thresholds === 'tune_global' && !global) ctx.addIssue({ code: 'custom', path: ['evaluation', 'threshold_metric'], message: 'a global threshold maximizes micro_f1, macro_f1 or samples_f1' });
+  }
   if (r.features.analyzer === 'word' && r.features.ngram_range && r.features.ngram_range[1] > 3) {
     ctx.addIssue({ code: 'custom', path: ['features', 'ngram_range'], message: 'word n-grams go up to 3; longer ranges are for analyzer char or char_wb (set features.analyzer)' });
   }

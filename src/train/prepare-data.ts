@@ -200,7 +200,8 @@ function checkRulesNameLabels(rules: LabelRules, train: readonly Example[], decl
   }
 }
 
-function resample(recipe: Recipe, train: Example[]): { rows: Example[]; summary: PreparedData['sampling'] } {
+/** The recipe's `sampling` applied to training rows (held-out rows are never resampled). */
+export function resample(recipe: Recipe, train: Example[]): { rows: Example[]; summary: PreparedData['sampling'] } {
   const { keep, balance } = recipe.sampling;
   const hasKeep = keep !== undefined && Object.keys(keep).length > 0;
   if (!hasKeep && balance === 'none') return { rows: train, summary: null };

@@ -1,20 +1,22 @@
+import { applyCalibration, fitCalibration } from '../calibration/calibrator.js';
+import { CalibratedClassifier } from '../calibration/calibrated-classifier.js';
 import { encodeTargets } from '../data/labels.js';
-import type { Task } from '../data/targets.js';
-import type { SkippedRow } from '../data/types.js';
+import { targetCount, type Targets, type Task } from '../data/targets.js';
+import type { Example, SkippedRow } from '../data/types.js';
 import { DataError, RecipeError } from '../errors.js';
-import { scoreReport, predictInBatches } from '../eval/evaluate.js';
+import { predictInBatches, scoreReport, type ScoredReport } from '../eval/evaluate.js';
 import type { EvalReport } from '../eval/metrics.js';
-import { shrinkThresholds, tuneThresholds } from '../eval/thresholds.js';
-import type { Classifier, FitInput, ProgressFn } from '../models/classifier.js';
+import { shrinkThresholds, tuneAbstainThreshold, tuneGlobalThreshold, tuneThresholds, type GlobalThresholdMetric } from '../eval/thresholds.js';
+import type { Classifier, ProgressFn } from '../models/classifier.js';
 import { FasttextClassifier } from '../models/fasttext/index.js';
 import { TfidfLogregClassifier } from '../models/tfidf-logreg.js';
-import { saveModel, type Decision, type Manifest } from '../persist/model-dir.js';
+import { saveModel, type Decision, type Manifest, type ManifestBody } from '../persist/model-dir.js';
 import type { Recipe } from '../recipe/schema.js';
-import type { NormalizeConfig } from '../text/normalize.js';
 import { TEXTCLASS_VERSION } from '../version.js';
-import { fitModel } from './model-choice.js';
-import { resolveFeatures } from './text-defaults.js';
+import { crossValidate } from './cross-validate.js';
+import { fitRecipeModel } from './fit-recipe.js';
 import { prepareData } from './prepare-data.js';
+import { resolveFeatures, type ResolvedFeatures } from './text-defaults.js';
 import { epochLine, manifestTrace, trainingControlsOf } from './training-controls.js';
 
 export interface TrainOptions {
@@ -32,9 +34,11 @@ export interface TrainResult {
   manifest: Manifest;
   classifier: Classifier;
   /** Metrics on the dev data with the stored decision rule; null when there is no dev data. */
-  dev: EvalReport | null;
+  dev: ScoredReport | null;
   /** Multilabel with tuned thresholds: dev metrics at the fixed 0.5 threshold, for comparison. */
   devAtFixedThreshold: EvalReport | null;
+  /** With calibration: dev metrics of the uncalibrated scores, for comparison. */
+  devUncalibrated: EvalReport | null;
   /** Metrics on the test data (a test file or test_split), with the same decision rule; null when none. */
   test: EvalReport | null;
   trainRows: number;
@@ -62,7 +66,6 @@ export async function trainFromRecipe(opts: TrainOptions): Promise<TrainResult> 
   if (task === 'binary' && labels.length !== 2) {
     throw new DataError({ file: trainPath, field: 'labels' }, `task binary needs exactly 2 labels, found ${labels.length} (${labels.join(', ')}); use task multiclass`);
   }
-  const targets = encodeTargets(trainExamples, labels, task);
   const resolved = resolveFeatures(recipe.features, trainExamples.map((e) => e.text));
   if (recipe.features.analyzer === 'auto') opts.log?.(`text looks ${resolved.script}: analyzer ${resolved.analyzer}, ngram_range [${resolved.ngramRange.join(', ')}]`);
   const controls = trainingControlsOf(recipe.training, labels);
@@ -71,54 +74,38 @@ export async function trainFromRecipe(opts: TrainOptions): Promise<TrainResult> 
     throw new RecipeError('training.early_stopping: no dev rows to score (the dev data is empty after reading and label rules)', recipe.name);
   }
   const epochs = recipe.model.type === 'fasttext' ? recipe.model.epoch : 0;
-  const fitInput: FitInput = {
-    task,
-    labels,
-    texts: trainExamples.map((e) => e.text),
-    targets,
-    seed: recipe.training.seed,
+  const rawClassifier = await fitRecipeModel(recipe, labels, trainExamples, resolved, {
     progress: opts.progress,
     // Gradient-trained models score these after each epoch when early stopping is on; others ignore them.
     ...(devTargets ? { validation: { texts: devExamples.map((e) => e.text), targets: devTargets } } : {}),
-    training: controls,
     ...(opts.log ? { onEpoch: (r) => opts.log?.(epochLine(r, epochs, controls.earlyStopping?.metric ?? null)) } : {}),
-  };
-  const classifier = await fitModel(
-    recipe.model,
-    fitInput,
-    {
-      normalize: normalizeConfigOf(recipe),
-      tfidf: {
-        analyzer: resolved.analyzer,
-        tokenPattern: recipe.features.token_pattern,
-        ngramRange: resolved.ngramRange,
-        minDf: recipe.features.min_df,
-        maxDf: recipe.features.max_df,
-        maxFeatures: recipe.features.max_features,
-        hashBuckets: recipe.features.hash_buckets,
-        sublinearTf: recipe.features.sublinear_tf,
-        useIdf: recipe.features.use_idf,
-        smoothIdf: recipe.features.smooth_idf,
-        norm: recipe.features.norm,
-        stopWords: recipe.features.stop_words,
-        stem: recipe.features.stemming,
-      },
-    },
-  );
+  });
 
-  let decision: Decision = task === 'multilabel' ? { kind: 'thresholds', thresholds: labels.map(() => recipe.evaluation.threshold), tunedOn: 'none' } : { kind: 'argmax' };
-  let dev: EvalReport | null = null;
+  const ev = recipe.evaluation;
+  const fixedDecision: Decision = task === 'multilabel' ? { kind: 'thresholds', thresholds: labels.map(() => ev.threshold), tunedOn: 'none' } : { kind: 'argmax' };
+  const devRawProba = devTargets ? predictInBatches(rawClassifier, devExamples.map((e) => e.text)) : null;
+  const tuning = await tuningScores(recipe, data.unsampledTrain, labels, resolved, fixedDecision, devTargets && devRawProba ? { proba: devRawProba, targets: devTargets } : null, opts);
+
+  let classifier: Classifier = rawClassifier;
+  let calibration: ManifestBody['calibration'];
+  if (ev.calibration !== 'none') {
+    if (!tuning) throw new RecipeError('evaluation.calibration: no held-out rows to fit it on; add dev data (data.dev or data.dev_split) or set evaluation.tune_on: cv', recipe.name);
+    const state = fitCalibration(ev.calibration, task, tuning.proba, tuning.targets, targetCount(tuning.targets), labels.length);
+    calibration = { ...state, fittedOn: ev.tune_on };
+    classifier = new CalibratedClassifier(rawClassifier, state);
+    tuning.proba = applyCalibration(state, task, tuning.proba, targetCount(tuning.targets), labels.length);
+    opts.log?.(state.method === 'temperature' ? `calibration: temperature ${state.temperature.toPrecision(4)} fitted on ${ev.tune_on}` : `calibration: isotonic, fitted on ${ev.tune_on}`);
+  }
+  const decision = tuning ? tunedDecision(recipe, labels, tuning, fixedDecision) : fixedDecision;
+
+  let dev: ScoredReport | null = null;
   let devAtFixedThreshold: EvalReport | null = null;
-  if (devTargets) {
-    const proba = predictInBatches(classifier, devExamples.map((e) => e.text));
-    if (task === 'multilabel' && recipe.evaluation.thresholds === 'tune' && devTargets.kind === 'multi') {
-      devAtFixedThreshold = scoreReport(task, labels, devTargets, proba, decision);
-      const n = devExamples.length;
-      const tuned = tuneThresholds(devTargets.y, proba, n, labels.length);
-      const { threshold, threshold_prior_strength } = recipe.evaluation;
-      decision = { kind: 'thresholds', thresholds: Array.from(shrinkThresholds(tuned, devTargets.y, n, labels.length, threshold, threshold_prior_strength)), tunedOn: 'dev' };
-    }
-    dev = scoreReport(task, labels, devTargets, proba, decision);
+  let devUncalibrated: EvalReport | null = null;
+  if (devTargets && devRawProba) {
+    const devProba = calibration ? applyCalibration(calibration, task, devRawProba, devExamples.length, labels.length) : devRawProba;
+    if (decision.kind === 'thresholds' && decision.tunedOn !== 'none') devAtFixedThreshold = scoreReport(task, labels, devTargets, devProba, fixedDecision);
+    if (calibration) devUncalibrated = scoreReport(task, labels, devTargets, devRawProba, decision);
+    dev = scoreReport(task, labels, devTargets, devProba, decision);
   }
   let test: EvalReport | null = null;
   if (data.test.length > 0) {
@@ -126,8 +113,8 @@ export async function trainFromRecipe(opts: TrainOptions): Promise<TrainResult> 
     test = scoreReport(task, labels, testTargets, predictInBatches(classifier, data.test.map((e) => e.text)), decision);
   }
 
-  const trace = classifier instanceof TfidfLogregClassifier ? classifier.trace : null;
-  const epochTrace = classifier instanceof FasttextClassifier ? classifier.trace : null;
+  const trace = rawClassifier instanceof TfidfLogregClassifier ? rawClassifier.trace : null;
+  const epochTrace = rawClassifier instanceof FasttextClassifier ? rawClassifier.trace : null;
   if (epochTrace?.stoppedEarly) opts.log?.(`early stopping: kept epoch ${epochTrace.bestEpoch}, the best on dev ${epochTrace.metric}, of ${epochTrace.epochs.length} run`);
   const seconds = (performance.now() - started) / 1000;
   const manifest = saveModel(
@@ -141,8 +128,9 @@ export async function trainFromRecipe(opts: TrainOptions): Promise<TrainResult> 
       ...(data.spec.dialog ? { dialog: data.spec.dialog as unknown as Record<string, unknown> } : {}),
       ...(data.spec.labelMap ? { labelMap: data.spec.labelMap as unknown as Record<string, unknown> } : {}),
       decision,
+      ...(calibration ? { calibration } : {}),
       recipe: recipe as unknown as Record<string, unknown>,
-      metrics: { dev: dev ?? null, dev_at_fixed_threshold: devAtFixedThreshold ?? null, test },
+      metrics: { dev: dev ?? null, dev_at_fixed_threshold: devAtFixedThreshold ?? null, ...(devUncalibrated ? { dev_uncalibrated: devUncalibrated } : {}), test },
       training: {
         train_rows: trainExamples.length,
         dev_rows: devExamples.length,
@@ -160,18 +148,65 @@ export async function trainFromRecipe(opts: TrainOptions): Promise<TrainResult> 
     },
     TEXTCLASS_VERSION,
   );
-  return { manifest, classifier, dev, devAtFixedThreshold, test, trainRows: trainExamples.length, devRows: devExamples.length, testRows: data.test.length, skipped, dropped, seconds };
+  return { manifest, classifier, dev, devAtFixedThreshold, devUncalibrated, test, trainRows: trainExamples.length, devRows: devExamples.length, testRows: data.test.length, skipped, dropped, seconds };
 }
 
-function normalizeConfigOf(recipe: Recipe): NormalizeConfig {
-  const p = recipe.preprocessing;
-  return {
-    unicode: p.unicode,
-    lowercase: p.lowercase,
-    stripHtml: p.strip_html,
-    urls: p.replace_urls,
-    emails: p.replace_emails,
-    mentions: p.replace_mentions,
-    numbers: p.replace_numbers,
-  };
+interface TuningScores {
+  proba: Float32Array;
+  targets: Targets;
+}
+
+/**
+ * The held-out scores that calibration, thresholds and the abstain cut-off are fitted on: the dev
+ * predictions, or with `tune_on: cv` the out-of-fold scores of k models fitted on the training
+ * rows (k extra fits; the final model is still the one fitted on all training rows, as in
+ * scikit-learn's CalibratedClassifierCV(ensemble=False)). Null when there is nothing to tune or
+ * no held-out data.
+ */
+async function tuningScores(
+  recipe: Recipe,
+  unsampledTrain: readonly Example[],
+  labels: readonly string[],
+  resolved: ResolvedFeatures,
+  fixedDecision: Decision,
+  dev: TuningScores | null,
+  opts: TrainOptions,
+): Promise<TuningScores | null> {
+  const ev = recipe.evaluation;
+  const needed = ev.calibration !== 'none' || (recipe.task === 'multilabel' && ev.thresholds !== 'fixed') || ev.abstain_min_accuracy !== undefined;
+  if (!needed) return null;
+  if (ev.tune_on === 'dev') return dev ? { proba: dev.proba, targets: dev.targets } : null;
+  const cv = await crossValidate(recipe, labels, unsampledTrain, {
+    k: ev.cv_folds,
+    resolved,
+    decision: fixedDecision,
+    onFold: (f, k) => opts.log?.(`tune_on cv: fitting fold ${f + 1} of ${k}`),
+  });
+  return { proba: cv.outOfFold, targets: cv.targets };
+}
+
+/** The decision rule fitted on held-out scores, per the recipe's `evaluation` section. */
+function tunedDecision(recipe: Recipe, labels: readonly string[], tuning: TuningScores, fixed: Decision): Decision {
+  const ev = recipe.evaluation;
+  const K = labels.length;
+  const n = targetCount(tuning.targets);
+  if (tuning.targets.kind === 'single') {
+    if (ev.abstain_below !== undefined) return { kind: 'argmax', abstainBelow: ev.abstain_below };
+    if (ev.abstain_min_accuracy !== undefined) {
+      return { kind: 'argmax', abstainBelow: tuneAbstainThreshold(tuning.targets.y, tuning.proba, n, K, ev.abstain_min_accuracy), abstainTarget: ev.abstain_min_accuracy };
+    }
+    return fixed;
+  }
+  const topK = ev.top_k !== undefined ? { topK: ev.top_k } : {};
+  if (ev.thresholds === 'fixed') return { ...(fixed as Extract<Decision, { kind: 'thresholds' }>), ...topK };
+  if (ev.thresholds === 'tune_global') {
+    const metric = (ev.threshold_metric ?? 'micro_f1') as GlobalThresholdMetric;
+    const t = tuneGlobalThreshold(tuning.targets.y, tuning.proba, n, K, metric, ev.top_k);
+    return { kind: 'thresholds', thresholds: labels.map(() => t), tunedOn: ev.tune_on, metric, scope: 'global', ...topK };
+  }
+  const metric = ev.threshold_metric ?? 'f1';
+  const beta = metric === 'f1' ? 1 : Number(metric.slice(1));
+  const tuned = tuneThresholds(tuning.targets.y, tuning.proba, n, K, beta);
+  const thresholds = Array.from(shrinkThresholds(tuned, tuning.targets.y, n, K, ev.threshold, ev.threshold_prior_strength));
+  return { kind: 'thresholds', thresholds, tunedOn: ev.tune_on, metric, scope: 'per_label', ...topK };
 }

@@ -14,6 +14,12 @@ Output, one line per text:
   default   the chosen label(s), a tab, then every label's score, highest first
   --json    {"id":…,"labels":[…],"scores":{"label":score,…}}
 
+The model's stored decision rule picks the labels: per-label (or one global) thresholds and an
+optional top-k for multilabel models; the top label for single-label ones, or "(not sure)"
+(JSON: "labels":[], "not_sure":true) when the top score is below a trained abstain threshold
+(recipe evaluation.abstain_below or abstain_min_accuracy). Scores are calibrated when the
+model was trained with evaluation.calibration.
+
 Options:
   --input <file|->     input file (default: standard input)
   --json               JSON lines output
@@ -55,14 +61,16 @@ export async function runPredict(argv: string[]): Promise<number> {
     let text = '';
     for (let i = 0; i < batch.length; i++) {
       const row = proba.subarray(i * K, (i + 1) * K);
-      const picked = manifest.decision.kind === 'argmax' ? [labels[chosen[i]]] : labels.filter((_, k) => chosen[i * K + k] === 1);
+      const abstained = manifest.decision.kind === 'argmax' && chosen[i] === -1;
+      const picked = manifest.decision.kind === 'argmax' ? (abstained ? [] : [labels[chosen[i]]]) : labels.filter((_, k) => chosen[i * K + k] === 1);
       if (json) {
         const scores: Record<string, number> = {};
         labels.forEach((l, k) => (scores[l] = round(row[k])));
-        text += JSON.stringify(batch[i].id === undefined ? { labels: picked, scores } : { id: batch[i].id, labels: picked, scores }) + '\n';
+        const record = { ...(batch[i].id === undefined ? {} : { id: batch[i].id }), labels: picked, ...(abstained ? { not_sure: true } : {}), scores };
+        text += JSON.stringify(record) + '\n';
       } else {
         const order = labels.map((_, k) => k).sort((a, b) => row[b] - row[a]);
-        text += `${picked.join(',')}\t${order.map((k) => `${labels[k]}=${row[k].toFixed(3)}`).join(' ')}\n`;
+        text += `${abstained ? NOT_SURE : picked.join(',')}\t${order.map((k) => `${labels[k]}=${row[k].toFixed(3)}`).join(' ')}\n`;
       }
     }
     out(text);
@@ -75,6 +83,9 @@ export async function runPredict(argv: string[]): Promise<number> {
   flush();
   return 0;
 }
+
+/** What the plain output says for a text below the model's abstain threshold. */
+const NOT_SURE = '(not sure)';
 
 function round(x: number): number {
   return Math.round(x * 1e6) / 1e6;

@@ -4,7 +4,8 @@ import { formatClassificationReport } from '../../eval/classification-report.js'
 import { loadRecipe } from '../../recipe/load.js';
 import { trainFromRecipe, type TrainResult } from '../../train/train.js';
 import { boolFlag, listFlag, parseCommandArgs, requireFlag, stringFlag } from '../args.js';
-import { out, summaryLine } from '../output.js';
+import type { EvalReport } from '../../eval/metrics.js';
+import { fmt, out, summaryLine } from '../output.js';
 import { createProgressBar } from '../progress.js';
 
 export const trainHelp = `Usage: textclass train <recipe> --out <modelDir> [options]
@@ -83,6 +84,19 @@ export async function trainWithProgress(
   }
 }
 
+function fixedThreshold(r: TrainResult): number {
+  return (r.manifest.recipe as { evaluation?: { threshold?: number } }).evaluation?.threshold ?? 0.5;
+}
+
+/** Log loss, Brier score and ECE of a report, where present. */
+function calibrationLine(report: EvalReport): string {
+  const fields = report as unknown as Record<string, unknown>;
+  return ['log_loss', 'brier_score', 'ece']
+    .filter((k) => typeof fields[k] === 'number')
+    .map((k) => `${k}=${fmt(fields[k] as number)}`)
+    .join('  ');
+}
+
 export function printTrainSummary(r: TrainResult, outDir: string, quiet: boolean): void {
   const t = r.manifest.training as { num_features?: number; iterations?: number; converged?: boolean };
   if (!quiet) {
@@ -96,8 +110,16 @@ export function printTrainSummary(r: TrainResult, outDir: string, quiet: boolean
   }
   if (r.dev) {
     if (!quiet) out(`\ndev (${r.devRows} texts):\n${formatClassificationReport(r.dev)}\n`);
-    if (r.devAtFixedThreshold) out(`dev at threshold 0.5: ${summaryLine(r.devAtFixedThreshold)}\n`);
-    out(`dev${r.devAtFixedThreshold ? ' with thresholds tuned on dev (optimistic)' : ''}: ${summaryLine(r.dev)}\n`);
+    const decision = r.manifest.decision;
+    const tunedOn = decision.kind === 'thresholds' ? decision.tunedOn : 'none';
+    if (r.devAtFixedThreshold) out(`dev at the fixed threshold ${fixedThreshold(r)}: ${summaryLine(r.devAtFixedThreshold)}\n`);
+    if (r.devUncalibrated) out(`dev before calibration: ${calibrationLine(r.devUncalibrated)}\n`);
+    if (r.manifest.calibration) out(`dev after ${r.manifest.calibration.method} calibration (fitted on ${r.manifest.calibration.fittedOn}): ${calibrationLine(r.dev)}\n`);
+    if (decision.kind === 'argmax' && decision.abstainBelow !== undefined && r.dev.abstention) {
+      const a = r.dev.abstention;
+      out(`dev "not sure" below ${a.threshold.toFixed(3)}: answers ${(a.coverage * 100).toFixed(1)}% of texts at accuracy ${fmt(a.accuracy_answered)}\n`);
+    }
+    out(`dev${tunedOn === 'dev' ? ' with thresholds tuned on dev (optimistic)' : tunedOn === 'cv' ? ' with thresholds tuned on cross-validated training scores' : ''}: ${summaryLine(r.dev)}\n`);
   } else {
     out('no dev data (set data.dev or data.dev_split in the recipe to measure the model)\n');
   }

@@ -1,0 +1,111 @@
+import { UsageError } from '../../errors.js';
+import { loadRecipe } from '../../recipe/load.js';
+import type { Recipe } from '../../recipe/schema.js';
+import type { Decision } from '../../persist/model-dir.js';
+import { crossValidate, summarizeFolds, type CrossValidationResult } from '../../train/cross-validate.js';
+import { prepareData } from '../../train/prepare-data.js';
+import { resolveFeatures } from '../../train/text-defaults.js';
+import { writeFileAtomic } from '../../util/atomic-file.js';
+import { boolFlag, listFlag, parseCommandArgs, stringFlag } from '../args.js';
+import { fmt, out } from '../output.js';
+import { createProgressBar } from '../progress.js';
+import { badRowFlag, defaultDataDir } from './train.js';
+
+export const cvHelp = `Usage: textclass cv <recipe> [--folds k] [options]
+
+k-fold cross-validation of a recipe. The training rows and the dev rows are pooled (the test data
+is never touched), split into k stratified folds (iteratively stratified for multilabel; equal
+texts kept in one fold when data.split_groups is text), and the recipe's model is fitted k times,
+each time on k−1 folds (resampled by the recipe's sampling section) and scored on the fold it did
+not see. Prints mean ± standard deviation of every metric over the folds.
+
+Multilabel folds are scored at the recipe's fixed evaluation.threshold: tuning thresholds inside
+each fold would need a second held-out layer, and cv is about the model, not the threshold.
+
+Options:
+  --folds <k>             number of folds, 2–20 (default: the recipe's evaluation.cv_folds, 5)
+  --data-dir <dir>        base folder for the recipe's data paths (default: $TEXTCLASS_DATA_DIR, else ./data)
+  --set key=value         override a recipe field, repeatable (value read as YAML)
+  --json                  print one JSON object: {folds, metrics: {name: {mean, std, folds}}}
+  --out-of-fold <file>    write every row's out-of-fold scores as JSON lines
+                          {"row","text","labels","scores"} (written atomically)
+  --on-bad-row <p>        error (default) or skip malformed rows
+  -h, --help              show this help
+
+Examples:
+  textclass cv recipes/starter.yaml --folds 5 --data-dir data
+  textclass cv recipes/dailydialog-next.yaml --folds 3 --data-dir ../shared/datasets --json
+`;
+
+export async function runCv(argv: string[]): Promise<number> {
+  const args = parseCommandArgs(
+    'cv',
+    argv,
+    { folds: { type: 'string' }, 'data-dir': { type: 'string' }, set: { type: 'string', multiple: true }, json: { type: 'boolean' }, 'out-of-fold': { type: 'string' }, 'on-bad-row': { type: 'string' } },
+    { min: 1, max: 1, names: 'the recipe file' },
+  );
+  if (args.values.help) {
+    out(cvHelp);
+    return 0;
+  }
+  const recipe = loadRecipe(args.positionals[0], listFlag(args, 'set'));
+  const foldsFlag = stringFlag(args, 'folds');
+  const k = foldsFlag === undefined ? recipe.evaluation.cv_folds : Number(foldsFlag);
+  if (!Number.isInteger(k) || k < 2 || k > 20) throw new UsageError(`--folds must be an integer from 2 to 20, got "${foldsFlag}"`);
+  const bar = createProgressBar();
+  const log = process.stderr.isTTY
+    ? (line: string) => {
+        bar.done();
+        process.stderr.write(`${line}\n`);
+      }
+    : undefined;
+  let result: CrossValidationResult;
+  let pooled: Awaited<ReturnType<typeof prepareData>>['unsampledTrain'];
+  let labels: string[];
+  try {
+    const data = await prepareData(recipe, defaultDataDir(stringFlag(args, 'data-dir')), { onBadRow: badRowFlag(stringFlag(args, 'on-bad-row')), onProgress: bar.update, log });
+    pooled = [...data.unsampledTrain, ...data.dev];
+    labels = data.labels;
+    if (pooled.length < k) throw new UsageError(`--folds ${k} needs at least ${k} rows; the recipe's training and dev data have ${pooled.length}`);
+    const resolved = resolveFeatures(recipe.features, pooled.map((e) => e.text));
+    result = await crossValidate(recipe, labels, pooled, {
+      k,
+      resolved,
+      decision: fixedDecision(recipe, labels),
+      onFold: (f) => log?.(`fold ${f + 1} of ${k}: fitting on ${pooled.length} rows minus the fold`),
+      progress: bar.update,
+    });
+  } finally {
+    bar.done();
+  }
+  const summary = summarizeFolds(result.reports);
+  const oofPath = stringFlag(args, 'out-of-fold');
+  if (oofPath) writeFileAtomic(oofPath, outOfFoldLines(result, pooled, labels));
+  if (boolFlag(args, 'json')) {
+    out(JSON.stringify({ recipe: recipe.name, folds: k, rows: pooled.length, fold_sizes: result.folds.map((f) => f.length), metrics: summary }) + '\n');
+    return 0;
+  }
+  out(`${recipe.name}: ${k}-fold cross-validation on ${pooled.length} rows (training + dev data; fold sizes ${result.folds.map((f) => f.length).join(', ')})\n\n`);
+  const width = Math.max(...Object.keys(summary).map((m) => m.length));
+  out(`${'metric'.padEnd(width)}  ${'mean'.padStart(8)}  ${'± std'.padStart(8)}   per fold\n`);
+  for (const [name, s] of Object.entries(summary)) {
+    out(`${name.padEnd(width)}  ${fmt(s.mean).padStart(8)}  ${('± ' + fmt(s.std)).padStart(8)}   ${s.folds.map(fmt).join(' ')}\n`);
+  }
+  if (oofPath) out(`\nout-of-fold scores written to ${oofPath}\n`);
+  return 0;
+}
+
+function fixedDecision(recipe: Recipe, labels: readonly string[]): Decision {
+  return recipe.task === 'multilabel' ? { kind: 'thresholds', thresholds: labels.map(() => recipe.evaluation.threshold), tunedOn: 'none' } : { kind: 'argmax' };
+}
+
+function outOfFoldLines(result: CrossValidationResult, rows: readonly { text: string; labels: readonly string[] }[], labels: readonly string[]): string {
+  const K = labels.length;
+  const lines: string[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const scores: Record<string, number> = {};
+    for (let k = 0; k < K; k++) scores[labels[k]] = Math.round(result.outOfFold[i * K + k] * 1e6) / 1e6;
+    lines.push(JSON.stringify({ row: i, text: rows[i].text, labels: rows[i].labels, scores }));
+  }
+  return lines.join('\n') + '\n';
+}
