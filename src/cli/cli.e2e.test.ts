@@ -58,7 +58,7 @@ describe('GoEmotions slice: train → eval → predict', { skip: !fs.existsSync(
       assert.ok(report[key] >= 0 && report[key] <= 1, `${key}=${report[key]}`);
     }
     assert.equal(Object.keys(report.per_class).length, 28);
-    assert.deepEqual(Object.keys(report.per_class.neutral).sort(), ['f1', 'precision', 'recall', 'support']);
+    assert.deepEqual(Object.keys(report.per_class.neutral).sort(), ['average_precision', 'f1', 'precision', 'recall', 'roc_auc', 'support']);
     assert.ok(report.micro_f1 > 0.3, `micro-F1 ${report.micro_f1} is no better than chance`);
   });
 

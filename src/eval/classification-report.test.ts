@@ -46,25 +46,27 @@ test('formatFixed matches Python str.format, including half-to-even ties', () =>
   assert.equal(formatFixed(0.375, 2), '0.38');
 });
 
-test('extra lines: binary shows ranking metrics and log loss', () => {
+test('extra lines: binary shows ranking metrics, log loss, Brier score and ECE', () => {
   const binary = golden.cases.find((c) => c.task === 'binary')!;
   const r = evaluateGolden(binary);
   const extras = formatClassificationReport(r).slice(binary.expected.report.length + 1);
   assert.equal(
     extras,
     [
-      `balanced accuracy  ${formatFixed(r.balanced_accuracy)}`,
-      `roc auc            ${formatFixed(r.roc_auc!)}`,
-      `average precision  ${formatFixed(r.average_precision!)}`,
-      `log loss           ${formatFixed(r.log_loss!)}`,
+      `balanced accuracy           ${formatFixed(r.balanced_accuracy)}`,
+      `roc auc                     ${formatFixed(r.roc_auc!)}`,
+      `average precision           ${formatFixed(r.average_precision!)}`,
+      `log loss                    ${formatFixed(r.log_loss!)}`,
+      `brier score                 ${formatFixed(r.brier_score!)}`,
+      `expected calibration error  ${formatFixed(r.ece!)}`,
       '',
     ].join('\n'),
   );
   // The printed numbers are sklearn's, rounded.
   const e = binary.expected;
-  assert.ok(extras.startsWith(`balanced accuracy  ${formatFixed(e.balanced_accuracy)}\n`));
-  assert.ok(extras.includes(`roc auc            ${formatFixed(e.roc_auc!)}\n`));
-  assert.ok(extras.includes(`average precision  ${formatFixed(e.average_precision!)}\n`));
+  assert.ok(extras.startsWith(`balanced accuracy           ${formatFixed(e.balanced_accuracy)}\n`));
+  assert.ok(extras.includes(`roc auc                     ${formatFixed(e.roc_auc!)}\n`));
+  assert.ok(extras.includes(`average precision           ${formatFixed(e.average_precision!)}\n`));
 });
 
 test('extra lines: multilabel shows exact match, hamming loss and macro ranking metrics', () => {
@@ -72,7 +74,21 @@ test('extra lines: multilabel shows exact match, hamming loss and macro ranking 
   const extras = formatClassificationReport(evaluateGolden(ml)).slice(ml.expected.report.length + 1);
   assert.deepEqual(
     extras.split('\n').map((line) => line.replace(/\s+\S+$/, '')),
-    ['balanced accuracy', 'exact match', 'hamming loss', 'macro roc auc', 'macro average precision', ''],
+    [
+      'balanced accuracy',
+      'exact match',
+      'hamming loss',
+      'macro roc auc',
+      'weighted roc auc',
+      'micro roc auc',
+      'macro average precision',
+      'weighted average precision',
+      'micro average precision',
+      'log loss',
+      'brier score',
+      'expected calibration error',
+      '',
+    ],
   );
 });
 

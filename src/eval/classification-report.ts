@@ -127,25 +127,37 @@ export function formatSklearnReport(r: EvalReport): string {
   return out;
 }
 
+/** `name  value` lines for the metrics present, names padded to a common width. */
+function metricLines(lines: Array<[string, number | undefined]>): string {
+  const present = lines.filter((l): l is [string, number] => l[1] !== undefined);
+  if (present.length === 0) return '';
+  const nameWidth = Math.max(...present.map(([name]) => name.length));
+  return present.map(([name, value]) => `${name.padEnd(nameWidth)}  ${formatFixed(value)}\n`).join('');
+}
+
 /**
  * The metrics sklearn's report leaves out, one `name  value` line each, present only when the
  * report has them: balanced accuracy always; exact match and Hamming loss for multilabel
  * (its report shows no accuracy row); ranking metrics and log loss when scores were given.
+ * Then the one-vs-rest ranking averages, log loss, Brier score and expected calibration error.
  */
 function formatExtras(r: EvalReport): string {
-  const lines: Array<[string, number | undefined]> = [
+  return metricLines([
     ['balanced accuracy', r.balanced_accuracy],
     ['exact match', r.exact_match],
     ['hamming loss', r.hamming_loss],
     ['roc auc', r.roc_auc],
     ['average precision', r.average_precision],
     ['macro roc auc', r.macro_roc_auc],
+    ['weighted roc auc', r.weighted_roc_auc],
+    ['micro roc auc', r.micro_roc_auc],
     ['macro average precision', r.macro_average_precision],
+    ['weighted average precision', r.weighted_average_precision],
+    ['micro average precision', r.micro_average_precision],
     ['log loss', r.log_loss],
-  ];
-  const present = lines.filter((l): l is [string, number] => l[1] !== undefined);
-  const nameWidth = Math.max(...present.map(([name]) => name.length));
-  return present.map(([name, value]) => `${name.padEnd(nameWidth)}  ${formatFixed(value)}\n`).join('');
+    ['brier score', r.brier_score],
+    ['expected calibration error', r.ece],
+  ]);
 }
 
 /** sklearn's classification_report text, a blank line, then the extra metrics. */

@@ -13,8 +13,14 @@
  *  - Optional report fields are present only when they are defined for the data at hand, e.g.
  *    `roc_auc` needs both classes in y_true and `average_precision` at least one positive.
  *  - Shape mismatches and out-of-range class indices are programming errors: `RangeError`.
+ *
+ * Ranking metrics beyond binary are one-vs-rest on the n × K indicator matrix (multilabel:
+ * y_true itself; multiclass: sklearn's label_binarize(y_true), one column per class scored by
+ * its probability column). Curves live in curves.ts, calibration bins in calibration-metrics.ts.
  */
 import type { Task } from '../data/targets.js';
+import { DEFAULT_CALIBRATION_BINS, scoreReliability, topLabelReliability } from './calibration-metrics.js';
+import { oneHot, rankingMetrics, splitScores, vector } from './curves.js';
 
 export interface ClassMetrics {
   precision: number;
@@ -22,6 +28,13 @@ export interface ClassMetrics {
   f1: number;
   /** Number of rows whose true label set contains this label. */
   support: number;
+  /**
+   * Multiclass and multilabel, when scores are given: one-vs-rest ROC AUC of this label's score
+   * column (sklearn roc_auc_score on the indicator column); needs positives and negatives.
+   */
+  roc_auc?: number;
+  /** Like `roc_auc`, sklearn's average_precision_score of the column; needs a positive. */
+  average_precision?: number;
 }
 
 /**
@@ -62,12 +75,52 @@ export interface EvalReport {
   roc_auc?: number;
   /** Binary only, needs scores and at least one positive. Positive class = labels[1]. */
   average_precision?: number;
-  /** Multilabel only: mean per-label ROC AUC over labels with positives and negatives. */
+  /**
+   * Multiclass and multilabel, needs scores: mean per-label ROC AUC over the labels with
+   * positives and negatives in y_true (sklearn roc_auc_score(average='macro') on those columns;
+   * sklearn itself raises when a column has one class). For multiclass this equals sklearn's
+   * roc_auc_score(multi_class='ovr', average='macro') whenever every class occurs.
+   */
   macro_roc_auc?: number;
-  /** Multilabel only: mean per-label average precision over the same labels as macro_roc_auc. */
+  /** Like macro_roc_auc, weighted by each label's support (sklearn average='weighted'). */
+  weighted_roc_auc?: number;
+  /**
+   * Multiclass and multilabel, needs scores: ROC AUC of all n × K indicator cells pooled into one
+   * ranking (sklearn roc_auc_score(average='micro')). sklearn's multiclass mode offers no micro
+   * average; for multiclass this is computed on label_binarize(y_true), as sklearn does for
+   * multilabel input.
+   */
+  micro_roc_auc?: number;
+  /** Mean per-label average precision over the same labels as macro_roc_auc. */
   macro_average_precision?: number;
-  /** Single-label only, needs scores: mean cross-entropy, probabilities clipped at LOG_LOSS_EPS. */
+  /** Like macro_average_precision, weighted by support (sklearn average='weighted'). */
+  weighted_average_precision?: number;
+  /** Average precision of the pooled n × K cells (sklearn average='micro'); needs a positive cell. */
+  micro_average_precision?: number;
+  /**
+   * Needs scores; probabilities clipped at LOG_LOSS_EPS. Single-label: mean cross-entropy
+   * (sklearn log_loss). Multilabel: the mean over labels of each label's binary log loss
+   * (sklearn log_loss(y[:, k], p[:, k], labels=[0, 1]) averaged over k, every label included),
+   * which is the mean binary cross-entropy over all n × K cells.
+   */
   log_loss?: number;
+  /**
+   * Needs scores. Binary: sklearn's brier_score_loss of P(labels[1]), mean (p − y)², in [0, 1].
+   * Multiclass: Brier's original (1950) score, mean over rows of Σ_k (p_k − y_k)² with y
+   * one-hot, in [0, 2] (numpy reference in the golden script; sklearn 1.2.1 has no multiclass
+   * Brier). With K = 2 that sum counts each row's error twice, (p₁ − y₁)² = (p₀ − y₀)² when
+   * p₀ + p₁ = 1, so it is 2 × the binary number; binary tasks report sklearn's value.
+   * Multilabel: mean over all n × K cells of (p − y)², i.e. the mean over labels of each
+   * label's brier_score_loss.
+   */
+  brier_score?: number;
+  /**
+   * Needs scores: expected calibration error over DEFAULT_CALIBRATION_BINS (15) equal-width
+   * bins (see calibration-metrics.ts). Single-label, binary included: top-label confidence
+   * (the largest probability) against whether that class is right. Multilabel: every cell's
+   * sigmoid against whether the row carries the label.
+   */
+  ece?: number;
   /** Single-label only: K × K counts, rows = true label, columns = predicted label. */
   confusion_matrix?: number[][];
 }
@@ -176,87 +229,6 @@ function prfFromCounts(counts: LabelCounts, labels: readonly string[]): PrfAvera
 // ---------------------------------------------------------------------------------------------
 // Ranking metrics (ROC AUC, average precision)
 
-/**
- * Scores of the positive and of the negative rows, each sorted ascending. Sorting the two
- * groups separately with the native numeric typed-array sort (no comparator, no index objects)
- * and merging them is all the curve computations need.
- */
-interface SplitScores {
-  pos: Float64Array;
-  neg: Float64Array;
-}
-
-/** A column of a row-major matrix (or a plain vector: stride 1, offset 0). */
-interface Column {
-  data: ArrayLike<number>;
-  stride: number;
-  offset: number;
-}
-
-function vector(data: ArrayLike<number>): Column {
-  return { data, stride: 1, offset: 0 };
-}
-
-/** Splits `n` rows of `scores` by `truth` (non-zero = positive). */
-function splitScores(truth: Column, scores: Column, n: number): SplitScores {
-  let numPos = 0;
-  for (let i = 0; i < n; i++) if (truth.data[i * truth.stride + truth.offset] !== 0) numPos++;
-  const pos = new Float64Array(numPos);
-  const neg = new Float64Array(n - numPos);
-  let p = 0;
-  let q = 0;
-  for (let i = 0; i < n; i++) {
-    const idx = i * scores.stride + scores.offset;
-    const s = scores.data[idx];
-    if (Number.isNaN(s)) throw new RangeError(`score at index ${idx} is NaN`);
-    if (truth.data[i * truth.stride + truth.offset] !== 0) pos[p++] = s;
-    else neg[q++] = s;
-  }
-  pos.sort();
-  neg.sort();
-  return { pos, neg };
-}
-
-/**
- * Walks the distinct thresholds from the highest score down, with all rows sharing a score
- * entering together (sklearn's `_binary_clf_curve`). Along the way it integrates
- *  - the ROC curve with the trapezoid rule, which gives tied positive/negative pairs half
- *    credit, exactly like sklearn's `auc(roc_curve(...))`;
- *  - sklearn's step-wise average precision Σ (R_t − R_{t−1}) · P_t, with P_t measured after the
- *    whole tie group at threshold t is included.
- * Either result is NaN when undefined (AUC: a class missing; AP: no positives).
- */
-function rankingMetrics({ pos, neg }: SplitScores): { auc: number; ap: number } {
-  const P = pos.length;
-  const N = neg.length;
-  let i = P - 1;
-  let j = N - 1;
-  let tp = 0;
-  let fp = 0;
-  // Twice the ROC area in count units (tp × fp grid), kept integral until the final division.
-  let doubleArea = 0;
-  let apSum = 0;
-  while (i >= 0 || j >= 0) {
-    const threshold = i < 0 ? neg[j] : j < 0 ? pos[i] : Math.max(pos[i], neg[j]);
-    const tpBefore = tp;
-    const fpBefore = fp;
-    while (i >= 0 && pos[i] === threshold) {
-      tp++;
-      i--;
-    }
-    while (j >= 0 && neg[j] === threshold) {
-      fp++;
-      j--;
-    }
-    doubleArea += (fp - fpBefore) * (tp + tpBefore);
-    apSum += (tp - tpBefore) * (tp / (tp + fp));
-  }
-  return {
-    auc: P === 0 || N === 0 ? NaN : doubleArea / (2 * P * N),
-    ap: P === 0 ? NaN : apSum / P,
-  };
-}
-
 function checkRankingInput(yTrue: ArrayLike<number>, scores: ArrayLike<number>): void {
   if (yTrue.length !== scores.length) {
     throw new RangeError(`${yTrue.length} labels but ${scores.length} scores`);
@@ -283,6 +255,63 @@ export function averagePrecision(yTrue: Uint8Array, scores: ArrayLike<number>): 
   return rankingMetrics(splitScores(vector(yTrue), vector(scores), yTrue.length)).ap;
 }
 
+/**
+ * One-vs-rest ranking metrics of a row-major n × K 0/1 indicator matrix against the matching
+ * scores, written into `report` (per_class and the averaged keys), each only where defined.
+ */
+function addOneVsRestRanking(
+  report: EvalReport,
+  truth: Uint8Array,
+  proba: Float32Array,
+  n: number,
+  labels: readonly string[],
+): void {
+  const K = labels.length;
+  let aucSum = 0;
+  let apSum = 0;
+  let weightedAucSum = 0;
+  let weightedApSum = 0;
+  let supportSum = 0;
+  let rankedLabels = 0;
+  for (let k = 0; k < K; k++) {
+    const split = splitScores({ data: truth, stride: K, offset: k }, { data: proba, stride: K, offset: k }, n);
+    const { auc, ap } = rankingMetrics(split);
+    const perClass = report.per_class[labels[k]];
+    if (!Number.isNaN(auc)) perClass.roc_auc = auc;
+    if (!Number.isNaN(ap)) perClass.average_precision = ap;
+    // The averages take the labels where both numbers are defined (AUC defined ⇒ AP defined).
+    if (Number.isNaN(auc)) continue;
+    const support = split.pos.length;
+    aucSum += auc;
+    apSum += ap;
+    weightedAucSum += support * auc;
+    weightedApSum += support * ap;
+    supportSum += support;
+    rankedLabels++;
+  }
+  const micro = rankingMetrics(splitScores(vector(truth), vector(proba), n * K));
+  if (rankedLabels > 0) {
+    report.macro_roc_auc = aucSum / rankedLabels;
+    report.weighted_roc_auc = weightedAucSum / supportSum;
+  }
+  if (!Number.isNaN(micro.auc)) report.micro_roc_auc = micro.auc;
+  if (rankedLabels > 0) {
+    report.macro_average_precision = apSum / rankedLabels;
+    report.weighted_average_precision = weightedApSum / supportSum;
+  }
+  if (!Number.isNaN(micro.ap)) report.micro_average_precision = micro.ap;
+}
+
+/** Mean over all cells of (p − y)² for a row-major 0/1 truth matrix (or vector) and scores. */
+function meanSquaredError(truth: ArrayLike<number>, proba: ArrayLike<number>): number {
+  let total = 0;
+  for (let i = 0; i < truth.length; i++) {
+    const d = proba[i] - (truth[i] !== 0 ? 1 : 0);
+    total += d * d;
+  }
+  return total / truth.length;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Single-label evaluation
 
@@ -304,6 +333,28 @@ function logLoss(yTrue: Int32Array, proba: Float32Array, n: number, K: number): 
   return total / n;
 }
 
+/**
+ * Brier score of single-label probabilities: sklearn's brier_score_loss of P(labels[1]) for
+ * binary tasks, Brier's original multi-class score (sum over classes, mean over rows) otherwise.
+ */
+function singleLabelBrier(yTrue: Int32Array, proba: Float32Array, n: number, K: number, task: 'binary' | 'multiclass'): number {
+  let total = 0;
+  if (task === 'binary') {
+    for (let i = 0; i < n; i++) {
+      const d = proba[2 * i + 1] - yTrue[i];
+      total += d * d;
+    }
+    return total / n;
+  }
+  for (let i = 0, row = 0; i < n; i++, row += K) {
+    for (let k = 0; k < K; k++) {
+      const d = proba[row + k] - (k === yTrue[i] ? 1 : 0);
+      total += d * d;
+    }
+  }
+  return total / n;
+}
+
 function checkClassIndices(y: Int32Array, K: number, what: string): void {
   for (let i = 0; i < y.length; i++) {
     if (y[i] < 0 || y[i] >= K) throw new RangeError(`${what}[${i}] = ${y[i]} is not a class index in [0, ${K})`);
@@ -313,9 +364,10 @@ function checkClassIndices(y: Int32Array, K: number, what: string): void {
 /**
  * Metrics for a single-label task (one class index per row).
  *
- * @param proba optional row-major n × K class probabilities. When given, the report gains
- *   `log_loss`, and for binary tasks `roc_auc` / `average_precision` of column 1 (labels[1]
- *   is the positive class).
+ * @param proba optional row-major n × K class probabilities. When given (and n > 0), the
+ *   report gains `log_loss`, `brier_score` and `ece`; for binary tasks `roc_auc` /
+ *   `average_precision` of column 1 (labels[1] is the positive class); for multiclass tasks the
+ *   one-vs-rest ranking metrics (per class, macro, weighted, micro).
  */
 export function evaluateSingleLabel(
   yTrue: Int32Array,
@@ -381,8 +433,12 @@ export function evaluateSingleLabel(
       const { auc, ap } = rankingMetrics(splitScores(vector(yTrue), { data: proba, stride: 2, offset: 1 }, n));
       if (!Number.isNaN(auc)) report.roc_auc = auc;
       if (!Number.isNaN(ap)) report.average_precision = ap;
+    } else {
+      addOneVsRestRanking(report, oneHot(yTrue, K), proba, n, labels);
     }
     report.log_loss = logLoss(yTrue, proba, n, K);
+    report.brier_score = singleLabelBrier(yTrue, proba, n, K, task);
+    report.ece = topLabelReliability(yTrue, proba, K, DEFAULT_CALIBRATION_BINS).ece;
   }
   report.confusion_matrix = confusion_matrix;
   return report;
@@ -418,8 +474,10 @@ function prfOrdered(a: PrfAverages): Omit<EvalReport, 'task' | 'n' | 'labels' | 
  *   labels of (TPR + TNR) / 2 — each label's binary balanced accuracy — taken only over labels
  *   with both positives and negatives in y_true (elsewhere one of the rates is undefined).
  *   0 when no label qualifies.
- * - `macro_roc_auc` / `macro_average_precision` average the per-label values over the same kind
- *   of labels (at least one positive and one negative); left out when none qualifies.
+ * - `macro_roc_auc` / `macro_average_precision` (and the weighted ones) average the per-label
+ *   values over the same kind of labels (at least one positive and one negative); left out when
+ *   none qualifies. Micro averages pool every cell, all labels included.
+ * - With scores, `log_loss`, `brier_score` and `ece` treat every cell as a binary prediction.
  */
 export function evaluateMultiLabel(
   yTrue: Uint8Array,
@@ -501,22 +559,27 @@ export function evaluateMultiLabel(
   };
 
   if (proba && n > 0) {
-    let aucSum = 0;
-    let apSum = 0;
-    let rankedLabels = 0;
-    for (let k = 0; k < K; k++) {
-      if (counts.actual[k] === 0 || counts.actual[k] === n) continue;
-      const { auc, ap } = rankingMetrics(
-        splitScores({ data: yTrue, stride: K, offset: k }, { data: proba, stride: K, offset: k }, n),
-      );
-      aucSum += auc;
-      apSum += ap;
-      rankedLabels++;
-    }
-    if (rankedLabels > 0) {
-      report.macro_roc_auc = aucSum / rankedLabels;
-      report.macro_average_precision = apSum / rankedLabels;
-    }
+    addOneVsRestRanking(report, yTrue, proba, n, labels);
+    report.log_loss = multilabelLogLoss(yTrue, proba);
+    report.brier_score = meanSquaredError(yTrue, proba);
+    report.ece = scoreReliability(proba, yTrue, DEFAULT_CALIBRATION_BINS).ece;
   }
   return report;
+}
+
+/**
+ * Mean binary cross-entropy over all cells, computed the way sklearn's
+ * `log_loss(y[:, k], p[:, k], eps=1e-15, labels=[0, 1])` treats each cell (clip p, take
+ * [1 − p, p], renormalise the pair) — so it equals the mean of sklearn's per-label log losses.
+ */
+function multilabelLogLoss(yTrue: Uint8Array, proba: Float32Array): number {
+  const lo = LOG_LOSS_EPS;
+  const hi = 1 - LOG_LOSS_EPS;
+  let total = 0;
+  for (let i = 0; i < yTrue.length; i++) {
+    const p = Math.min(Math.max(proba[i], lo), hi);
+    const q = 1 - p;
+    total -= Math.log((yTrue[i] !== 0 ? p : q) / (q + p));
+  }
+  return total / yTrue.length;
 }

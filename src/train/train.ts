@@ -15,7 +15,7 @@ import type { Recipe } from '../recipe/schema.js';
 import { TEXTCLASS_VERSION } from '../version.js';
 import { crossValidate } from './cross-validate.js';
 import { fitRecipeModel } from './fit-recipe.js';
-import { prepareData } from './prepare-data.js';
+import { countLabels, prepareData } from './prepare-data.js';
 import { resolveFeatures, type ResolvedFeatures } from './text-defaults.js';
 import { epochLine, manifestTrace, trainingControlsOf } from './training-controls.js';
 
@@ -135,6 +135,7 @@ export async function trainFromRecipe(opts: TrainOptions): Promise<TrainResult> 
         train_rows: trainExamples.length,
         dev_rows: devExamples.length,
         test_rows: data.test.length,
+        label_counts: { train: countLabels(trainExamples), ...(devExamples.length > 0 ? { dev: countLabels(devExamples) } : {}) },
         skipped_rows: skipped.length,
         dropped_rows: Object.fromEntries(dropped),
         data_origin: data.origin,
