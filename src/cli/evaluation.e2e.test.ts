@@ -89,8 +89,15 @@ describe('calibration, abstain and cross-validation on the starter data', () => 
     assert.equal(lines.length, res.rows);
     const row = JSON.parse(lines[0]) as { scores: Record<string, number> };
     assert.ok(Math.abs(Object.values(row.scores).reduce((a, b) => a + b, 0) - 1) < 1e-4);
-    const table = cli(['cv', ...starter, '--folds', '3']);
+    const issues = path.join(work, 'issues.csv');
+    const table = cli(['cv', ...starter, '--folds', '3', '--label-issues', issues]);
     assert.match(table.stdout, /^accuracy\s+0\.\d{4}\s+± 0\.\d{4}/m);
+    assert.match(table.stdout, /\d+ suspected label errors written to/);
+    const csv = fs.readFileSync(issues, 'utf8').trim().split('\n');
+    assert.equal(csv[0], 'row,text,given,suggested,score,self_confidence');
+    assert.ok(csv.length > 1);
+    const scores = csv.slice(1).map((l) => Number(l.split(',').at(-2)));
+    for (let i = 1; i < scores.length; i++) assert.ok(scores[i] <= scores[i - 1], 'most suspicious first');
     const bad = cli(['cv', ...starter, '--folds', '1']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--folds must be an integer from 2 to 20/);

@@ -3,6 +3,7 @@ import { TEXTCLASS_VERSION } from '../version.js';
 import { runCompare } from './commands/compare.js';
 import { runCv } from './commands/cv.js';
 import { runEval } from './commands/eval.js';
+import { runExplain } from './commands/explain.js';
 import { runInspect } from './commands/inspect.js';
 import { runPredict } from './commands/predict.js';
 import { runStarter } from './commands/starter.js';
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summa
   inspect: { run: runInspect, summary: "report what is in a recipe's data (labels, lengths, leaks, bad rows)" },
   train: { run: runTrain, summary: 'train a model from a recipe' },
   eval: { run: runEval, summary: 'measure a model on labelled data' },
+  explain: { run: runExplain, summary: 'show why a model labels a text (token contributions) or its top features' },
   compare: { run: runCompare, summary: 'compare models on the same data with paired bootstrap intervals' },
   cv: { run: runCv, summary: "k-fold cross-validation of a recipe: mean ± std of every metric" },
   predict: { run: runPredict, summary: 'label texts from a file or standard input' },

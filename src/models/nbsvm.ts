@@ -48,6 +48,8 @@ export interface NbsvmTrace {
   converged: boolean;
   finalLoss: number;
   numFeatures: number;
+  /** The L-BFGS objective per iteration, the outputs' runs one after another. */
+  lossCurve: number[];
 }
 
 /** The NB log-count ratio of each column of X for the 0/1 target `y`, rounded to float32. */
@@ -122,7 +124,7 @@ export function fitNbsvm(
   const bias = new Float32Array(K);
   const y = new Uint8Array(X.rows);
   const scaled = new Float32Array(X.data.length);
-  const trace: NbsvmTrace = { iterations: 0, converged: true, finalLoss: 0, numFeatures: F };
+  const trace: NbsvmTrace = { iterations: 0, converged: true, finalLoss: 0, numFeatures: F, lossCurve: [] };
   let done = 0;
   for (let k = 0; k < K; k++) {
     outputTarget(targets, k, K, task, y);
@@ -133,7 +135,10 @@ export function fitNbsvm(
       { link: 'sigmoid', y, numOutputs: 1 },
       { C: settings.C, maxIter: settings.maxIter, tol: settings.tol },
       rowWeights,
-      (it, loss) => onIteration?.(done + it, loss),
+      (it, loss) => {
+        trace.lossCurve.push(loss);
+        onIteration?.(done + it, loss);
+      },
       cw,
     );
     for (let j = 0; j < F; j++) {

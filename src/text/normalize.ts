@@ -21,15 +21,16 @@ export const DEFAULT_NORMALIZE: NormalizeConfig = { unicode: 'NFKC', lowercase: 
 /** The placeholder tokens; letters only, so every tokenizer keeps them whole. */
 export const PLACEHOLDERS = { url: 'xxurl', email: 'xxemail', mention: 'xxuser', number: 'xxnum' } as const;
 
-const URL = /\b(?:https?:\/\/|www\.)[^\s<>"']+/giu;
-const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
+// Exported for src/explain/normalize-offsets.ts, which replays these steps with an offset map.
+export const URL = /\b(?:https?:\/\/|www\.)[^\s<>"']+/giu;
+export const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
 // A mention starts a word: not inside an e-mail address (already replaced) or a word.
-const MENTION = /(^|[^\p{L}\p{N}_@])@[\p{L}\p{N}_]{1,30}/gu;
-const NUMBER = /\p{Nd}+(?:[.,]\p{Nd}+)*/gu;
+export const MENTION = /(^|[^\p{L}\p{N}_@])@[\p{L}\p{N}_]{1,30}/gu;
+export const NUMBER = /\p{Nd}+(?:[.,]\p{Nd}+)*/gu;
 
-const HTML_TAG = /<\/?[a-zA-Z][^<>]{0,200}>/g;
-const HTML_ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&nbsp;': ' ' };
-const HTML_ENTITY = /&(?:amp|lt|gt|quot|#39|nbsp);/g;
+export const HTML_TAG = /<\/?[a-zA-Z][^<>]{0,200}>/g;
+export const HTML_ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&nbsp;': ' ' };
+export const HTML_ENTITY = /&(?:amp|lt|gt|quot|#39|nbsp);/g;
 
 export function normalizeText(text: string, config: NormalizeConfig): string {
   let s = text;

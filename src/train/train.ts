@@ -9,6 +9,7 @@ import type { EvalReport } from '../eval/metrics.js';
 import { shrinkThresholds, tuneAbstainThreshold, tuneGlobalThreshold, tuneThresholds, type GlobalThresholdMetric } from '../eval/thresholds.js';
 import type { Classifier, ProgressFn } from '../models/classifier.js';
 import { FasttextClassifier } from '../models/fasttext/index.js';
+import { NbsvmClassifier } from '../models/nbsvm.js';
 import { TfidfLogregClassifier } from '../models/tfidf-logreg.js';
 import { saveModel, type Decision, type Manifest, type ManifestBody } from '../persist/model-dir.js';
 import type { Recipe } from '../recipe/schema.js';
@@ -113,7 +114,7 @@ export async function trainFromRecipe(opts: TrainOptions): Promise<TrainResult> 
     test = scoreReport(task, labels, testTargets, predictInBatches(classifier, data.test.map((e) => e.text)), decision);
   }
 
-  const trace = rawClassifier instanceof TfidfLogregClassifier ? rawClassifier.trace : null;
+  const trace = rawClassifier instanceof TfidfLogregClassifier || rawClassifier instanceof NbsvmClassifier ? rawClassifier.trace : null;
   const epochTrace = rawClassifier instanceof FasttextClassifier ? rawClassifier.trace : null;
   if (epochTrace?.stoppedEarly) opts.log?.(`early stopping: kept epoch ${epochTrace.bestEpoch}, the best on dev ${epochTrace.metric}, of ${epochTrace.epochs.length} run`);
   const seconds = (performance.now() - started) / 1000;

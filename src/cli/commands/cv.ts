@@ -1,4 +1,5 @@
 import { UsageError } from '../../errors.js';
+import { findLabelIssues, type LabelIssueReport } from '../../eval/label-issues.js';
 import { loadRecipe } from '../../recipe/load.js';
 import type { Recipe } from '../../recipe/schema.js';
 import type { Decision } from '../../persist/model-dir.js';
@@ -29,6 +30,9 @@ Options:
   --json                  print one JSON object: {folds, metrics: {name: {mean, std, folds}}}
   --out-of-fold <file>    write every row's out-of-fold scores as JSON lines
                           {"row","text","labels","scores"} (written atomically)
+  --label-issues <file>   write the rows whose given label is probably wrong, found by confident
+                          learning on the out-of-fold scores, as CSV (row, text, given, suggested,
+                          score, self_confidence), most suspicious first
   --on-bad-row <p>        error (default) or skip malformed rows
   -h, --help              show this help
 
@@ -41,7 +45,7 @@ export async function runCv(argv: string[]): Promise<number> {
   const args = parseCommandArgs(
     'cv',
     argv,
-    { folds: { type: 'string' }, 'data-dir': { type: 'string' }, set: { type: 'string', multiple: true }, json: { type: 'boolean' }, 'out-of-fold': { type: 'string' }, 'on-bad-row': { type: 'string' } },
+    { folds: { type: 'string' }, 'data-dir': { type: 'string' }, set: { type: 'string', multiple: true }, json: { type: 'boolean' }, 'out-of-fold': { type: 'string' }, 'label-issues': { type: 'string' }, 'on-bad-row': { type: 'string' } },
     { min: 1, max: 1, names: 'the recipe file' },
   );
   if (args.values.help) {
@@ -81,6 +85,13 @@ export async function runCv(argv: string[]): Promise<number> {
   const summary = summarizeFolds(result.reports);
   const oofPath = stringFlag(args, 'out-of-fold');
   if (oofPath) writeFileAtomic(oofPath, outOfFoldLines(result, pooled, labels));
+  const issuesPath = stringFlag(args, 'label-issues');
+  let issueCount = 0;
+  if (issuesPath) {
+    const report = findLabelIssues(result.outOfFold, result.targets, labels);
+    issueCount = report.issues.length;
+    writeFileAtomic(issuesPath, labelIssuesCsv(report, pooled));
+  }
   if (boolFlag(args, 'json')) {
     out(JSON.stringify({ recipe: recipe.name, folds: k, rows: pooled.length, fold_sizes: result.folds.map((f) => f.length), metrics: summary }) + '\n');
     return 0;
@@ -92,7 +103,28 @@ export async function runCv(argv: string[]): Promise<number> {
     out(`${name.padEnd(width)}  ${fmt(s.mean).padStart(8)}  ${('± ' + fmt(s.std)).padStart(8)}   ${s.folds.map(fmt).join(' ')}\n`);
   }
   if (oofPath) out(`\nout-of-fold scores written to ${oofPath}\n`);
+  if (issuesPath) out(`${issueCount} suspected label errors written to ${issuesPath}\n`);
   return 0;
+}
+
+function labelIssuesCsv(report: LabelIssueReport, rows: readonly { text: string; labels: readonly string[] }[]): string {
+  const lines = ['row,text,given,suggested,score,self_confidence'];
+  if (report.kind === 'single') {
+    for (const i of report.issues) lines.push([i.row, csvField(rows[i.row].text), csvField(i.givenLabel), csvField(i.suggestedLabel), i.score.toFixed(6), i.selfConfidence.toFixed(6)].join(','));
+  } else {
+    for (const i of report.issues) {
+      const given = i.given === 1 ? i.labelName : `not ${i.labelName}`;
+      const suggested = i.suggested === 1 ? i.labelName : `not ${i.labelName}`;
+      lines.push([i.row, csvField(rows[i.row].text), csvField(given), csvField(suggested), i.score.toFixed(6), i.selfConfidence.toFixed(6)].join(','));
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** RFC 4180 quoting; a leading =, +, - or @ is prefixed with ' so spreadsheets do not run it as a formula. */
+function csvField(value: string): string {
+  const safe = /^[=+\-@]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 function fixedDecision(recipe: Recipe, labels: readonly string[]): Decision {
