@@ -32,6 +32,8 @@ export { fitCalibration, applyCalibration, type CalibrationState, type Calibrati
 export { fitTemperature } from './calibration/temperature.js';
 export { fitIsotonic, predictIsotonic, type IsotonicCurve } from './calibration/isotonic.js';
 export { CalibratedClassifier } from './calibration/calibrated-classifier.js';
+export { renderHtmlReport, expectedChartKinds, type ReportData } from './report/index.js';
+export { collectReportData } from './report/collect.js';
 export { crossValidate, summarizeFolds, type CrossValidationResult } from './train/cross-validate.js';
 export { TfidfVectorizer, type TfidfConfig } from './features/tfidf.js';
 export { TEXTCLASS_VERSION } from './version.js';

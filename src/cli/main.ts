@@ -6,6 +6,7 @@ import { runEval } from './commands/eval.js';
 import { runExplain } from './commands/explain.js';
 import { runInspect } from './commands/inspect.js';
 import { runPredict } from './commands/predict.js';
+import { runReport } from './commands/report.js';
 import { runStarter } from './commands/starter.js';
 import { runTrain } from './commands/train.js';
 import { out } from './output.js';
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summa
   inspect: { run: runInspect, summary: "report what is in a recipe's data (labels, lengths, leaks, bad rows)" },
   train: { run: runTrain, summary: 'train a model from a recipe' },
   eval: { run: runEval, summary: 'measure a model on labelled data' },
+  report: { run: runReport, summary: 'write a self-contained HTML evaluation report with charts' },
   explain: { run: runExplain, summary: 'show why a model labels a text (token contributions) or its top features' },
   compare: { run: runCompare, summary: 'compare models on the same data with paired bootstrap intervals' },
   cv: { run: runCv, summary: "k-fold cross-validation of a recipe: mean ± std of every metric" },
