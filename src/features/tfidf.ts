@@ -80,6 +80,11 @@ export class TfidfVectorizer {
   private readonly tokenIds: Map<string, number>;
   private readonly table: NgramTable;
   private readonly tokenize: Tokenizer;
+  /**
+   * Per-feature counts reused by every `transform` (all zero between calls): allocating a
+   * vocabulary-sized array per call dominated single-text prediction on large vocabularies.
+   */
+  private scratchCounts: Int32Array | null = null;
 
   private constructor(
     readonly config: TfidfConfig,
@@ -269,38 +274,51 @@ export class TfidfVectorizer {
     const lookup = (tok: string): void => {
       ids.push(this.tokenIds.get(tok) ?? NO_TOKEN);
     };
-    const builder = new RowBuilder(this.numFeatures, texts.length, texts.length * 32);
-    for (let d = 0; d < texts.length; d++) {
-      ids.length = 0;
-      this.tokenize(texts[d], lookup);
-      const toks = ids.view();
-      for (let p = 0; p < toks.length; p++) {
-        // An n-gram with an unknown token can never be a feature; stopping also avoids
-        // mistaking ("good", unknown) for the unigram ("good", -1, -1).
-        for (let len = nMin; len <= nMax && p + len <= toks.length; len++) {
-          const a = toks[p];
-          const b = len >= 2 ? toks[p + 1] : NO_TOKEN;
-          const c = len >= 3 ? toks[p + 2] : NO_TOKEN;
-          if (a === NO_TOKEN || (len >= 2 && b === NO_TOKEN) || (len >= 3 && c === NO_TOKEN)) break;
-          const f = this.table.get(a, b, c);
-          if (f !== -1) builder.add(f);
+    const builder = new RowBuilder(this.numFeatures, texts.length, texts.length * 32, this.counts());
+    try {
+      for (let d = 0; d < texts.length; d++) {
+        ids.length = 0;
+        this.tokenize(texts[d], lookup);
+        const toks = ids.view();
+        for (let p = 0; p < toks.length; p++) {
+          // An n-gram with an unknown token can never be a feature; stopping also avoids
+          // mistaking ("good", unknown) for the unigram ("good", -1, -1).
+          for (let len = nMin; len <= nMax && p + len <= toks.length; len++) {
+            const a = toks[p];
+            const b = len >= 2 ? toks[p + 1] : NO_TOKEN;
+            const c = len >= 3 ? toks[p + 2] : NO_TOKEN;
+            if (a === NO_TOKEN || (len >= 2 && b === NO_TOKEN) || (len >= 3 && c === NO_TOKEN)) break;
+            const f = this.table.get(a, b, c);
+            if (f !== -1) builder.add(f);
+          }
         }
+        builder.endRow(this);
       }
-      builder.endRow(this);
+    } finally {
+      builder.abandonRow();
     }
     return builder.finish();
   }
 
+  private counts(): Int32Array {
+    if (this.scratchCounts === null || this.scratchCounts.length !== this.numFeatures) this.scratchCounts = new Int32Array(this.numFeatures);
+    return this.scratchCounts;
+  }
+
   private transformHashed(texts: readonly string[], buckets: number): CsrMatrix {
-    const builder = new RowBuilder(this.numFeatures, texts.length, texts.length * 32);
+    const builder = new RowBuilder(this.numFeatures, texts.length, texts.length * 32, this.counts());
     const hashNgrams = hashedNgrams(this.config, buckets);
     const add = (bucket: number): void => {
       const f = this.table.get(bucket, NO_TOKEN, NO_TOKEN);
       if (f !== -1) builder.add(f);
     };
-    for (let d = 0; d < texts.length; d++) {
-      hashNgrams(texts[d], add);
-      builder.endRow(this);
+    try {
+      for (let d = 0; d < texts.length; d++) {
+        hashNgrams(texts[d], add);
+        builder.endRow(this);
+      }
+    } finally {
+      builder.abandonRow();
     }
     return builder.finish();
   }
@@ -355,27 +373,38 @@ function growInt32(a: Int32Array, min: number, fill: number): Int32Array {
 /** Accumulates feature counts of one row at a time and emits weighted, normalized CSR rows. */
 class RowBuilder {
   private readonly counts: Int32Array;
-  private readonly touched: Int32Array;
+  private touched: Int32Array;
   private numTouched = 0;
   private readonly indptr: Int32Array;
   private readonly indices: Int32Builder;
   private readonly data: Float32Builder;
   private row = 0;
 
+  /** @param counts an all-zero array of `cols` counts to use (and leave all zero), else a new one. */
   constructor(
     private readonly cols: number,
     rows: number,
     nnzHint: number,
+    counts?: Int32Array,
   ) {
-    this.counts = new Int32Array(cols);
-    this.touched = new Int32Array(cols);
+    this.counts = counts ?? new Int32Array(cols);
+    this.touched = new Int32Array(Math.min(cols, 1024));
     this.indptr = new Int32Array(rows + 1);
     this.indices = new Int32Builder(nnzHint);
     this.data = new Float32Builder(nnzHint);
   }
 
   add(f: number): void {
-    if (this.counts[f]++ === 0) this.touched[this.numTouched++] = f;
+    if (this.counts[f]++ === 0) {
+      if (this.numTouched === this.touched.length) this.touched = growInt32(this.touched, this.touched.length * 2, 0);
+      this.touched[this.numTouched++] = f;
+    }
+  }
+
+  /** Zeroes the counts of a row left unfinished (an exception mid-row), so shared counts stay clean. */
+  abandonRow(): void {
+    for (let j = 0; j < this.numTouched; j++) this.counts[this.touched[j]] = 0;
+    this.numTouched = 0;
   }
 
   endRow(v: TfidfVectorizer): void {
