@@ -41,7 +41,8 @@ describe('GoEmotions slice: train → eval → predict', { skip: !fs.existsSync(
     const r = cli(['train', 'recipes/goemotions.yaml', '--out', modelDir, '--data-dir', dataDir, '--set', 'model.max_iter=100']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /trained goemotions \(multilabel, 28 labels\) on 4000 texts/);
-    assert.match(r.stdout, /dev with thresholds tuned on dev \(optimistic\): n=600 /);
+    assert.match(r.stdout, /dev at the fixed threshold 0\.5: n=600 /);
+    assert.match(r.stdout, /dev with thresholds tuned on cross-validated training scores: n=600 /);
     const manifest = JSON.parse(fs.readFileSync(path.join(modelDir, 'manifest.json'), 'utf8'));
     assert.equal(manifest.labels.length, 28);
     assert.equal(manifest.decision.kind, 'thresholds');
