@@ -20,7 +20,9 @@ export function createProgressBar(stream: NodeJS.WriteStream = process.stderr): 
       const secs = ((now - started) / 1000).toFixed(1);
       // Byte counts are unreadable as raw numbers; large totals show as a percentage.
       const count = total >= 100_000 ? `${(frac * 100).toFixed(0)}%` : `${done}/${total}`;
-      stream.write(`\r${phase.padEnd(10)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${count} ${secs}s\x1b[K`);
+      // An unknown total (0) shows the count alone.
+      if (total <= 0) stream.write(`\r${phase} ${done} ${secs}s\x1b[K`);
+      else stream.write(`\r${phase.padEnd(10)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${count} ${secs}s\x1b[K`);
       shown = true;
     },
     done() {

@@ -2,10 +2,14 @@ import fs from 'node:fs';
 import { readPredictionInput } from '../../data/readers/prediction-input.js';
 import { decide } from '../../eval/evaluate.js';
 import { loadModel } from '../../persist/model-dir.js';
+import { UsageError } from '../../errors.js';
+import { scoreFile } from '../../predict/score-file.js';
 import { boolFlag, parseCommandArgs, stringFlag } from '../args.js';
+import { createProgressBar } from '../progress.js';
 import { out } from '../output.js';
 
 export const predictHelp = `Usage: textclass predict <modelDir> [--input <file>|-] [--json]
+       textclass predict <modelDir> --input <file> --output <file.csv|file.jsonl> [--resume]
 
 Predicts labels for texts: one text per line, or JSON lines with a "text" field (and an optional
 "id"). Reads standard input when --input is - or absent. Streams: texts are scored in batches.
@@ -20,8 +24,18 @@ optional top-k for multilabel models; the top label for single-label ones, or "(
 (recipe evaluation.abstain_below or abstain_min_accuracy). Scores are calibrated when the
 model was trained with evaluation.calibration.
 
+With --output the file is scored in batches with constant memory and a progress bar, and the
+results go to the output file (CSV: row,id,labels,<score per label>; .jsonl: one object per
+row). Input: .csv/.tsv with a header (--text-field, default text; --id-field optional), else one
+text per line or JSON lines. The output appears only when complete; a run that was interrupted
+(killed, machine down) continues where it stopped with --resume, never losing or repeating a row.
+
 Options:
   --input <file|->     input file (default: standard input)
+  --output <file>      write results to this file instead of standard output
+  --resume             continue an interrupted --output run of the same input and model
+  --text-field <name>  csv/tsv input: the text column (default text)
+  --id-field <name>    csv/tsv input: a column copied to the output as id
   --json               JSON lines output
   --batch-size <n>     texts scored together (default 1024)
   -h, --help           show this help
@@ -29,19 +43,26 @@ Options:
 Examples:
   echo "I can't believe how good this was!" | textclass predict models/starter
   textclass predict models/goemotions --input comments.jsonl --json > scores.jsonl
+  textclass predict models/imdb --input reviews.csv --text-field review --output scored.csv
 `;
 
 export async function runPredict(argv: string[]): Promise<number> {
-  const args = parseCommandArgs('predict', argv, { input: { type: 'string' }, json: { type: 'boolean' }, 'batch-size': { type: 'string' } }, { min: 1, max: 1, names: 'the model directory' });
+  const args = parseCommandArgs(
+    'predict',
+    argv,
+    { input: { type: 'string' }, output: { type: 'string' }, resume: { type: 'boolean' }, 'text-field': { type: 'string' }, 'id-field': { type: 'string' }, json: { type: 'boolean' }, 'batch-size': { type: 'string' } },
+    { min: 1, max: 1, names: 'the model directory' },
+  );
   if (args.values.help) {
     out(predictHelp);
     return 0;
   }
-  const batchSize = Number(stringFlag(args, 'batch-size') ?? 1024);
+  const batchSize = Number(stringFlag(args, 'batch-size') ?? (stringFlag(args, 'output') !== undefined ? 2048 : 1024));
   if (!Number.isInteger(batchSize) || batchSize < 1) {
-    const { UsageError } = await import('../../errors.js');
     throw new UsageError(`--batch-size must be a positive integer, got "${stringFlag(args, 'batch-size')}"`);
   }
+  const output = stringFlag(args, 'output');
+  if (output !== undefined) return predictToFile(args, output, batchSize);
   const { manifest, classifier } = loadModel(args.positionals[0]);
   const input = stringFlag(args, 'input') ?? '-';
   const source = input === '-' ? process.stdin : input;
@@ -81,6 +102,32 @@ export async function runPredict(argv: string[]): Promise<number> {
     if (batch.length >= batchSize) flush();
   }
   flush();
+  return 0;
+}
+
+async function predictToFile(args: ReturnType<typeof parseCommandArgs>, output: string, batchSize: number): Promise<number> {
+  const input = stringFlag(args, 'input');
+  if (input === undefined || input === '-') throw new UsageError('--output needs --input <file> (standard input cannot be resumed)');
+  const model = loadModel(args.positionals[0]);
+  const bar = createProgressBar();
+  const started = performance.now();
+  try {
+    const result = await scoreFile({
+      input,
+      output,
+      model,
+      batchSize,
+      resume: boolFlag(args, 'resume'),
+      textField: stringFlag(args, 'text-field'),
+      idField: stringFlag(args, 'id-field'),
+      onProgress: (done) => bar.update(`predict (${Math.round(done / ((performance.now() - started) / 1000))} texts/s)`, done, 0),
+    });
+    bar.done();
+    const rate = (result.rows - result.resumedFrom) / Math.max(result.seconds, 1e-9);
+    out(`scored ${result.rows} texts${result.resumedFrom ? ` (resumed after ${result.resumedFrom})` : ''} in ${result.seconds.toFixed(1)}s (${Math.round(rate)} texts/s) → ${output}\n`);
+  } finally {
+    bar.done();
+  }
   return 0;
 }
 
