@@ -377,7 +377,8 @@ test('score-based keys are left out without scores and on empty input', () => {
   assertJsonClean(none);
 });
 
-test('100k rows × 28 labels evaluate in well under a second, multiclass too', () => {
+// Speed is measured in bench/, never asserted in unit tests; this pins that a big evaluation stays clean.
+test('100k rows × 28 labels: multilabel and multiclass evaluations complete with clean JSON', () => {
   const n = 100_000;
   const K = 28;
   // A fixed LCG keeps the data deterministic without importing the seeded generator's API.
@@ -392,9 +393,7 @@ test('100k rows × 28 labels evaluate in well under a second, multiclass too', (
   const labels = Array.from({ length: K }, (_, k) => `label${k}`);
   const yPred = new Uint8Array(n * K);
   for (let i = 0; i < n * K; i++) yPred[i] = proba[i] >= 0.5 ? 1 : 0;
-  const started = performance.now();
   const r = evaluateMultiLabel(truth, yPred, proba, labels);
-  const multilabelMs = performance.now() - started;
 
   const y = new Int32Array(n);
   for (let i = 0; i < n; i++) y[i] = Math.floor(next() * K);
@@ -404,13 +403,10 @@ test('100k rows × 28 labels evaluate in well under a second, multiclass too', (
     for (let k = 0; k < K; k++) sum += softmax[row + k] = Math.exp(3 * next() + (k === y[i] ? 1.5 : 0));
     for (let k = 0; k < K; k++) softmax[row + k] /= sum;
   }
-  const started2 = performance.now();
   const rc = evaluateSingleLabel(y, y, softmax, labels, 'multiclass');
-  const multiclassMs = performance.now() - started2;
-  // ~0.25 s each when measured alone on the 2-core dev machine; the bound leaves room for a
-  // loaded machine while still catching an accidental quadratic or per-row allocation.
-  assert.ok(multilabelMs < 2000, `multilabel took ${multilabelMs.toFixed(0)} ms`);
-  assert.ok(multiclassMs < 2000, `multiclass took ${multiclassMs.toFixed(0)} ms`);
+  assert.equal(r.n, n);
   assert.ok(r.micro_roc_auc! > 0.5 && rc.macro_roc_auc! > 0.5);
+  assert.equal(rc.accuracy, 1);
   assertJsonClean(r);
+  assertJsonClean(rc);
 });

@@ -201,16 +201,12 @@ test('the Korean single-turn emotion workbook: 30,876 rows with 7 emotions', asy
   }
   const counts = new Map<string, number>();
   let n = 0;
-  const t0 = performance.now();
   for await (const e of readExamples(KOREAN, { format: 'xlsx', textFields: ['Sentence'], labelFields: ['Emotion'] })) {
     n++;
     assert.equal(e.labels.length, 1);
     assert.equal(e.source.line, n + 1);
     counts.set(e.labels[0], (counts.get(e.labels[0]) ?? 0) + 1);
   }
-  const ms = performance.now() - t0;
   assert.equal(n, 30876);
   assert.deepEqual(Object.fromEntries(counts), { 행복: 4829, 놀람: 4719, 분노: 4533, 공포: 4374, 혐오: 4343, 슬픔: 4213, 중립: 3865 });
-  // Generous bound (about 0.4 s measured) so a loaded CI machine does not flake.
-  assert.ok(ms < 10_000, `took ${ms.toFixed(0)} ms`);
 });
