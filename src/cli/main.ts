@@ -5,8 +5,11 @@ import { runCv } from './commands/cv.js';
 import { runEval } from './commands/eval.js';
 import { runExplain } from './commands/explain.js';
 import { runInspect } from './commands/inspect.js';
+import { runFeedback } from './commands/feedback.js';
+import { runKeys } from './commands/keys.js';
 import { runPredict } from './commands/predict.js';
 import { runReport } from './commands/report.js';
+import { runServe } from './commands/serve.js';
 import { runStarter } from './commands/starter.js';
 import { runTrain } from './commands/train.js';
 import { out } from './output.js';
@@ -20,6 +23,9 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summa
   compare: { run: runCompare, summary: 'compare models on the same data with paired bootstrap intervals' },
   cv: { run: runCv, summary: "k-fold cross-validation of a recipe: mean ± std of every metric" },
   predict: { run: runPredict, summary: 'label texts from a file or standard input' },
+  serve: { run: runServe, summary: 'serve the models folder: REST API, web page, batch jobs' },
+  keys: { run: runKeys, summary: 'create, list and revoke API keys of the server' },
+  feedback: { run: runFeedback, summary: 'export label corrections users sent to the server' },
   starter: { run: runStarter, summary: 'train the bundled starter model (offline demo)' },
 };
 

@@ -1,0 +1,189 @@
+import { applyThresholds, argmaxOrAbstain, argmaxRows } from '../eval/decide.js';
+import { explainText } from '../explain/index.js';
+import type { LoadedModel } from '../persist/model-dir.js';
+
+export interface PredictOptions {
+  /** Multilabel: at most this many labels; single-label: the k best labels. */
+  topK?: number;
+  /** Overrides the model's thresholds (multilabel) or abstain cut-off (single-label). */
+  threshold?: number;
+  explain?: boolean;
+  /** Texts longer than this are scored as overlapping windows whose scores are averaged. */
+  windowChars?: number;
+}
+
+export interface ExplainedToken {
+  start: number;
+  end: number;
+  text: string;
+  contribution: number;
+}
+
+export interface PredictResult {
+  labels: string[];
+  scores: Record<string, number>;
+  not_sure?: true;
+  tokens?: ExplainedToken[];
+}
+
+/** Per model version: what each request would otherwise rebuild (thresholds as a typed array). */
+interface Prepared {
+  K: number;
+  labels: readonly string[];
+  multilabel: boolean;
+  thresholds: Float32Array | null;
+  topK: number | undefined;
+  abstainBelow: number | undefined;
+}
+const preparedCache = new WeakMap<LoadedModel, Prepared>();
+
+function prepare(model: LoadedModel): Prepared {
+  let p = preparedCache.get(model);
+  if (!p) {
+    const { decision, labels, task } = model.manifest;
+    p = {
+      K: labels.length,
+      labels: model.classifier.labels,
+      multilabel: task === 'multilabel',
+      thresholds: decision.kind === 'thresholds' ? Float32Array.from(decision.thresholds) : null,
+      topK: decision.kind === 'thresholds' ? decision.topK : undefined,
+      abstainBelow: decision.kind === 'argmax' ? decision.abstainBelow : undefined,
+    };
+    preparedCache.set(model, p);
+  }
+  return p;
+}
+
+/** Scores and decisions as arrays: what predictTexts and the batch writer build their output from. */
+export interface ScoredTexts {
+  /** Row-major n × K probabilities. */
+  proba: Float32Array;
+  K: number;
+  /** Per text, the chosen label indices, best first (empty when the model is not sure). */
+  chosen: number[][];
+  /** Per text, whether a single-label model abstained. */
+  notSure: Uint8Array;
+}
+
+/**
+ * Scores `texts` with the model and applies its decision rule (manifest.decision), or the
+ * caller's `threshold` / `topK` overrides. One predictProba call for the whole batch: the
+ * vectorizer and weights are shared, and per-text work is the result arrays only.
+ */
+export function scoreTexts(model: LoadedModel, texts: readonly string[], options: PredictOptions = {}): ScoredTexts {
+  const p = prepare(model);
+  const { K } = p;
+  const n = texts.length;
+  const proba = options.windowChars !== undefined && texts.some((t) => t.length > options.windowChars!) ? windowedProba(model, texts, options.windowChars, K) : model.classifier.predictProba(texts);
+  const chosen: number[][] = new Array(n);
+  const notSure = new Uint8Array(n);
+  if (p.multilabel) {
+    const fired = applyThresholds(proba, n, K, options.threshold ?? p.thresholds ?? 0.5, options.topK ?? p.topK);
+    for (let i = 0, row = 0; i < n; i++, row += K) {
+      const picked: number[] = [];
+      for (let k = 0; k < K; k++) if (fired[row + k] === 1) picked.push(k);
+      if (picked.length > 1) picked.sort((a, b) => proba[row + b] - proba[row + a] || a - b);
+      chosen[i] = picked;
+    }
+  } else {
+    const abstainBelow = options.threshold ?? p.abstainBelow;
+    const top = abstainBelow !== undefined ? argmaxOrAbstain(proba, n, K, abstainBelow) : argmaxRows(proba, n, K);
+    for (let i = 0, row = 0; i < n; i++, row += K) {
+      if (top[i] < 0) {
+        chosen[i] = [];
+        notSure[i] = 1;
+      } else {
+        chosen[i] = options.topK !== undefined && options.topK > 1 ? topIndices(proba, row, K, options.topK) : [top[i]];
+      }
+    }
+  }
+  return { proba, K, chosen, notSure };
+}
+
+/** scoreTexts as the API's result objects (label names, a score per label, tokens when asked). */
+export function predictTexts(model: LoadedModel, texts: readonly string[], options: PredictOptions = {}): PredictResult[] {
+  const { proba, K, chosen, notSure } = scoreTexts(model, texts, options);
+  const labels = model.classifier.labels;
+  const results: PredictResult[] = new Array(texts.length);
+  for (let i = 0, row = 0; i < texts.length; i++, row += K) {
+    const r: PredictResult = { labels: chosen[i].map((k) => labels[k]), scores: scoresOf(proba, row, labels) };
+    if (notSure[i]) r.not_sure = true;
+    results[i] = r;
+  }
+  if (options.explain) {
+    for (let i = 0; i < texts.length; i++) results[i].tokens = explainTokens(model, texts[i], results[i], proba, i * K, K);
+  }
+  return results;
+}
+
+/** A score as the API and the batch results show it. */
+export function roundScore(p: number): number {
+  return Math.round(p * 1e6) / 1e6;
+}
+
+/** Scores rounded to 6 decimals: float32 carries ~7 digits, and shorter JSON is faster to send. */
+function scoresOf(proba: Float32Array, row: number, labels: readonly string[]): Record<string, number> {
+  const scores: Record<string, number> = {};
+  for (let k = 0; k < labels.length; k++) scores[labels[k]] = roundScore(proba[row + k]);
+  return scores;
+}
+
+function topIndices(proba: Float32Array, row: number, K: number, k: number): number[] {
+  const idx = Array.from({ length: K }, (_, j) => j);
+  idx.sort((a, b) => proba[row + b] - proba[row + a] || a - b);
+  return idx.slice(0, Math.min(k, K));
+}
+
+/** Token contributions to the first chosen label, or to the top label when none was chosen. */
+function explainTokens(model: LoadedModel, text: string, result: PredictResult, proba: Float32Array, row: number, K: number): ExplainedToken[] {
+  const labels = model.classifier.labels;
+  let target = result.labels.length > 0 ? labels.indexOf(result.labels[0]) : topIndices(proba, row, K, 1)[0];
+  if (target < 0) target = 0;
+  const explanation = explainText(model.rawClassifier, text);
+  return explanation.tokens.map((t) => ({ start: t.start, end: t.end, text: t.text, contribution: Math.round(t.contributions[target] * 1e6) / 1e6 }));
+}
+
+/**
+ * Long texts as overlapping windows (a quarter of a window overlaps the next) whose scores are
+ * averaged: every part of the text counts, and no window is longer than the server accepts.
+ */
+function windowedProba(model: LoadedModel, texts: readonly string[], windowChars: number, K: number): Float32Array {
+  const pieces: string[] = [];
+  const owner: number[] = [];
+  texts.forEach((t, i) => {
+    for (const w of windowsOf(t, windowChars)) {
+      pieces.push(w);
+      owner.push(i);
+    }
+  });
+  const raw = model.classifier.predictProba(pieces);
+  const out = new Float32Array(texts.length * K);
+  const counts = new Float32Array(texts.length);
+  for (let j = 0; j < pieces.length; j++) {
+    const i = owner[j];
+    counts[i]++;
+    for (let k = 0; k < K; k++) out[i * K + k] += raw[j * K + k];
+  }
+  for (let i = 0; i < texts.length; i++) for (let k = 0; k < K; k++) out[i * K + k] /= counts[i];
+  return out;
+}
+
+export function windowsOf(text: string, size: number): string[] {
+  if (text.length <= size) return [text];
+  const stride = Math.max(1, Math.floor(size * 0.75));
+  const windows: string[] = [];
+  for (let start = 0; ; start += stride) {
+    let s = start;
+    // Never start or end a window inside a surrogate pair.
+    if (s > 0 && isLowSurrogate(text.charCodeAt(s))) s++;
+    let e = Math.min(text.length, start + size);
+    if (e < text.length && isLowSurrogate(text.charCodeAt(e))) e--;
+    windows.push(text.slice(s, e));
+    if (start + size >= text.length) break;
+  }
+  return windows;
+}
+
+function isLowSurrogate(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
+}

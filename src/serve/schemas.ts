@@ -1,0 +1,105 @@
+import { z } from 'zod';
+
+/**
+ * One zod schema per route input: the handlers validate with it and /openapi.json is generated
+ * from it, so the documentation cannot drift from what the server accepts.
+ */
+export const modelIdParams = z.object({
+  id: z.string().describe('model id: the name of its directory under the models folder'),
+});
+
+export const jobIdParams = z.object({
+  id: z.string().describe('job id returned by the batch upload'),
+});
+
+export const predictBody = z
+  .object({
+    texts: z.array(z.string()).min(1).describe('texts to label (1 … max_texts, each at most max_text_chars characters)'),
+    top_k: z.number().int().min(1).optional().describe('multilabel: at most this many labels; single-label: return the k best labels'),
+    threshold: z.number().gt(0).lt(1).optional().describe("overrides the model's thresholds (multilabel) or its abstain cut-off (single-label)"),
+    explain: z.boolean().optional().describe('also return token contributions to the first chosen label'),
+  })
+  .strict();
+export type PredictBody = z.infer<typeof predictBody>;
+
+export const batchQuery = z
+  .object({
+    text_field: z.string().min(1).max(200).optional().describe('column (CSV) or field (JSONL) holding the text; default "text"'),
+  })
+  .strict();
+
+export const feedbackBody = z
+  .object({
+    model: z.string().min(1).max(100).describe('model id the feedback is about'),
+    text: z.string().min(1).max(100_000).describe('the text as it was classified'),
+    labels: z.array(z.string().min(1).max(200)).max(1000).describe('the correct labels (empty: none applies)'),
+    predicted: z.array(z.string().max(200)).max(1000).optional().describe('what the model said'),
+    comment: z.string().max(2000).optional(),
+  })
+  .strict();
+export type FeedbackBody = z.infer<typeof feedbackBody>;
+
+/** Response shapes, for the OpenAPI document only (responses are built by typed code). */
+export const errorResponse = z.object({
+  error: z.object({ code: z.string(), message: z.string(), request_id: z.string() }),
+});
+
+export const modelSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  task: z.enum(['binary', 'multiclass', 'multilabel']),
+  labels: z.array(z.string()),
+  model_type: z.string(),
+  created_at: z.string(),
+  metrics: z.record(z.string(), z.number()),
+  decision: z.record(z.string(), z.unknown()),
+  calibration: z.enum(['temperature', 'isotonic']).nullable(),
+  has_report: z.boolean(),
+});
+
+export const modelDetail = modelSummary.extend({
+  recipe: z.record(z.string(), z.unknown()),
+  metrics_full: z.record(z.string(), z.unknown()),
+  training: z.record(z.string(), z.unknown()),
+  card: z.string(),
+});
+
+export const predictResponse = z.object({
+  model: z.string(),
+  results: z.array(
+    z.object({
+      labels: z.array(z.string()),
+      scores: z.record(z.string(), z.number()),
+      not_sure: z.literal(true).optional(),
+      tokens: z.array(z.object({ start: z.number().int(), end: z.number().int(), text: z.string(), contribution: z.number() })).optional(),
+    }),
+  ),
+});
+
+export const jobResponse = z.object({
+  id: z.string(),
+  model: z.string(),
+  status: z.enum(['queued', 'running', 'done', 'failed']),
+  processed: z.number().int(),
+  total: z.number().int().nullable(),
+  error: z.string().optional(),
+  created_at: z.string(),
+  finished_at: z.string().optional(),
+  result_url: z.string().optional(),
+});
+
+export const batchResponse = z.object({ job_id: z.string(), status_url: z.string(), result_url: z.string() });
+export const reloadResponse = z.object({ loaded: z.array(z.string()), refused: z.array(z.object({ id: z.string(), reason: z.string() })) });
+
+/** The first problem of a failed parse as one sentence naming the field: `texts[3]: expected string`. */
+export function describeIssue(error: z.ZodError, where: string): string {
+  const issue = error.issues[0];
+  let field = '';
+  for (const p of issue.path) field += typeof p === 'number' ? `[${p}]` : field === '' ? String(p) : `.${String(p)}`;
+  if (issue.code === 'unrecognized_keys') {
+    const keys = (issue as { keys: string[] }).keys;
+    return `${where}${field ? ` ${field}` : ''}: unknown field${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}`;
+  }
+  const message = issue.message.replace(/^Invalid input: /, '');
+  return `${where} ${field || '(root)'}: ${message}`;
+}
