@@ -9,7 +9,9 @@ import { runFeedback } from './commands/feedback.js';
 import { runKeys } from './commands/keys.js';
 import { runPredict } from './commands/predict.js';
 import { runReport } from './commands/report.js';
+import { runRuns } from './commands/runs.js';
 import { runServe } from './commands/serve.js';
+import { runTuneCommand } from './commands/tune.js';
 import { runStarter } from './commands/starter.js';
 import { runTrain } from './commands/train.js';
 import { out } from './output.js';
@@ -23,6 +25,8 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summa
   compare: { run: runCompare, summary: 'compare models on the same data with paired bootstrap intervals' },
   cv: { run: runCv, summary: "k-fold cross-validation of a recipe: mean ± std of every metric" },
   predict: { run: runPredict, summary: 'label texts from a file or standard input' },
+  tune: { run: runTuneCommand, summary: 'search hyperparameters of a recipe (grid, random, TPE) for the best dev metric' },
+  runs: { run: runRuns, summary: 'list, show and compare tracked train/tune/eval/cv runs' },
   serve: { run: runServe, summary: 'serve the models folder: REST API, web page, batch jobs' },
   keys: { run: runKeys, summary: 'create, list and revoke API keys of the server' },
   feedback: { run: runFeedback, summary: 'export label corrections users sent to the server' },

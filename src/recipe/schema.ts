@@ -263,6 +263,52 @@ export const evaluationSchema = z.strictObject({
   cv_folds: z.number().int().min(2).max(20).default(5),
 });
 
+/**
+ * One tuned parameter: a recipe field path (`model.alpha`, `dialog.context_turns`, or a whole
+ * section such as `model` with object choices) and the values to try. `when` makes it apply only
+ * where other fields have given values (e.g. `{model.type: naive_bayes}`).
+ */
+const tuneParamSchema = z
+  .strictObject({
+    choice: z.array(z.unknown()).min(1).optional(),
+    range: z.tuple([z.number(), z.number()]).optional(),
+    log_range: z.tuple([z.number().positive(), z.number().positive()]).optional(),
+    int_range: z.tuple([z.number().int(), z.number().int()]).optional(),
+    when: z.record(z.string().min(1), z.unknown()).optional(),
+  })
+  .superRefine((p, ctx) => {
+    const kinds = (['choice', 'range', 'log_range', 'int_range'] as const).filter((k) => p[k] !== undefined);
+    if (kinds.length !== 1) ctx.addIssue({ code: 'custom', message: `give exactly one of choice, range, log_range, int_range (got ${kinds.length ? kinds.join(', ') : 'none'})` });
+    for (const k of ['range', 'log_range', 'int_range'] as const) {
+      const r = p[k];
+      if (r && !(r[0] < r[1])) ctx.addIssue({ code: 'custom', path: [k], message: 'must be [low, high] with low < high' });
+    }
+  });
+
+/** `textclass tune`: the search space and how to search it; `train` ignores this section. */
+export const tuneSchema = z.strictObject({
+  /** A metric of the dev report (eval --json keys): balanced_accuracy, macro_f1, log_loss, … */
+  metric: z.string().regex(/^[a-z_0-9]+$/, 'use a metric name of the dev report, e.g. balanced_accuracy or macro_f1').default('balanced_accuracy'),
+  /** maximize, or minimize for losses; by default minimize for log_loss, brier_score, ece, hamming_loss. */
+  direction: z.enum(['maximize', 'minimize']).optional(),
+  trials: positiveInt.default(20),
+  strategy: z.enum(['tpe', 'random', 'grid']).default('tpe'),
+  seed: z.number().int().min(0).default(0),
+  /**
+   * median: every trial is first fitted on `fraction` of the training rows and scored on dev; it
+   * stops there when that score is worse than the median of earlier trials at the same fraction.
+   */
+  pruning: z
+    .strictObject({
+      kind: z.enum(['median', 'none']).default('median'),
+      fraction: fraction.default(0.3),
+      /** Trials scored at the fraction before any is pruned. */
+      warmup_trials: z.number().int().min(1).default(5),
+    })
+    .default(() => ({ kind: 'median' as const, fraction: 0.3, warmup_trials: 5 })),
+  space: z.record(z.string().min(1), tuneParamSchema).refine((s) => Object.keys(s).length > 0, 'needs at least one parameter'),
+});
+
 export const recipeSchema = z.strictObject({
   name: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, ".", "_" and "-" only'),
   description: z.string().optional(),
@@ -276,11 +322,14 @@ export const recipeSchema = z.strictObject({
   model: modelSchema.default(() => logisticModel.parse({ type: 'logistic_regression' })),
   training: trainingSchema.default(() => trainingSchema.parse({})),
   evaluation: evaluationSchema.default(() => evaluationSchema.parse({})),
+  tune: tuneSchema.optional(),
 });
 
 export type Recipe = z.output<typeof recipeSchema>;
 export type DataSection = Recipe['data'];
 export type ModelSection = Recipe['model'];
+export type TuneSection = NonNullable<Recipe['tune']>;
+export type TuneParam = TuneSection['space'][string];
 
 /** Rules that involve more than one field. */
 export const checkedRecipeSchema = recipeSchema.superRefine((r, ctx) => {

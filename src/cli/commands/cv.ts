@@ -11,6 +11,8 @@ import { boolFlag, listFlag, parseCommandArgs, stringFlag } from '../args.js';
 import { fmt, out } from '../output.js';
 import { createProgressBar } from '../progress.js';
 import { badRowFlag, defaultDataDir } from './train.js';
+import { cvRunRecord } from '../../track/commands.js';
+import { TrackedRun, trackingChoice, TRACKING_FLAGS, TRACKING_HELP } from '../../track/record.js';
 
 export const cvHelp = `Usage: textclass cv <recipe> [--folds k] [options]
 
@@ -34,7 +36,7 @@ Options:
                           learning on the out-of-fold scores, as CSV (row, text, given, suggested,
                           score, self_confidence), most suspicious first
   --on-bad-row <p>        error (default) or skip malformed rows
-  -h, --help              show this help
+${TRACKING_HELP}  -h, --help              show this help
 
 Examples:
   textclass cv recipes/starter.yaml --folds 5 --data-dir data
@@ -45,7 +47,7 @@ export async function runCv(argv: string[]): Promise<number> {
   const args = parseCommandArgs(
     'cv',
     argv,
-    { folds: { type: 'string' }, 'data-dir': { type: 'string' }, set: { type: 'string', multiple: true }, json: { type: 'boolean' }, 'out-of-fold': { type: 'string' }, 'label-issues': { type: 'string' }, 'on-bad-row': { type: 'string' } },
+    { folds: { type: 'string' }, 'data-dir': { type: 'string' }, set: { type: 'string', multiple: true }, json: { type: 'boolean' }, 'out-of-fold': { type: 'string' }, 'label-issues': { type: 'string' }, 'on-bad-row': { type: 'string' }, ...TRACKING_FLAGS },
     { min: 1, max: 1, names: 'the recipe file' },
   );
   if (args.values.help) {
@@ -56,6 +58,10 @@ export async function runCv(argv: string[]): Promise<number> {
   const foldsFlag = stringFlag(args, 'folds');
   const k = foldsFlag === undefined ? recipe.evaluation.cv_folds : Number(foldsFlag);
   if (!Number.isInteger(k) || k < 2 || k > 20) throw new UsageError(`--folds must be an integer from 2 to 20, got "${foldsFlag}"`);
+  const dataDir = defaultDataDir(stringFlag(args, 'data-dir'));
+  // Experiment tracking (src/track): one row in the runs database per cv run.
+  const record = cvRunRecord(recipe, dataDir, k, argv);
+  const tracker = TrackedRun.start(trackingChoice(args), record.start);
   const bar = createProgressBar();
   const log = process.stderr.isTTY
     ? (line: string) => {
@@ -67,7 +73,7 @@ export async function runCv(argv: string[]): Promise<number> {
   let pooled: Awaited<ReturnType<typeof prepareData>>['unsampledTrain'];
   let labels: string[];
   try {
-    const data = await prepareData(recipe, defaultDataDir(stringFlag(args, 'data-dir')), { onBadRow: badRowFlag(stringFlag(args, 'on-bad-row')), onProgress: bar.update, log });
+    const data = await prepareData(recipe, dataDir, { onBadRow: badRowFlag(stringFlag(args, 'on-bad-row')), onProgress: bar.update, log });
     pooled = [...data.unsampledTrain, ...data.dev];
     labels = data.labels;
     if (pooled.length < k) throw new UsageError(`--folds ${k} needs at least ${k} rows; the recipe's training and dev data have ${pooled.length}`);
@@ -79,10 +85,14 @@ export async function runCv(argv: string[]): Promise<number> {
       onFold: (f) => log?.(`fold ${f + 1} of ${k}: fitting on ${pooled.length} rows minus the fold`),
       progress: bar.update,
     });
+  } catch (e) {
+    await tracker?.fail(e, record.onFailure);
+    throw e;
   } finally {
     bar.done();
   }
   const summary = summarizeFolds(result.reports);
+  await tracker?.finish(record.end(summary));
   const oofPath = stringFlag(args, 'out-of-fold');
   if (oofPath) writeFileAtomic(oofPath, outOfFoldLines(result, pooled, labels));
   const issuesPath = stringFlag(args, 'label-issues');

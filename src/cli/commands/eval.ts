@@ -10,6 +10,8 @@ import { boolFlag, parseCommandArgs, requireFlag, stringFlag } from '../args.js'
 import { out } from '../output.js';
 import { createProgressBar } from '../progress.js';
 import { badRowFlag } from './train.js';
+import { evalRunRecord } from '../../track/commands.js';
+import { tracked, trackingChoice, TRACKING_FLAGS, TRACKING_HELP } from '../../track/record.js';
 
 export const evalHelp = `Usage: textclass eval <modelDir> --data <file-or-folder> [--json]
 
@@ -22,7 +24,7 @@ Options:
   --json               print one JSON object (n, accuracy, balanced_accuracy, macro_f1, micro_f1,
                        weighted_f1, per_class, …) instead of the classification report
   --on-bad-row <p>     error (default) or skip malformed rows (the count is reported)
-  -h, --help           show this help
+${TRACKING_HELP}  -h, --help           show this help
 
 Examples:
   textclass eval models/goemotions --data ../shared/datasets/goemotions/dev.tsv
@@ -30,7 +32,7 @@ Examples:
 `;
 
 export async function runEval(argv: string[]): Promise<number> {
-  const args = parseCommandArgs('eval', argv, { data: { type: 'string' }, json: { type: 'boolean' }, 'on-bad-row': { type: 'string' } }, { min: 1, max: 1, names: 'the model directory' });
+  const args = parseCommandArgs('eval', argv, { data: { type: 'string' }, json: { type: 'boolean' }, 'on-bad-row': { type: 'string' }, ...TRACKING_FLAGS }, { min: 1, max: 1, names: 'the model directory' });
   if (args.values.help) {
     out(evalHelp);
     return 0;
@@ -39,17 +41,28 @@ export async function runEval(argv: string[]): Promise<number> {
   const onBadRow = badRowFlag(stringFlag(args, 'on-bad-row')) ?? 'error';
   const model = loadModel(args.positionals[0]);
   const { manifest, classifier } = model;
-  const readBar = createProgressBar();
-  const { examples, skipped, dropped } = await loadExamples(dataPath, dataSpecOf(manifest), { onBadRow, onProgress: (done, total) => readBar.update('read', done, total) });
-  readBar.done();
-  const droppedRows = [...dropped.values()].reduce((a, b) => a + b, 0);
-  const targets = encodeTargets(examples, manifest.labels, manifest.task as Task);
-  const bar = createProgressBar();
-  const proba = predictInBatches(classifier, examples.map((e) => e.text), 4096, (done) => bar.update('predict', done, examples.length));
-  bar.done();
-  const report: EvalReport & { skipped_rows?: number; dropped_rows?: Record<string, number> } = scoreReport(manifest.task as Task, manifest.labels, targets, proba, manifest.decision);
-  if (skipped.length > 0) report.skipped_rows = skipped.length;
-  if (droppedRows > 0) report.dropped_rows = Object.fromEntries(dropped);
+  // Experiment tracking (src/track): one row in the runs database per eval run.
+  const record = evalRunRecord(args.positionals[0], dataPath, manifest, argv);
+  const { report, skipped, droppedRows } = await tracked(
+    trackingChoice(args),
+    record.start,
+    async () => {
+      const readBar = createProgressBar();
+      const { examples, skipped, dropped } = await loadExamples(dataPath, dataSpecOf(manifest), { onBadRow, onProgress: (done, total) => readBar.update('read', done, total) });
+      readBar.done();
+      const droppedRows = [...dropped.values()].reduce((a, b) => a + b, 0);
+      const targets = encodeTargets(examples, manifest.labels, manifest.task as Task);
+      const bar = createProgressBar();
+      const proba = predictInBatches(classifier, examples.map((e) => e.text), 4096, (done) => bar.update('predict', done, examples.length));
+      bar.done();
+      const report: EvalReport & { skipped_rows?: number; dropped_rows?: Record<string, number> } = scoreReport(manifest.task as Task, manifest.labels, targets, proba, manifest.decision);
+      if (skipped.length > 0) report.skipped_rows = skipped.length;
+      if (droppedRows > 0) report.dropped_rows = Object.fromEntries(dropped);
+      return { report, skipped, dropped, droppedRows };
+    },
+    (r) => record.end(r.report),
+    record.onFailure,
+  );
   if (boolFlag(args, 'json')) {
     out(JSON.stringify(report) + '\n');
   } else {

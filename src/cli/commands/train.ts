@@ -7,6 +7,8 @@ import { boolFlag, listFlag, parseCommandArgs, requireFlag, stringFlag } from '.
 import type { EvalReport } from '../../eval/metrics.js';
 import { fmt, out, summaryLine } from '../output.js';
 import { createProgressBar } from '../progress.js';
+import { trainRunRecord } from '../../track/commands.js';
+import { tracked, trackingChoice, TRACKING_FLAGS, TRACKING_HELP } from '../../track/record.js';
 
 export const trainHelp = `Usage: textclass train <recipe> --out <modelDir> [options]
 
@@ -21,7 +23,7 @@ Options:
   --on-bad-row <p>     error (default: the recipe's data.on_bad_row) stops at the first malformed
                        row naming file:line:field; skip leaves such rows out and counts them
   --quiet              print only the final summary line
-  -h, --help           show this help
+${TRACKING_HELP}  -h, --help           show this help
 
 Examples:
   textclass train recipes/goemotions.yaml --out models/goemotions --data-dir ../shared/datasets
@@ -36,7 +38,7 @@ export async function runTrain(argv: string[]): Promise<number> {
   const args = parseCommandArgs(
     'train',
     argv,
-    { out: { type: 'string' }, 'data-dir': { type: 'string' }, set: { type: 'string', multiple: true }, quiet: { type: 'boolean' }, 'on-bad-row': { type: 'string' } },
+    { out: { type: 'string' }, 'data-dir': { type: 'string' }, set: { type: 'string', multiple: true }, quiet: { type: 'boolean' }, 'on-bad-row': { type: 'string' }, ...TRACKING_FLAGS },
     { min: 1, max: 1, names: 'the recipe file' },
   );
   if (args.values.help) {
@@ -47,7 +49,10 @@ export async function runTrain(argv: string[]): Promise<number> {
   const quiet = boolFlag(args, 'quiet');
   const recipe = loadRecipe(args.positionals[0], listFlag(args, 'set'));
   const onBadRow = badRowFlag(stringFlag(args, 'on-bad-row'));
-  const result = await trainWithProgress(recipe, defaultDataDir(stringFlag(args, 'data-dir')), outDir, quiet, onBadRow);
+  const dataDir = defaultDataDir(stringFlag(args, 'data-dir'));
+  // Experiment tracking (src/track): one row in the runs database per train run.
+  const record = trainRunRecord(recipe, dataDir, outDir, argv);
+  const result = await tracked(trackingChoice(args), record.start, () => trainWithProgress(recipe, dataDir, outDir, quiet, onBadRow), record.end, record.onFailure);
   printTrainSummary(result, outDir, quiet);
   return 0;
 }

@@ -1,0 +1,221 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import YAML from 'yaml';
+import { RecipeError, UsageError } from '../../errors.js';
+import { applyOverride, parseRecipe } from '../../recipe/load.js';
+import { tuneSchema, type TuneSection } from '../../recipe/schema.js';
+import { recipeDataPaths } from '../../track/commands.js';
+import { numericMetrics, tracked, trackingChoice, TRACKING_FLAGS, TRACKING_HELP } from '../../track/record.js';
+import { writeBestRecipe } from '../../tune/best-recipe.js';
+import { parameterImportance } from '../../tune/importance.js';
+import { describeParams } from '../../tune/space.js';
+import { runTune, type TrialEvent, type TuneResult } from '../../tune/tune.js';
+import { boolFlag, listFlag, parseCommandArgs, stringFlag, type ParsedCommand } from '../args.js';
+import { out } from '../output.js';
+import { badRowFlag, defaultDataDir } from './train.js';
+
+export const tuneHelp = `Usage: textclass tune <recipe> [options]
+
+Hyperparameter sweep over the search space in the recipe's \`tune:\` section (see docs/recipes.md):
+each trial trains the recipe with sampled values and scores it on the dev data; the best recipe is
+written as YAML. Trials run in worker threads; every trial is journaled in SQLite, so rerunning
+the same command after a crash or Ctrl-C skips the trials already finished.
+
+Early stopping (median pruning): each trial is first fitted on a seeded, per-label fraction of
+the training rows (tune.pruning.fraction, default 0.3) and scored on dev; once
+tune.pruning.warmup_trials trials have such a score, a trial below their median stops there.
+This works the same for every model type.
+
+Options:
+  --metric <name>      dev metric to optimize (default: tune.metric, balanced_accuracy)
+  --direction <d>      maximize or minimize (default: minimize for losses, else maximize)
+  --trials <n>         number of trials, besides the baseline (default: tune.trials)
+  --strategy <s>       tpe, random or grid (default: tune.strategy, tpe)
+  --seed <n>           sampler seed (default: tune.seed)
+  --parallel <p>       trials at once, each in its own thread (default 1)
+  --out <file>         best recipe (default: <recipe>-tuned.yaml beside the recipe)
+  --journal <file>     trial journal (default: <out>.journal.sqlite)
+  --no-pruning         run every trial on all training rows
+  --no-baseline        do not run the recipe as written as trial 0
+  --data-dir <dir>     base folder for the recipe's data paths (default: $TEXTCLASS_DATA_DIR, else ./data)
+  --set key=value      override a recipe field, repeatable (value read as YAML)
+  --on-bad-row <p>     error or skip malformed rows (default: the recipe's data.on_bad_row)
+  --json               print one JSON object with every trial and the best one
+${TRACKING_HELP}  -h, --help           show this help
+
+Examples:
+  textclass tune recipes/starter.yaml --data-dir data --trials 20 --strategy tpe
+  textclass tune recipes/dailydialog-next.yaml --data-dir ../shared/datasets --parallel 2 \\
+    --out recipes/dailydialog-next-tuned.yaml
+`;
+
+export async function runTuneCommand(argv: string[]): Promise<number> {
+  const args = parseCommandArgs(
+    'tune',
+    argv,
+    {
+      metric: { type: 'string' },
+      direction: { type: 'string' },
+      trials: { type: 'string' },
+      strategy: { type: 'string' },
+      seed: { type: 'string' },
+      parallel: { type: 'string' },
+      out: { type: 'string' },
+      journal: { type: 'string' },
+      'no-pruning': { type: 'boolean' },
+      'no-baseline': { type: 'boolean' },
+      'data-dir': { type: 'string' },
+      set: { type: 'string', multiple: true },
+      'on-bad-row': { type: 'string' },
+      json: { type: 'boolean' },
+      ...TRACKING_FLAGS,
+    },
+    { min: 1, max: 1, names: 'the recipe file' },
+  );
+  if (args.values.help) {
+    out(tuneHelp);
+    return 0;
+  }
+  const recipeFile = args.positionals[0];
+  const baseRaw = readRawRecipe(recipeFile, listFlag(args, 'set'));
+  const recipe = parseRecipe(baseRaw, [], recipeFile);
+  if (!recipe.tune) throw new RecipeError('tune: the recipe has no tune section; add tune.space with the parameters to search (see docs/recipes.md)', recipeFile);
+  const tune = tuneWithFlags(recipe.tune, args);
+  const parallel = intFlag(args, 'parallel', 1, 1, Math.max(1, os.availableParallelism()));
+  const outFile = path.resolve(stringFlag(args, 'out') ?? defaultOut(recipeFile));
+  const journalPath = path.resolve(stringFlag(args, 'journal') ?? outFile.replace(/\.(ya?ml|json)$/, '') + '.journal.sqlite');
+  const dataDir = defaultDataDir(stringFlag(args, 'data-dir'));
+  const json = boolFlag(args, 'json');
+  const onBadRow = badRowFlag(stringFlag(args, 'on-bad-row'));
+  const dataPaths = recipeDataPaths(recipe, dataDir);
+
+  const result = await tracked(
+    trackingChoice(args),
+    { command: 'tune', recipeName: recipe.name, recipe, seed: tune.seed, argv },
+    () =>
+      runTune({
+        baseRaw,
+        tune,
+        source: recipeFile,
+        dataDir,
+        onBadRow,
+        parallel,
+        journalPath,
+        baseline: !boolFlag(args, 'no-baseline'),
+        onTrial: json ? undefined : (e) => printTrial(e, tune.metric),
+      }),
+    (r) => ({
+      metrics: {
+        ...(r.best?.value != null ? { [`best_${tune.metric}`]: r.best.value } : {}),
+        ...(r.baseline?.value != null ? { [`baseline_${tune.metric}`]: r.baseline.value } : {}),
+        ...numericMetrics(r.best?.metrics, 'best_trial_'),
+        trials: r.trials.length,
+        pruned: r.trials.filter((t) => t.state === 'pruned').length,
+        failed: r.trials.filter((t) => t.state === 'failed').length,
+      },
+      steps: r.trials.filter((t) => t.value !== null).map((t) => ({ step: t.number, name: t.state === 'pruned' ? `${tune.metric}@${tune.pruning.fraction}` : tune.metric, value: t.value! })),
+      artifacts: { best_recipe: outFile, journal: journalPath },
+      data: dataPaths,
+    }),
+    { data: dataPaths },
+  );
+  if (result.best) writeBestRecipe(outFile, result, { source: recipeFile, metric: tune.metric, strategy: tune.strategy, command: `textclass tune ${argv.join(' ')}` });
+  if (json) {
+    out(JSON.stringify({ study: result.studyId, metric: tune.metric, direction: result.direction, best: result.best, baseline: result.baseline, reused: result.reused, seconds: result.seconds, importance: parameterImportance(result.trials), out: result.best ? outFile : null, trials: result.trials }) + '\n');
+  } else {
+    printSummary(result, tune.metric, outFile, journalPath);
+  }
+  if (!result.best) {
+    const firstError = result.trials.find((t) => t.error)?.error;
+    process.stderr.write(`textclass tune: no trial completed${firstError ? `; first error: ${firstError}` : ''}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+/** The recipe file as a plain object with the --set overrides applied (values read as YAML). */
+function readRawRecipe(file: string, overrides: readonly string[]): Record<string, unknown> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new RecipeError(`cannot read recipe: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message}`, file);
+  }
+  let raw: unknown;
+  try {
+    raw = file.endsWith('.json') ? JSON.parse(text) : YAML.parse(text);
+  } catch (e) {
+    throw new RecipeError(`not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`, file);
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new RecipeError('a recipe must be a mapping of keys to values', file);
+  const obj = raw as Record<string, unknown>;
+  for (const o of overrides) applyOverride(obj, o);
+  return obj;
+}
+
+function defaultOut(recipeFile: string): string {
+  const ext = path.extname(recipeFile);
+  return path.join(path.dirname(recipeFile), `${path.basename(recipeFile, ext)}-tuned.yaml`);
+}
+
+function intFlag(args: ParsedCommand, name: string, fallback: number, min: number, max: number): number {
+  const v = stringFlag(args, name);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${v}"`);
+  return n;
+}
+
+function tuneWithFlags(tune: TuneSection, args: ParsedCommand): TuneSection {
+  const merged: Record<string, unknown> = { ...tune };
+  for (const name of ['metric', 'direction', 'strategy'] as const) {
+    const v = stringFlag(args, name);
+    if (v !== undefined) merged[name] = v;
+  }
+  for (const name of ['trials', 'seed'] as const) {
+    const v = stringFlag(args, name);
+    if (v !== undefined) merged[name] = Number(v);
+  }
+  if (boolFlag(args, 'no-pruning')) merged.pruning = { ...tune.pruning, kind: 'none' };
+  const parsed = tuneSchema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = String(issue.path[0] ?? '');
+    throw new UsageError(`--${field}: ${issue.message} (got ${JSON.stringify(merged[field])})`);
+  }
+  return parsed.data;
+}
+
+function fmtValue(v: number | null): string {
+  return v === null ? '   n/a' : v.toFixed(4);
+}
+
+function printTrial(e: TrialEvent, metric: string): void {
+  if (e.kind === 'start') {
+    if (e.resumed) out(`trial ${e.number}: rerunning (it was running when the last sweep stopped)\n`);
+    return;
+  }
+  const t = e.trial;
+  const what = t.number === 0 && Object.keys(t.params).length === 0 ? 'the recipe as written' : describeParams(t.params);
+  const state =
+    t.state === 'complete'
+      ? `${metric} ${fmtValue(t.value)}`
+      : t.state === 'pruned'
+        ? `pruned: ${fmtValue(t.value)} on part of the data, median ${fmtValue(e.prunedAgainst ?? null)}`
+        : `failed: ${t.error}`;
+  out(`trial ${String(t.number).padStart(3)}/${e.total}  ${state}  (${(t.seconds ?? 0).toFixed(1)}s)  ${what}\n`);
+}
+
+function printSummary(r: TuneResult, metric: string, outFile: string, journalPath: string): void {
+  const count = (s: string) => r.trials.filter((t) => t.state === s).length;
+  out(`\n${r.trials.length} trials (${count('complete')} complete, ${count('pruned')} pruned, ${count('failed')} failed${r.reused ? `, ${r.reused} reused from the journal` : ''}) in ${r.seconds.toFixed(1)}s\n`);
+  if (r.baseline) out(`the recipe as written: dev ${metric} ${fmtValue(r.baseline.value)}\n`);
+  if (r.best) {
+    out(`best: trial ${r.best.number}, dev ${metric} ${fmtValue(r.best.value)}  ${describeParams(r.best.params)}\n`);
+    const importance = Object.entries(parameterImportance(r.trials)).filter(([, v]) => v > 0);
+    if (importance.length > 1) out(`parameter importance (share of the spread of dev ${metric} over complete trials): ${importance.map(([k, v]) => `${k} ${(v * 100).toFixed(0)}%`).join(', ')}\n`);
+    out(`best recipe written to ${outFile}\n`);
+  }
+  out(`journal: ${journalPath} (rerun the same command to resume or extend with --trials)\n`);
+}

@@ -1,0 +1,202 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { DataFileHash, HashCache } from './file-hash.js';
+
+export type RunCommand = 'train' | 'tune' | 'eval' | 'cv';
+export type RunStatus = 'running' | 'ok' | 'failed';
+
+export interface NewRun {
+  command: RunCommand;
+  recipeName: string | null;
+  /** The resolved recipe (defaults filled in), or null for commands without one (eval: the model's). */
+  recipe: unknown;
+  seed: number | null;
+  gitCommit: string;
+  /** The command-line arguments after the command name. */
+  argv: readonly string[];
+}
+
+/** One value per step: an epoch's loss, a trial's score, a fold's metric. */
+export interface RunStep {
+  step: number;
+  name: string;
+  value: number;
+}
+
+export interface RunSummary {
+  id: number;
+  command: RunCommand;
+  recipeName: string | null;
+  status: RunStatus;
+  startedAt: string;
+  seconds: number | null;
+  gitCommit: string;
+  seed: number | null;
+  metrics: Record<string, number>;
+}
+
+export interface RunDetail extends RunSummary {
+  recipe: unknown;
+  argv: string[];
+  artifacts: Record<string, string>;
+  error: string | null;
+  data: (DataFileHash & { role: string })[];
+  steps: RunStep[];
+}
+
+export interface RunFilter {
+  command?: string;
+  recipe?: string;
+  limit?: number;
+}
+
+/** `./textclass-runs.sqlite`, or $TEXTCLASS_RUNS_DB, or the --runs-db flag. */
+export function defaultRunsDbPath(flag?: string): string {
+  return path.resolve(flag ?? (process.env.TEXTCLASS_RUNS_DB || 'textclass-runs.sqlite'));
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS runs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  command TEXT NOT NULL,
+  recipe_name TEXT,
+  recipe_json TEXT,
+  seed INTEGER,
+  git_commit TEXT NOT NULL,
+  argv_json TEXT NOT NULL,
+  status TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  seconds REAL,
+  metrics_json TEXT NOT NULL DEFAULT '{}',
+  artifacts_json TEXT NOT NULL DEFAULT '{}',
+  error TEXT
+);
+CREATE INDEX IF NOT EXISTS runs_by_command ON runs (command, id);
+CREATE INDEX IF NOT EXISTS runs_by_recipe ON runs (recipe_name, id);
+CREATE TABLE IF NOT EXISTS run_data (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  role TEXT NOT NULL,
+  path TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  bytes INTEGER NOT NULL,
+  files INTEGER NOT NULL,
+  PRIMARY KEY (run_id, role, path)
+);
+CREATE TABLE IF NOT EXISTS run_steps (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  step INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  value REAL NOT NULL,
+  PRIMARY KEY (run_id, name, step)
+);
+CREATE TABLE IF NOT EXISTS file_hashes (
+  path TEXT PRIMARY KEY,
+  size INTEGER NOT NULL,
+  mtime_ms REAL NOT NULL,
+  sha256 TEXT NOT NULL
+);
+`;
+
+/**
+ * The experiment-tracking database: one SQLite file (WAL, so `runs list` reads while a sweep
+ * writes), one row per run of train, tune, eval or cv, with its data hashes and per-step values
+ * in side tables. It also caches data file hashes by path, size and mtime, so a 100 MB training
+ * file is hashed once, not per run.
+ */
+export class RunsDb implements HashCache {
+  private readonly db: Database.Database;
+
+  constructor(file: string) {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('busy_timeout = 10000');
+    this.db.pragma('foreign_keys = ON');
+    this.db.exec(SCHEMA);
+  }
+
+  startRun(run: NewRun): number {
+    const r = this.db
+      .prepare(`INSERT INTO runs (command, recipe_name, recipe_json, seed, git_commit, argv_json, status, started_at) VALUES (?, ?, ?, ?, ?, ?, 'running', ?)`)
+      .run(run.command, run.recipeName, run.recipe === null || run.recipe === undefined ? null : JSON.stringify(run.recipe), run.seed, run.gitCommit, JSON.stringify(run.argv), new Date().toISOString());
+    return Number(r.lastInsertRowid);
+  }
+
+  addSteps(runId: number, steps: readonly RunStep[]): void {
+    const insert = this.db.prepare('INSERT OR REPLACE INTO run_steps (run_id, step, name, value) VALUES (?, ?, ?, ?)');
+    this.db.transaction(() => {
+      for (const s of steps) if (Number.isFinite(s.value)) insert.run(runId, s.step, s.name, s.value);
+    })();
+  }
+
+  addData(runId: number, role: string, hash: DataFileHash): void {
+    this.db.prepare('INSERT OR REPLACE INTO run_data (run_id, role, path, sha256, bytes, files) VALUES (?, ?, ?, ?, ?, ?)').run(runId, role, hash.path, hash.sha256, hash.bytes, hash.files);
+  }
+
+  finishRun(runId: number, result: { status: Exclude<RunStatus, 'running'>; seconds: number; metrics?: Record<string, number>; artifacts?: Record<string, string>; error?: string }): void {
+    this.db
+      .prepare('UPDATE runs SET status = ?, finished_at = ?, seconds = ?, metrics_json = ?, artifacts_json = ?, error = ? WHERE id = ?')
+      .run(result.status, new Date().toISOString(), result.seconds, JSON.stringify(result.metrics ?? {}), JSON.stringify(result.artifacts ?? {}), result.error ?? null, runId);
+  }
+
+  listRuns(filter: RunFilter = {}): RunSummary[] {
+    const where: string[] = [];
+    const values: unknown[] = [];
+    if (filter.command) {
+      where.push('command = ?');
+      values.push(filter.command);
+    }
+    if (filter.recipe) {
+      where.push('recipe_name = ?');
+      values.push(filter.recipe);
+    }
+    const sql = `SELECT * FROM runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`;
+    const rows = this.db.prepare(sql).all(...values, filter.limit ?? 50) as Record<string, unknown>[];
+    return rows.map(summaryOf);
+  }
+
+  getRun(id: number): RunDetail | null {
+    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as Record<string, unknown> | undefined;
+    if (!row) return null;
+    const data = this.db.prepare('SELECT role, path, sha256, bytes, files FROM run_data WHERE run_id = ? ORDER BY role, path').all(id) as (DataFileHash & { role: string })[];
+    const steps = this.db.prepare('SELECT step, name, value FROM run_steps WHERE run_id = ? ORDER BY name, step').all(id) as RunStep[];
+    return {
+      ...summaryOf(row),
+      recipe: row.recipe_json ? JSON.parse(row.recipe_json as string) : null,
+      argv: JSON.parse(row.argv_json as string) as string[],
+      artifacts: JSON.parse(row.artifacts_json as string) as Record<string, string>,
+      error: (row.error as string | null) ?? null,
+      data,
+      steps,
+    };
+  }
+
+  lookup(file: string, size: number, mtimeMs: number): string | null {
+    const row = this.db.prepare('SELECT sha256 FROM file_hashes WHERE path = ? AND size = ? AND mtime_ms = ?').get(file, size, mtimeMs) as { sha256: string } | undefined;
+    return row?.sha256 ?? null;
+  }
+
+  store(file: string, size: number, mtimeMs: number, sha256: string): void {
+    this.db.prepare('INSERT OR REPLACE INTO file_hashes (path, size, mtime_ms, sha256) VALUES (?, ?, ?, ?)').run(file, size, mtimeMs, sha256);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+function summaryOf(row: Record<string, unknown>): RunSummary {
+  return {
+    id: row.id as number,
+    command: row.command as RunCommand,
+    recipeName: (row.recipe_name as string | null) ?? null,
+    status: row.status as RunStatus,
+    startedAt: row.started_at as string,
+    seconds: (row.seconds as number | null) ?? null,
+    gitCommit: row.git_commit as string,
+    seed: (row.seed as number | null) ?? null,
+    metrics: JSON.parse(row.metrics_json as string) as Record<string, number>,
+  };
+}
