@@ -14,6 +14,7 @@ import { runServe } from './commands/serve.js';
 import { runTuneCommand } from './commands/tune.js';
 import { runStarter } from './commands/starter.js';
 import { runTrain } from './commands/train.js';
+import { runWorker } from './commands/worker.js';
 import { out } from './output.js';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summary: string }> = {
@@ -28,6 +29,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summa
   tune: { run: runTuneCommand, summary: 'search hyperparameters of a recipe (grid, random, TPE) for the best dev metric' },
   runs: { run: runRuns, summary: 'list, show and compare tracked train/tune/eval/cv runs' },
   serve: { run: runServe, summary: 'serve the models folder: REST API, web page, batch jobs' },
+  worker: { run: runWorker, summary: 'run distributed jobs (batch-scoring chunks) from a Redis queue' },
   keys: { run: runKeys, summary: 'create, list and revoke API keys of the server' },
   feedback: { run: runFeedback, summary: 'export label corrections users sent to the server' },
   starter: { run: runStarter, summary: 'train the bundled starter model (offline demo)' },

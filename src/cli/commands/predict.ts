@@ -4,12 +4,14 @@ import { decide } from '../../eval/evaluate.js';
 import { loadModel } from '../../persist/model-dir.js';
 import { UsageError } from '../../errors.js';
 import { scoreFile } from '../../predict/score-file.js';
+import { predictOnQueue, predictQueueHelp } from './predict-queue.js';
 import { boolFlag, parseCommandArgs, stringFlag } from '../args.js';
 import { createProgressBar } from '../progress.js';
 import { out } from '../output.js';
 
 export const predictHelp = `Usage: textclass predict <modelDir> [--input <file>|-] [--json]
        textclass predict <modelDir> --input <file> --output <file.csv|file.jsonl> [--resume]
+       textclass predict <modelDir> --input <file> --output <file> --queue redis://host:port[/db] [--chunk-rows n] [--resume]
 
 Predicts labels for texts: one text per line, or JSON lines with a "text" field (and an optional
 "id"). Reads standard input when --input is - or absent. Streams: texts are scored in batches.
@@ -38,7 +40,7 @@ Options:
   --id-field <name>    csv/tsv input: a column copied to the output as id
   --json               JSON lines output
   --batch-size <n>     texts scored together (default 1024)
-  -h, --help           show this help
+${predictQueueHelp}  -h, --help           show this help
 
 Examples:
   echo "I can't believe how good this was!" | textclass predict models/starter
@@ -50,7 +52,7 @@ export async function runPredict(argv: string[]): Promise<number> {
   const args = parseCommandArgs(
     'predict',
     argv,
-    { input: { type: 'string' }, output: { type: 'string' }, resume: { type: 'boolean' }, 'text-field': { type: 'string' }, 'id-field': { type: 'string' }, json: { type: 'boolean' }, 'batch-size': { type: 'string' } },
+    { input: { type: 'string' }, output: { type: 'string' }, resume: { type: 'boolean' }, 'text-field': { type: 'string' }, 'id-field': { type: 'string' }, queue: { type: 'string' }, 'chunk-rows': { type: 'string' }, json: { type: 'boolean' }, 'batch-size': { type: 'string' } },
     { min: 1, max: 1, names: 'the model directory' },
   );
   if (args.values.help) {
@@ -62,6 +64,11 @@ export async function runPredict(argv: string[]): Promise<number> {
     throw new UsageError(`--batch-size must be a positive integer, got "${stringFlag(args, 'batch-size')}"`);
   }
   const output = stringFlag(args, 'output');
+  const queue = stringFlag(args, 'queue');
+  if (queue !== undefined) {
+    if (output === undefined) throw new UsageError('--queue needs --output <file> (the results are written to it in input order)');
+    return predictOnQueue({ modelDir: args.positionals[0], input: stringFlag(args, 'input'), output, queue, resume: boolFlag(args, 'resume'), textField: stringFlag(args, 'text-field'), idField: stringFlag(args, 'id-field'), chunkRows: stringFlag(args, 'chunk-rows') });
+  }
   if (output !== undefined) return predictToFile(args, output, batchSize);
   const { manifest, classifier } = loadModel(args.positionals[0]);
   const input = stringFlag(args, 'input') ?? '-';
