@@ -10,6 +10,7 @@ import { setUpBatch, updateBatchButton } from './batch.js';
 import { byId, el, showAlert } from './dom.js';
 import { renderDetails, renderSummary } from './model-view.js';
 import { renderResult, setUpFeedback } from './result.js';
+import { setUpRuns } from './runs.js';
 
 /** @typedef {import('./types.js').ModelSummary} ModelSummary */
 /** @typedef {import('./types.js').ModelDetail} ModelDetail */
@@ -235,6 +236,7 @@ function start() {
   setUpPredict();
   setUpFeedback();
   setUpBatch(() => state.model);
+  setUpRuns();
   byId('model-select').addEventListener('change', (event) => {
     const id = /** @type {HTMLSelectElement} */ (event.target).value;
     selectModel(state.models.find((m) => m.id === id) ?? null);

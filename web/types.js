@@ -13,6 +13,19 @@
  * @typedef {{labels: string[], scores: Record<string, number>, not_sure?: boolean, tokens?: TokenContribution[]}} PredictResult
  * @typedef {{id: string, model: string, status: 'queued'|'running'|'done'|'failed', processed: number,
  *   total: number|null, error?: string, result_url?: string}} Job
+ * @typedef {{id: number, command: 'train'|'tune'|'eval'|'cv', recipe: string|null, status: 'running'|'ok'|'failed',
+ *   started_at: string, seconds: number|null, commit: string, seed: number|null,
+ *   headline_metrics: Record<string, number>, sweep_url?: string}} RunSummary
+ * @typedef {RunSummary & {metrics: Record<string, number>,
+ *   recipe_summary: {name: string|null, description: string|null, task: string|null, model_type: string|null},
+ *   resolved_recipe: unknown, argv: string[], data: {role: string, file: string, sha256: string, bytes: number, files: number}[],
+ *   steps: {step: number, name: string, value: number}[], artifacts: Record<string, string>, error: string|null}} RunDetail
+ * @typedef {{number: number, params: Record<string, unknown>, value: number|null,
+ *   status: 'running'|'complete'|'pruned'|'failed', seconds: number|null, error?: string}} SweepTrial
+ * @typedef {{run_id: number, journal: string, study: string, recipe: string, metric: string,
+ *   direction: 'maximize'|'minimize', baseline: boolean, trials: SweepTrial[],
+ *   best: {number: number, value: number, params: Record<string, unknown>}|null,
+ *   importance: {parameter: string, importance: number}[]}} Sweep
  */
 
 export {};

@@ -13,6 +13,7 @@ import { feedbackRoutes } from './routes/feedback.js';
 import { jobRoutes } from './routes/jobs.js';
 import { modelRoutes } from './routes/models.js';
 import { opsRoutes } from './routes/ops.js';
+import { runRoutes } from './routes/runs.js';
 import { webRoutes } from './routes/web.js';
 import type { Storage } from './storage/index.js';
 
@@ -86,6 +87,7 @@ export async function buildApp(config: ServeConfig, deps: AppDeps): Promise<Fast
   feedbackRoutes(app, ctx);
   adminRoutes(app, ctx);
   opsRoutes(app, ctx);
+  runRoutes(app, ctx);
   webRoutes(app, ctx);
   await app.ready();
   return app;

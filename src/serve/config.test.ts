@@ -25,6 +25,7 @@ describe('serve config', () => {
         logPredictions: 0,
         logLevel: 'info',
         rescanSeconds: 5,
+        runsDb: path.resolve('/srv/textclass-runs.sqlite'),
       },
     );
   });

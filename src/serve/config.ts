@@ -27,6 +27,8 @@ export interface ServeConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   /** Seconds between rescans of the models folder (the folder is also watched). */
   rescanSeconds: number;
+  /** The experiment-tracking database the Runs view reads (read-only); a missing file means no runs yet. */
+  runsDb: string;
 }
 
 /** A setting: its flag, its environment variable and its default (as the string a user would type). */
@@ -52,6 +54,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'logPredictions', flag: 'log-predictions', env: 'TEXTCLASS_LOG_PREDICTIONS', fallback: '0' },
   { key: 'logLevel', flag: 'log-level', env: 'TEXTCLASS_LOG_LEVEL', fallback: 'info' },
   { key: 'rescanSeconds', flag: 'rescan-seconds', env: 'TEXTCLASS_RESCAN_SECONDS', fallback: '5' },
+  { key: 'runsDb', flag: 'runs-db', env: 'TEXTCLASS_RUNS_DB', fallback: './textclass-runs.sqlite' },
 ];
 
 const intIn = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -83,6 +86,7 @@ export const serveConfigSchema = z.object({
   logPredictions: intIn(0, 36500),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']),
   rescanSeconds: z.coerce.number().min(0.05).max(3600),
+  runsDb: z.string().min(1),
 });
 
 /**
@@ -112,7 +116,7 @@ export function resolveServeConfig(flags: Record<string, string | undefined>, en
     const key = String(issue.path[0]);
     throw new UsageError(`${origin.get(key) ?? key}: ${issue.message} (got "${raw[key]}"; see \`textclass serve --help\`)`);
   }
-  const config: ServeConfig = { ...parsed.data, modelsDir: path.resolve(cwd, parsed.data.modelsDir), dbPath: path.resolve(cwd, parsed.data.dbPath) };
+  const config: ServeConfig = { ...parsed.data, modelsDir: path.resolve(cwd, parsed.data.modelsDir), dbPath: path.resolve(cwd, parsed.data.dbPath), runsDb: path.resolve(cwd, parsed.data.runsDb) };
   return config;
 }
 

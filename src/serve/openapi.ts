@@ -33,6 +33,7 @@ const common = { '401': err('missing or unknown API key (when auth is on)'), '42
 export function buildOpenApi(config: Pick<ServeConfig, 'maxTexts' | 'maxTextChars' | 'uploadLimit'>): Json {
   const modelId = pathParams(s.modelIdParams);
   const jobId = pathParams(s.jobIdParams);
+  const runId = pathParams(s.runIdParams);
   const read = [{ bearer: [] }, { apiKey: [] }];
   return {
     openapi: '3.1.0',
@@ -105,6 +106,26 @@ export function buildOpenApi(config: Pick<ServeConfig, 'maxTexts' | 'maxTextChar
       },
       '/v1/admin/reload': {
         post: { summary: 'Rescan the models folder now (admin)', security: read, responses: { '200': json(s.reloadResponse, 'models loaded and refused by this scan'), '403': err('needs an admin key'), ...common } },
+      },
+      '/v1/runs': {
+        get: {
+          summary: 'Tracked train, tune, eval and cv runs, newest first',
+          description: 'Read from the experiment-tracking database (--runs-db); a missing database lists no runs.',
+          security: read,
+          parameters: queryParams(s.runsQuery),
+          responses: { '200': json(z.object({ runs: z.array(s.runSummary) }), 'the runs'), '422': err('a filter is wrong; the message names it'), ...common },
+        },
+      },
+      '/v1/runs/{id}': {
+        get: { summary: 'One run: recipe, seed, commit, data hashes, metrics, steps, artifacts (file names only)', security: read, parameters: runId, responses: { '200': json(s.runDetail, 'the run'), '404': err('no such run'), ...common } },
+      },
+      '/v1/runs/{id}/sweep': {
+        get: {
+          summary: "A tune run's sweep: trials, metric, direction, best trial, parameter importance",
+          security: read,
+          parameters: runId,
+          responses: { '200': json(s.sweepResponse, 'the sweep'), '404': err('no such run, not a tune run, or its trial journal is gone'), ...common },
+        },
       },
       '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': json(z.object({ status: z.literal('ok') }), 'the process runs') } } },
       '/readyz': { get: { summary: 'Readiness: at least one model loaded', security: [], responses: { '200': json(z.object({ status: z.literal('ready'), models: z.number().int() }), 'ready'), '503': { description: 'no model loaded' } } } },

@@ -103,3 +103,62 @@ export function describeIssue(error: z.ZodError, where: string): string {
   const message = issue.message.replace(/^Invalid input: /, '');
   return `${where} ${field || '(root)'}: ${message}`;
 }
+
+/** The runs database (experiment tracking): list filters, a run id, and the response shapes. */
+export const runsQuery = z
+  .object({
+    command: z.enum(['train', 'tune', 'eval', 'cv']).optional().describe('only runs of this command'),
+    recipe: z.string().min(1).max(200).optional().describe('only runs of this recipe name'),
+    limit: z.coerce.number().int().min(1).max(1000).optional().describe('at most this many runs, newest first (default 50)'),
+  })
+  .strict();
+
+export const runIdParams = z.object({
+  id: z.string().describe('run id: the number `textclass runs` shows'),
+});
+
+export const runSummary = z.object({
+  id: z.number().int(),
+  command: z.enum(['train', 'tune', 'eval', 'cv']),
+  recipe: z.string().nullable(),
+  status: z.enum(['running', 'ok', 'failed']),
+  started_at: z.string(),
+  seconds: z.number().nullable(),
+  commit: z.string(),
+  seed: z.number().int().nullable(),
+  headline_metrics: z.record(z.string(), z.number()).describe('the few metrics a list shows (best and baseline of a sweep; accuracy, balanced accuracy, macro F1 otherwise)'),
+  sweep_url: z.string().optional().describe('present for tune runs that name a trial journal'),
+});
+
+export const runDetail = runSummary.extend({
+  metrics: z.record(z.string(), z.number()),
+  recipe_summary: z.object({ name: z.string().nullable(), description: z.string().nullable(), task: z.string().nullable(), model_type: z.string().nullable() }),
+  resolved_recipe: z.unknown().describe('the resolved recipe (defaults filled in); absolute paths are shown as file names'),
+  argv: z.array(z.string()),
+  data: z.array(z.object({ role: z.string(), file: z.string(), sha256: z.string(), bytes: z.number().int(), files: z.number().int() })),
+  steps: z.array(z.object({ step: z.number().int(), name: z.string(), value: z.number() })),
+  artifacts: z.record(z.string(), z.string()).describe('artifact name → file name (never a full path)'),
+  error: z.string().nullable(),
+});
+
+export const sweepResponse = z.object({
+  run_id: z.number().int(),
+  journal: z.string().describe('the journal file name'),
+  study: z.string(),
+  recipe: z.string(),
+  metric: z.string(),
+  direction: z.enum(['maximize', 'minimize']),
+  baseline: z.boolean().describe('trial 0 is the recipe as written'),
+  trials: z.array(
+    z.object({
+      number: z.number().int(),
+      params: z.record(z.string(), z.unknown()),
+      value: z.number().nullable().describe('the metric on dev (complete) or at the pruning fraction (pruned)'),
+      status: z.enum(['running', 'complete', 'pruned', 'failed']),
+      seconds: z.number().nullable(),
+      error: z.string().optional(),
+    }),
+  ),
+  best: z.object({ number: z.number().int(), value: z.number(), params: z.record(z.string(), z.unknown()) }).nullable(),
+  importance: z.array(z.object({ parameter: z.string(), importance: z.number() })).describe('share of the metric spread each parameter explains, largest first; sums to 1 when any is known'),
+});

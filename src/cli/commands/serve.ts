@@ -27,6 +27,7 @@ Options (flag, then environment variable, then default):
   --host <addr>            TEXTCLASS_HOST            127.0.0.1 (a non-loopback address needs API keys)
   --models <dir>           TEXTCLASS_MODELS          ./models
   --db <file>              TEXTCLASS_DB              ./textclass.sqlite (keys, jobs, feedback)
+  --runs-db <file>         TEXTCLASS_RUNS_DB         ./textclass-runs.sqlite (runs for the Runs view; read-only)
   --max-texts <n>          TEXTCLASS_MAX_TEXTS       1000 texts per predict request
   --max-text-chars <n>     TEXTCLASS_MAX_TEXT_CHARS  100000 characters per text
   --long-texts <mode>      TEXTCLASS_LONG_TEXTS      refuse (413) or window (score overlapping windows)

@@ -1,0 +1,248 @@
+// The Runs view: tracked train/tune/eval/cv runs (GET /v1/runs), one run (GET /v1/runs/{id}) and
+// a tune run's sweep (GET /v1/runs/{id}/sweep). It lives at #runs, #runs/<id> and
+// #runs/<id>/sweep, so links, reloads and the Back button work; any other address shows the
+// model sections again. Text from the runs database is put on the page as text only (dom.js).
+import { explainError, requestJson } from './api.js';
+import { byId, el, formatBytes, formatNumber, metricName } from './dom.js';
+import { importanceBars, sweepChart, trialsTable } from './sweep-view.js';
+
+/** @typedef {import('./types.js').RunSummary} RunSummary */
+/** @typedef {import('./types.js').RunDetail} RunDetail */
+/** @typedef {import('./types.js').Sweep} Sweep */
+
+/** Requests answer in any order: only the latest navigation draws. */
+let drawSeq = 0;
+
+/** Which view an address asks for. @param {string} hash */
+export function parseRunsHash(hash) {
+  const m = /^#runs(?:\/([1-9][0-9]*)(\/sweep)?)?\/?$/.exec(hash);
+  if (!m) return null;
+  if (!m[1]) return /** @type {const} */ ({ view: 'list' });
+  return { view: m[2] ? /** @type {const} */ ('sweep') : /** @type {const} */ ('run'), id: Number(m[1]) };
+}
+
+/** @param {number} seconds */
+function formatDuration(seconds) {
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds)) return '—';
+  if (seconds < 60) return `${seconds.toFixed(1)} s`;
+  const m = Math.floor(seconds / 60);
+  return m < 60 ? `${m} min ${Math.round(seconds - 60 * m)} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+/** @param {string} iso */
+function formatStarted(iso) {
+  return typeof iso === 'string' ? iso.replace('T', ' ').slice(0, 19) + ' UTC' : '—';
+}
+
+/** @param {Record<string, number>} metrics */
+function metricChips(metrics) {
+  const entries = Object.entries(metrics ?? {});
+  if (entries.length === 0) return el('span', { class: 'hint' }, '—');
+  return el('span', { class: 'run-metrics' }, ...entries.map(([k, v]) => el('span', { class: 'chip' }, `${metricName(k)} ${formatNumber(v)}`)));
+}
+
+/** @param {string} status */
+function statusChip(status) {
+  return el('span', { class: `run-status status-${status}` }, status);
+}
+
+/** @param {string} title @param {...(Node | string)} rest */
+function heading(title, ...rest) {
+  return el('h3', { class: 'runs-heading', tabindex: '-1' }, title, ...rest);
+}
+
+/** @param {[string, Node | string][]} pairs */
+function metaList(pairs) {
+  return el('dl', { class: 'meta run-meta' }, ...pairs.map(([k, v]) => el('div', {}, el('dt', {}, k), el('dd', {}, v))));
+}
+
+/** @param {Record<string, number>} metrics */
+function metricsTable(metrics) {
+  const rows = Object.entries(metrics);
+  if (rows.length === 0) return el('p', { class: 'hint' }, 'No metrics recorded.');
+  return el(
+    'div',
+    { class: 'table-wrap' },
+    el('table', {}, el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Metric'), el('th', { scope: 'col', class: 'num' }, 'Value'))), el('tbody', {}, ...rows.map(([k, v]) => el('tr', {}, el('th', { scope: 'row' }, metricName(k)), el('td', { class: 'num' }, formatNumber(v)))))),
+  );
+}
+
+/** @param {HTMLElement} body */
+async function drawList(body) {
+  const seq = ++drawSeq;
+  const form = /** @type {HTMLFormElement} */ (byId('runs-filter'));
+  form.hidden = false;
+  const params = new URLSearchParams();
+  const command = /** @type {HTMLSelectElement} */ (byId('runs-command')).value;
+  const recipe = /** @type {HTMLInputElement} */ (byId('runs-recipe')).value.trim();
+  if (command) params.set('command', command);
+  if (recipe) params.set('recipe', recipe);
+  params.set('limit', '200');
+  body.replaceChildren(el('p', { class: 'hint' }, 'Loading runs…'));
+  /** @type {{runs: RunSummary[]}} */
+  const { runs } = await requestJson(`/v1/runs?${params}`);
+  if (seq !== drawSeq) return;
+  if (!runs.length) {
+    body.replaceChildren(
+      el('p', { class: 'hint runs-empty' }, command || recipe ? 'No run matches these filters.' : 'No runs recorded yet. textclass train, tune, eval and cv record each run in the runs database (--runs-db).'),
+    );
+    return;
+  }
+  const rows = runs.map((r) =>
+    el(
+      'tr',
+      { 'data-run': r.id },
+      el('th', { scope: 'row', class: 'num' }, el('a', { href: `#runs/${r.id}`, 'aria-label': `Run ${r.id}` }, String(r.id))),
+      el('td', {}, r.command),
+      el('td', { dir: 'auto' }, r.recipe ?? '—'),
+      el('td', {}, statusChip(r.status)),
+      el('td', { class: 'nowrap' }, formatStarted(r.started_at)),
+      el('td', { class: 'num' }, r.seconds === null ? '—' : formatDuration(r.seconds)),
+      el('td', {}, el('code', {}, r.commit.slice(0, 8))),
+      el('td', {}, metricChips(r.headline_metrics)),
+      el('td', {}, r.sweep_url ? el('a', { href: `#runs/${r.id}/sweep`, class: 'sweep-link' }, 'Sweep') : ''),
+    ),
+  );
+  const head = ['Run', 'Command', 'Recipe', 'Status', 'Started', 'Took', 'Commit', 'Metrics', ''].map((h, i) => el('th', { scope: 'col', class: i === 0 || i === 5 ? 'num' : null }, h || el('span', { class: 'visually-hidden' }, 'Sweep')));
+  body.replaceChildren(
+    el('div', { class: 'table-wrap' }, el('table', { class: 'runs-table' }, el('caption', {}, `${runs.length} run${runs.length === 1 ? '' : 's'}, newest first`), el('thead', {}, el('tr', {}, ...head)), el('tbody', {}, ...rows))),
+  );
+}
+
+/** @param {HTMLElement} body @param {number} id */
+async function drawRun(body, id) {
+  const seq = ++drawSeq;
+  byId('runs-filter').hidden = true;
+  body.replaceChildren(el('p', { class: 'hint' }, 'Loading…'));
+  /** @type {RunDetail} */
+  const run = await requestJson(`/v1/runs/${id}`);
+  if (seq !== drawSeq) return;
+  const r = run.recipe_summary;
+  const parts = [
+    el('p', { class: 'crumbs' }, el('a', { href: '#runs' }, '← All runs')),
+    heading(`Run ${run.id}: ${run.command}${run.recipe ? ` of ${run.recipe}` : ''} `, statusChip(run.status)),
+    r.description ? el('p', { class: 'lead', dir: 'auto' }, r.description) : null,
+    metaList([
+      ['Started', formatStarted(run.started_at)],
+      ['Took', run.seconds === null ? '—' : formatDuration(run.seconds)],
+      ['Commit', el('code', { title: run.commit }, run.commit.slice(0, 12))],
+      ['Seed', run.seed === null ? '—' : String(run.seed)],
+      ['Task', r.task ?? '—'],
+      ['Model', r.model_type ?? '—'],
+    ]),
+    run.error ? el('p', { class: 'alert', role: 'note' }, run.error) : null,
+    run.sweep_url ? el('p', {}, el('a', { href: `#runs/${run.id}/sweep`, class: 'download sweep-link' }, 'Open the sweep: metric over trials and parameter importance')) : null,
+    el('h4', {}, 'Metrics'),
+    metricsTable(run.metrics),
+  ];
+  if (run.data.length) {
+    parts.push(
+      el('h4', {}, 'Data'),
+      el(
+        'div',
+        { class: 'table-wrap' },
+        el(
+          'table',
+          {},
+          el('thead', {}, el('tr', {}, ...['Role', 'File', 'SHA-256', 'Size'].map((h) => el('th', { scope: 'col' }, h)))),
+          el('tbody', {}, ...run.data.map((d) => el('tr', {}, el('td', {}, d.role), el('td', { dir: 'auto' }, d.file + (d.files > 1 ? ` (${d.files} files)` : '')), el('td', {}, el('code', { title: d.sha256 }, d.sha256.slice(0, 16) + '…')), el('td', { class: 'num' }, formatBytes(d.bytes))))),
+        ),
+      ),
+    );
+  }
+  const artifacts = Object.entries(run.artifacts);
+  if (artifacts.length) parts.push(el('h4', {}, 'Artifacts'), metaList(artifacts.map(([k, v]) => [k.replace(/_/g, ' '), el('code', { dir: 'auto' }, v)])));
+  if (run.steps.length) {
+    parts.push(
+      el(
+        'details',
+        { class: 'more' },
+        el('summary', {}, `Values per step (${run.steps.length})`),
+        el('div', { class: 'table-wrap' }, el('table', {}, el('thead', {}, el('tr', {}, ...['Name', 'Step', 'Value'].map((h) => el('th', { scope: 'col' }, h)))), el('tbody', {}, ...run.steps.map((s) => el('tr', {}, el('td', {}, s.name), el('td', { class: 'num' }, String(s.step)), el('td', { class: 'num' }, formatNumber(s.value))))))),
+      ),
+    );
+  }
+  parts.push(el('details', { class: 'more' }, el('summary', {}, 'Command line and recipe'), el('pre', { class: 'recipe-json' }, `textclass ${run.command} ${run.argv.join(' ')}\n\n${JSON.stringify(run.resolved_recipe, null, 2)}`)));
+  body.replaceChildren(...parts.filter((p) => p !== null));
+}
+
+/** @param {HTMLElement} body @param {number} id */
+async function drawSweep(body, id) {
+  const seq = ++drawSeq;
+  byId('runs-filter').hidden = true;
+  body.replaceChildren(el('p', { class: 'hint' }, 'Loading the sweep…'));
+  /** @type {Sweep} */
+  const sweep = await requestJson(`/v1/runs/${id}/sweep`);
+  if (seq !== drawSeq) return;
+  const count = (/** @type {string} */ s) => sweep.trials.filter((t) => t.status === s).length;
+  const baseline = sweep.baseline ? sweep.trials.find((t) => t.number === 0) : undefined;
+  const cards = [
+    ['Best ' + metricName(sweep.metric), sweep.best ? formatNumber(sweep.best.value) : '—'],
+    ['Best trial', sweep.best ? String(sweep.best.number) : '—'],
+    ...(baseline && typeof baseline.value === 'number' ? [['Baseline (trial 0)', formatNumber(baseline.value)]] : []),
+    ['Trials', String(sweep.trials.length)],
+    ['Complete', String(count('complete'))],
+    ['Pruned', String(count('pruned'))],
+    ['Failed', String(count('failed'))],
+  ];
+  body.replaceChildren(
+    el('p', { class: 'crumbs' }, el('a', { href: '#runs' }, '← All runs'), ' · ', el('a', { href: `#runs/${id}` }, `Run ${id}`)),
+    heading(`Sweep of ${sweep.recipe} (run ${id})`),
+    el('p', { class: 'lead' }, `${sweep.direction === 'maximize' ? 'Maximizing' : 'Minimizing'} ${metricName(sweep.metric)} on dev. Journal ${sweep.journal}, study ${sweep.study}.`),
+    el('div', { class: 'cards' }, ...cards.map(([k, v]) => el('div', { class: 'card' }, el('div', { class: 'k' }, k), el('div', { class: 'v' }, v)))),
+    ...(sweep.best && Object.keys(sweep.best.params).length
+      ? [el('p', { class: 'best-params' }, 'Best values: ', ...Object.entries(sweep.best.params).map(([k, v]) => el('span', { class: 'chip' }, `${k} = ${typeof v === 'string' ? v : JSON.stringify(v)}`)))]
+      : []),
+    el('h4', {}, `${metricName(sweep.metric)} over trials`),
+    sweepChart(sweep),
+    el('h4', {}, 'Parameter importance'),
+    importanceBars(sweep),
+    el('h4', {}, 'Trials'),
+    trialsTable(sweep),
+  );
+}
+
+/**
+ * Shows the Runs view or the model sections, as the address says, and draws the view.
+ * @param {boolean} moveFocus after a navigation, focus goes to the new view's heading (not after a filter change: the filter keeps it)
+ */
+async function route(moveFocus) {
+  const where = parseRunsHash(location.hash);
+  const section = byId('runs');
+  const inRuns = where !== null;
+  const wasRuns = document.body.dataset.view === 'runs';
+  document.body.dataset.view = inRuns ? 'runs' : 'models';
+  section.hidden = !inRuns;
+  if (!inRuns) {
+    drawSeq++;
+    // The section linked to was hidden when the browser looked for it: scroll to it now.
+    if (wasRuns && location.hash.length > 1) document.getElementById(location.hash.slice(1))?.scrollIntoView();
+    return;
+  }
+  const body = byId('runs-body');
+  const error = byId('runs-error');
+  error.hidden = true;
+  try {
+    if (where.view === 'list') await drawList(body);
+    else if (where.view === 'run') await drawRun(body, where.id);
+    else await drawSweep(body, where.id);
+    // Keyboard and screen-reader users land on what was just drawn.
+    if (moveFocus) /** @type {HTMLElement} */ (body.querySelector('.runs-heading') ?? byId('runs-title')).focus({ preventScroll: true });
+  } catch (e) {
+    body.replaceChildren(el('p', {}, el('a', { href: '#runs' }, '← All runs')));
+    error.textContent = explainError(e);
+    error.hidden = false;
+  }
+}
+
+/** Wires the Runs view: the address decides what is shown; the filters redraw the list. */
+export function setUpRuns() {
+  byId('runs-filter').addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (location.hash !== '#runs') location.hash = '#runs';
+    else void route(false);
+  });
+  byId('runs-command').addEventListener('change', () => void route(false));
+  window.addEventListener('hashchange', () => void route(true));
+  void route(false);
+}
