@@ -8,10 +8,10 @@
  */
 import fs from 'node:fs';
 import { DataError, UsageError } from '../errors.js';
-import { decide } from '../eval/evaluate.js';
 import type { LoadedModel } from '../persist/model-dir.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
 import { readInputRows, type InputOptions, type InputRow } from './input-rows.js';
+import { formatScoredRows, outputFormatOf, outputHeader } from './output-lines.js';
 
 export interface ScoreFileOptions extends InputOptions {
   input: string;
@@ -55,9 +55,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
   if (!fs.existsSync(input)) throw new DataError({ file: input }, 'file not found');
   const stat = fs.statSync(input);
   const identity = { input: { path: input, size: stat.size, mtimeMs: stat.mtimeMs }, model: { dir: model.dir, createdAt: model.manifest.createdAt } };
-  const jsonl = /\.jsonl?$/i.test(output);
-  const labels = model.manifest.labels;
-  const K = labels.length;
+  const format = outputFormatOf(output);
 
   let done = 0;
   let bytes = 0;
@@ -85,26 +83,13 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
       fs.writeSync(fd, buf, 0, buf.length, position);
       position += buf.length;
     };
-    if (done === 0 && !jsonl) write(csvLine(['row', 'id', 'labels', ...labels]));
+    if (done === 0) write(outputHeader(format, model.manifest.labels));
     const resumedFrom = done;
     let batch: InputRow[] = [];
     const flush = (): void => {
       if (batch.length === 0) return;
       const proba = model.classifier.predictProba(batch.map((r) => r.text));
-      const chosen = decide(proba, batch.length, K, model.manifest.decision);
-      let text = '';
-      for (let i = 0; i < batch.length; i++) {
-        const picked = model.manifest.decision.kind === 'argmax' ? (chosen[i] < 0 ? [] : [labels[chosen[i]]]) : labels.filter((_, k) => chosen[i * K + k] === 1);
-        const scores = Array.from(proba.subarray(i * K, (i + 1) * K), (p) => Math.round(p * 1e6) / 1e6);
-        const r = batch[i];
-        if (jsonl) {
-          const scoreMap: Record<string, number> = {};
-          labels.forEach((l, k) => (scoreMap[l] = scores[k]));
-          text += JSON.stringify({ row: r.row, ...(r.id !== undefined ? { id: r.id } : {}), labels: picked, scores: scoreMap }) + '\n';
-        } else {
-          text += csvLine([String(r.row), r.id ?? '', picked.join('|'), ...scores.map(String)]);
-        }
-      }
+      const text = formatScoredRows(model, format, proba, batch.map((r) => r.row), batch.map((r) => r.id));
       write(text);
       fs.fsyncSync(fd);
       done += batch.length;
@@ -149,16 +134,4 @@ function readCheckpoint(output: string): Checkpoint | null {
 
 function writeCheckpoint(output: string, c: Checkpoint): void {
   writeFileAtomic(checkpointPath(output), JSON.stringify(c) + '\n');
-}
-
-/** One RFC 4180 CSV line; a cell starting with =, +, - or @ gets a ' so spreadsheets do not run it. */
-function csvLine(cells: readonly string[]): string {
-  return (
-    cells
-      .map((c) => {
-        const safe = /^[=+\-@]/.test(c) && !/^-?\d/.test(c) ? `'${c}` : c;
-        return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-      })
-      .join(',') + '\n'
-  );
 }

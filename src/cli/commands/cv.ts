@@ -7,6 +7,7 @@ import { crossValidate, summarizeFolds, type CrossValidationResult } from '../..
 import { prepareData } from '../../train/prepare-data.js';
 import { resolveFeatures } from '../../train/text-defaults.js';
 import { writeFileAtomic } from '../../util/atomic-file.js';
+import { csvCell } from '../../util/csv.js';
 import { boolFlag, listFlag, parseCommandArgs, stringFlag } from '../args.js';
 import { fmt, out } from '../output.js';
 import { createProgressBar } from '../progress.js';
@@ -120,21 +121,15 @@ export async function runCv(argv: string[]): Promise<number> {
 function labelIssuesCsv(report: LabelIssueReport, rows: readonly { text: string; labels: readonly string[] }[]): string {
   const lines = ['row,text,given,suggested,score,self_confidence'];
   if (report.kind === 'single') {
-    for (const i of report.issues) lines.push([i.row, csvField(rows[i.row].text), csvField(i.givenLabel), csvField(i.suggestedLabel), i.score.toFixed(6), i.selfConfidence.toFixed(6)].join(','));
+    for (const i of report.issues) lines.push([i.row, csvCell(rows[i.row].text), csvCell(i.givenLabel), csvCell(i.suggestedLabel), i.score.toFixed(6), i.selfConfidence.toFixed(6)].join(','));
   } else {
     for (const i of report.issues) {
       const given = i.given === 1 ? i.labelName : `not ${i.labelName}`;
       const suggested = i.suggested === 1 ? i.labelName : `not ${i.labelName}`;
-      lines.push([i.row, csvField(rows[i.row].text), csvField(given), csvField(suggested), i.score.toFixed(6), i.selfConfidence.toFixed(6)].join(','));
+      lines.push([i.row, csvCell(rows[i.row].text), csvCell(given), csvCell(suggested), i.score.toFixed(6), i.selfConfidence.toFixed(6)].join(','));
     }
   }
   return lines.join('\n') + '\n';
-}
-
-/** RFC 4180 quoting; a leading =, +, - or @ is prefixed with ' so spreadsheets do not run it as a formula. */
-function csvField(value: string): string {
-  const safe = /^[=+\-@]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 function fixedDecision(recipe: Recipe, labels: readonly string[]): Decision {
