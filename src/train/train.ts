@@ -97,7 +97,9 @@ export async function trainFromRecipe(opts: TrainOptions): Promise<TrainResult> 
     tuning.proba = applyCalibration(state, task, tuning.proba, targetCount(tuning.targets), labels.length);
     opts.log?.(state.method === 'temperature' ? `calibration: temperature ${state.temperature.toPrecision(4)} fitted on ${ev.tune_on}` : `calibration: isotonic, fitted on ${ev.tune_on}`);
   }
-  const decision = tuning ? tunedDecision(recipe, labels, tuning, fixedDecision) : fixedDecision;
+  // top_k applies to fixed thresholds too; tunedDecision adds it to the rules it builds.
+  const untuned: Decision = fixedDecision.kind === 'thresholds' && ev.top_k !== undefined ? { ...fixedDecision, topK: ev.top_k } : fixedDecision;
+  const decision = tuning ? tunedDecision(recipe, labels, tuning, fixedDecision) : untuned;
 
   let dev: ScoredReport | null = null;
   let devAtFixedThreshold: EvalReport | null = null;
