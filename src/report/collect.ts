@@ -355,9 +355,11 @@ function mistakes(model: LoadedModel, examples: readonly Example[], targets: Tar
       const t = targets.y[i * K + k] !== 0;
       const p = (chosen as Uint8Array)[i * K + k] !== 0;
       if (t === p) continue;
-      // A wrong label fired: confidence p; a true label missed: confidence 1 − p. Prefer explaining a wrong firing.
+      // A wrong label fired: confidence p; a true label missed: confidence 1 − p. The most
+      // confident wrong firing is explained; a missed label only when nothing fired wrongly.
       const c = p ? proba[i * K + k] : 1 - proba[i * K + k];
-      if ((p && !falsePositive) || ((p || !falsePositive) && c > confidence)) {
+      const better = p !== falsePositive ? p : c > confidence;
+      if (better) {
         confidence = c;
         explained = k;
         falsePositive ||= p;
