@@ -7,7 +7,7 @@ import { classifierConformance } from '../conformance.js';
 import { restoreClassifier } from '../registry.js';
 import { fnv1a } from './hash.js';
 import { buildLabelTree } from './huffman.js';
-import { fasttextModel, type FasttextOptions } from './index.js';
+import { FasttextClassifier, fasttextModel, type FasttextOptions } from './index.js';
 
 // Small and hot: the starter set has 560 short texts, so few dimensions, many epochs, high lr.
 const SMALL: FasttextOptions = {
@@ -118,6 +118,28 @@ for (const loss of ['softmax', 'ova', 'hs'] as const) {
     assert.ok(devAccuracy(model) > 2 / emotions.length, `dev accuracy ${devAccuracy(model)}`);
     const restored = fasttextModel.fromState(structuredClone(model.toState()));
     assert.deepEqual(restored.predictProba(probe), model.predictProba(probe));
+  });
+}
+
+for (const loss of ['softmax', 'ova', 'hs'] as const) {
+  test(`fasttext: ${loss}: the cached-projection path of a final model scores as the plain embedding path`, async () => {
+    // dim 64 with 7 labels (6 tree nodes for hs): few enough outputs for the projected path.
+    const model = await fasttextModel.fit(emotionInput(), { ...SMALL, dim: 64, loss });
+    const state = model.toState();
+    const c = state.config as ConstructorParameters<typeof FasttextClassifier>[0];
+    const a = state.arrays;
+    const tree = loss === 'hs' ? { pathOffsets: a.treeOffsets as Int32Array, pathNodes: a.treeNodes as Int32Array, pathCodes: a.treeCodes as Uint8Array } : null;
+    const words = new TextDecoder().decode(a.words as Uint8Array).split('\n');
+    // Not frozen: what training sees between epochs, the mean embedding times the output matrix.
+    const plain = new FasttextClassifier(c, words, a.buckets as Int32Array, a.input as Float32Array, a.output as Float32Array, tree);
+    const texts = [...probe, ...dev.map((r) => r.text)];
+    const cold = model.predictProba(texts);
+    const warm = model.predictProba(texts);
+    assert.deepEqual(warm, cold, 'a row projected earlier gives the same numbers');
+    const expected = plain.predictProba(texts);
+    let worst = 0;
+    for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(expected[i] - cold[i]));
+    assert.ok(worst < 1e-5, `largest difference ${worst}`);
   });
 }
 

@@ -115,6 +115,8 @@ export class Featurizer {
   private readonly units = new IntBuffer();
   private readonly starts = new IntBuffer();
   private readonly subwords: ((i: number, out: IntBuffer) => void) | null;
+  /** fnv1a of each vocabulary word, so a known token costs one map lookup and no hashing. */
+  private readonly wordHash: Int32Array;
 
   constructor(
     readonly cfg: UnitConfig,
@@ -123,15 +125,23 @@ export class Featurizer {
     private readonly bucketRow: Int32Array,
   ) {
     words.forEach((w, i) => this.vocab.set(w, i));
+    this.wordHash = Int32Array.from(words, (w) => fnv1a(w));
     this.subwords = cfg.maxn > 0 ? (i, out) => {
       if (this.tokens[i] !== EOS) pushCharNgrams(this.tokens[i], cfg, words.length, out, this.starts);
     } : null;
   }
 
   private addToken(t: string): void {
-    this.tokens.push(t);
-    this.wordIds.push(this.vocab.get(t) ?? -1);
-    this.hashes.push(fnv1a(t));
+    // The tokens themselves are needed only for their character n-grams.
+    if (this.subwords !== null) this.tokens.push(t);
+    const id = this.vocab.get(t);
+    if (id === undefined) {
+      this.wordIds.push(-1);
+      this.hashes.push(fnv1a(t));
+    } else {
+      this.wordIds.push(id);
+      this.hashes.push(this.wordHash[id]);
+    }
   }
 
   /** Input rows of a normalized text, repeats kept, into `out` (reset first). */
@@ -142,7 +152,7 @@ export class Featurizer {
     this.split(text, (t) => this.addToken(t));
     this.addToken(EOS);
     this.units.length = 0;
-    pushUnits(this.cfg, this.words.length, this.wordIds.data, this.hashes.data, this.tokens.length, this.subwords, this.units);
+    pushUnits(this.cfg, this.words.length, this.wordIds.data, this.hashes.data, this.wordIds.length, this.subwords, this.units);
     out.length = 0;
     const nw = this.words.length;
     const u = this.units.data;
