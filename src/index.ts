@@ -23,6 +23,8 @@ export { evaluateSingleLabel, evaluateMultiLabel, rocAuc, averagePrecision, type
 export { formatClassificationReport } from './eval/classification-report.js';
 export { tuneThresholds, tuneGlobalThreshold, tuneAbstainThreshold, shrinkThresholds, type GlobalThresholdMetric } from './eval/thresholds.js';
 export { decide, scoreReport, predictInBatches, type ScoredReport, type AbstentionReport } from './eval/evaluate.js';
+// Scores with any model, ONNX ones (which score asynchronously) included.
+export { scoreInBatches } from './models/score-texts.js';
 export { rocCurve, precisionRecallCurve, curvesFor, thinRocCurve, thinPrCurve, type RocCurve, type PrCurve, type CurveSet } from './eval/curves.js';
 export { reliabilityDiagram, type ReliabilityDiagram, type ReliabilityBin } from './eval/calibration-metrics.js';
 export { pairedBootstrap, type MetricComparison, type BootstrapOptions } from './eval/bootstrap.js';

@@ -3,7 +3,7 @@
 // contribution, and the form that sends a corrected label back as feedback.
 import { explainError, requestJson } from './api.js';
 import { byId, el, formatNumber } from './dom.js';
-import { highlightClass, sentimentPositiveLabel, starRating, strongestTokens, usableSpans } from './scoring.js';
+import { highlightClass, learntRating, sentimentPositiveLabel, starRating, strongestTokens, usableSpans } from './scoring.js';
 
 /** @typedef {import('./types.js').ModelSummary} ModelSummary */
 /** @typedef {import('./types.js').PredictResult} PredictResult */
@@ -57,20 +57,22 @@ export function renderResult(model, text, result) {
 /** @param {ModelSummary} model @param {PredictResult} result @returns {number | null} the rating shown */
 function renderStars(model, result) {
   const block = byId('stars');
-  const positive = sentimentPositiveLabel(model);
-  const p = positive === null ? undefined : result.scores[positive];
+  // A model with a learnt rating map (docs/usecases/rating.md) sends its stars; others get round(1 + 9p).
+  const learnt = learntRating(/** @type {{rating?: unknown}} */ (result).rating);
+  const positive = sentimentPositiveLabel(model) ?? (learnt && model.labels.length === 2 ? model.labels[1] : null);
+  const p = learnt ? learnt.positive_probability : positive === null ? undefined : result.scores[positive];
   if (typeof p !== 'number') {
     block.hidden = true;
     block.replaceChildren();
     return null;
   }
-  const rating = starRating(p);
+  const rating = learnt ? learnt.stars : starRating(p);
   const stars = el('span', { class: 'stars', 'aria-hidden': 'true' });
   for (let i = 1; i <= 10; i++) stars.append(el('span', { class: i <= rating ? 'on' : null }, '★'));
   block.replaceChildren(
     el('span', { class: 'rating', role: 'img', 'aria-label': `Rating: ${rating} out of 10 stars`, 'data-rating': rating }, stars),
     el('span', { class: 'stars-number', 'aria-hidden': 'true' }, String(rating), el('small', {}, ' / 10')),
-    el('span', { class: 'hint' }, `from P(`, el('bdi', {}, positive), `) = ${formatNumber(p, 3)}`),
+    el('span', { class: 'hint' }, `${learnt ? 'learnt from star-rated reviews, ' : ''}from P(`, el('bdi', {}, positive ?? ''), `) = ${formatNumber(p, 3)}`, learnt ? ` (naive rule: ${learnt.naive_stars})` : ''),
   );
   block.hidden = false;
   return rating;

@@ -4,6 +4,7 @@
 // model sections again. Text from the runs database is put on the page as text only (dom.js).
 import { explainError, requestJson } from './api.js';
 import { byId, el, formatBytes, formatNumber, metricName } from './dom.js';
+import { startDistributed, stopDistributed } from './distributed-view.js';
 import { importanceBars, sweepChart, trialsTable } from './sweep-view.js';
 
 /** @typedef {import('./types.js').RunSummary} RunSummary */
@@ -78,12 +79,15 @@ async function drawList(body) {
   if (command) params.set('command', command);
   if (recipe) params.set('recipe', recipe);
   params.set('limit', '200');
-  body.replaceChildren(el('p', { class: 'hint' }, 'Loading runs…'));
+  // Distributed runs on the queue come first: they are the ones that change while you look.
+  const distributed = startDistributed();
+  body.replaceChildren(distributed, el('p', { class: 'hint' }, 'Loading runs…'));
   /** @type {{runs: RunSummary[]}} */
   const { runs } = await requestJson(`/v1/runs?${params}`);
   if (seq !== drawSeq) return;
   if (!runs.length) {
     body.replaceChildren(
+      distributed,
       el('p', { class: 'hint runs-empty' }, command || recipe ? 'No run matches these filters.' : 'No runs recorded yet. textclass train, tune, eval and cv record each run in the runs database (--runs-db).'),
     );
     return;
@@ -105,6 +109,8 @@ async function drawList(body) {
   );
   const head = ['Run', 'Command', 'Recipe', 'Status', 'Started', 'Took', 'Commit', 'Metrics', ''].map((h, i) => el('th', { scope: 'col', class: i === 0 || i === 5 ? 'num' : null }, h || el('span', { class: 'visually-hidden' }, 'Sweep')));
   body.replaceChildren(
+    distributed,
+    el('h3', { class: 'runs-tracked-title' }, 'Tracked runs'),
     el('div', { class: 'table-wrap' }, el('table', { class: 'runs-table' }, el('caption', {}, `${runs.length} run${runs.length === 1 ? '' : 's'}, newest first`), el('thead', {}, el('tr', {}, ...head)), el('tbody', {}, ...rows))),
   );
 }
@@ -112,6 +118,7 @@ async function drawList(body) {
 /** @param {HTMLElement} body @param {number} id */
 async function drawRun(body, id) {
   const seq = ++drawSeq;
+  stopDistributed();
   byId('runs-filter').hidden = true;
   body.replaceChildren(el('p', { class: 'hint' }, 'Loading…'));
   /** @type {RunDetail} */
@@ -169,6 +176,7 @@ async function drawRun(body, id) {
 /** @param {HTMLElement} body @param {number} id */
 async function drawSweep(body, id) {
   const seq = ++drawSeq;
+  stopDistributed();
   byId('runs-filter').hidden = true;
   body.replaceChildren(el('p', { class: 'hint' }, 'Loading the sweep…'));
   /** @type {Sweep} */
@@ -215,6 +223,7 @@ async function route(moveFocus) {
   section.hidden = !inRuns;
   if (!inRuns) {
     drawSeq++;
+    stopDistributed();
     // The section linked to was hidden when the browser looked for it: scroll to it now.
     if (wasRuns && location.hash.length > 1) document.getElementById(location.hash.slice(1))?.scrollIntoView();
     return;

@@ -31,6 +31,20 @@ export function starRating(p) {
 }
 
 /**
+ * The learnt rating the server sends for models trained with a rating map (the `rating` field of
+ * a predict result, docs/usecases/rating.md), or null when the result has none or it is malformed.
+ * @param {unknown} rating
+ * @returns {{stars: number, naive_stars: number, positive_probability: number} | null}
+ */
+export function learntRating(rating) {
+  if (rating === null || typeof rating !== 'object') return null;
+  const r = /** @type {Record<string, unknown>} */ (rating);
+  const whole = (/** @type {unknown} */ v) => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 10;
+  if (!whole(r.stars) || !whole(r.naive_stars) || typeof r.positive_probability !== 'number') return null;
+  return { stars: /** @type {number} */ (r.stars), naive_stars: /** @type {number} */ (r.naive_stars), positive_probability: r.positive_probability };
+}
+
+/**
  * Token spans that can be drawn: inside the text, not splitting a surrogate pair, not
  * overlapping (where tokens overlap the stronger one wins), in text order.
  * @param {string} text

@@ -26,7 +26,14 @@ export class CalibratedClassifier implements Classifier {
     return applyCalibration(this.calibration, this.task, this.inner.predictProba(texts), texts.length, K);
   }
 
-  toState(): ModelState {
-    return this.inner.toState();
+  /** Present when the inner model scores asynchronously (ONNX); the same map applies. */
+  get predictProbaAsync(): ((texts: readonly string[]) => Promise<Float32Array>) | undefined {
+    const inner = this.inner;
+    if (!inner.predictProbaAsync) return undefined;
+    return async (texts) => applyCalibration(this.calibration, this.task, await inner.predictProbaAsync!(texts), texts.length, this.labels.length);
+  }
+
+  toState(modelDir?: string): ModelState {
+    return this.inner.toState(modelDir);
   }
 }

@@ -34,7 +34,8 @@ describe('GoEmotions slice: train → eval → predict', { skip: !fs.existsSync(
     fs.mkdirSync(path.join(dataDir, 'goemotions'), { recursive: true });
     slice('train.tsv', 4000);
     slice('dev.tsv', 600);
-    fs.copyFileSync(path.join(SHARED_DATASETS, 'goemotions', 'emotions.txt'), path.join(dataDir, 'goemotions', 'emotions.txt'));
+    // The recipe's groupings read the dataset's own mapping files.
+    for (const f of ['emotions.txt', 'ekman_mapping.json', 'sentiment_dict.json']) fs.copyFileSync(path.join(SHARED_DATASETS, 'goemotions', f), path.join(dataDir, 'goemotions', f));
   });
 
   test('train writes a model and prints dev metrics', () => {

@@ -129,7 +129,7 @@ describe('multilabel decision rules on a GoEmotions slice', { skip: !fs.existsSy
     fs.mkdirSync(path.join(dataDir, 'goemotions'), { recursive: true });
     slice('train.tsv', 3000);
     slice('dev.tsv', 800);
-    fs.copyFileSync(path.join(SHARED_DATASETS, 'goemotions', 'emotions.txt'), path.join(dataDir, 'goemotions', 'emotions.txt'));
+    for (const f of ['emotions.txt', 'ekman_mapping.json', 'sentiment_dict.json']) fs.copyFileSync(path.join(SHARED_DATASETS, 'goemotions', f), path.join(dataDir, 'goemotions', f));
   });
 
   test('tune_global stores one shared threshold; top_k caps the labels per text', () => {

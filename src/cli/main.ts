@@ -3,11 +3,14 @@ import { TEXTCLASS_VERSION } from '../version.js';
 import { runCompare } from './commands/compare.js';
 import { runCv } from './commands/cv.js';
 import { runEval } from './commands/eval.js';
+import { runRating } from './commands/rating.js';
 import { runExplain } from './commands/explain.js';
+import { runExport } from './commands/export.js';
 import { runInspect } from './commands/inspect.js';
 import { runFeedback } from './commands/feedback.js';
 import { runKeys } from './commands/keys.js';
 import { runPredict } from './commands/predict.js';
+import { runForecast } from './commands/forecast.js';
 import { runReport } from './commands/report.js';
 import { runRuns } from './commands/runs.js';
 import { runServe } from './commands/serve.js';
@@ -15,17 +18,22 @@ import { runTuneCommand } from './commands/tune.js';
 import { runStarter } from './commands/starter.js';
 import { runTrain } from './commands/train.js';
 import { runWorker } from './commands/worker.js';
+import { runRecommend } from './commands/recommend.js';
+import { runRoute } from './commands/route.js';
 import { out } from './output.js';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summary: string }> = {
   inspect: { run: runInspect, summary: "report what is in a recipe's data (labels, lengths, leaks, bad rows)" },
   train: { run: runTrain, summary: 'train a model from a recipe' },
   eval: { run: runEval, summary: 'measure a model on labelled data' },
+  rating: { run: runRating, summary: "show a review model's learnt 1-10 stars map and its error by true star" },
   report: { run: runReport, summary: 'write a self-contained HTML evaluation report with charts' },
   explain: { run: runExplain, summary: 'show why a model labels a text (token contributions) or its top features' },
   compare: { run: runCompare, summary: 'compare models on the same data with paired bootstrap intervals' },
   cv: { run: runCv, summary: "k-fold cross-validation of a recipe: mean ± std of every metric" },
   predict: { run: runPredict, summary: 'label texts from a file or standard input' },
+  export: { run: runExport, summary: 'write a model as ONNX (model.onnx + featurizer.json) for other runtimes' },
+  forecast: { run: runForecast, summary: "forecast the next speaker's emotion in a dialog (next-turn models)" },
   tune: { run: runTuneCommand, summary: 'search hyperparameters of a recipe (grid, random, TPE) for the best dev metric' },
   runs: { run: runRuns, summary: 'list, show and compare tracked train/tune/eval/cv runs' },
   serve: { run: runServe, summary: 'serve the models folder: REST API, web page, batch jobs' },
@@ -33,6 +41,8 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summa
   keys: { run: runKeys, summary: 'create, list and revoke API keys of the server' },
   feedback: { run: runFeedback, summary: 'export label corrections users sent to the server' },
   starter: { run: runStarter, summary: 'train the bundled starter model (offline demo)' },
+  recommend: { run: runRecommend, summary: 'recommend catalog items (songs, lyrics) by emotion, with the why of each pick' },
+  route: { run: runRoute, summary: 'route service-desk tickets tier by tier (category → sub-category → …), or to a person' },
 };
 
 export const mainHelp = `textclass ${TEXTCLASS_VERSION} — train, evaluate and serve text classifiers

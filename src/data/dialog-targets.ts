@@ -41,12 +41,27 @@ export async function* dialogExamples(
 
 function* fromDialog(turns: Example[], config: DialogTargets, dropped: Map<string, number>): Generator<Example> {
   const last = config.target === 'next_turn' ? turns.length - 1 : turns.length;
+  const texts = turns.map((u) => u.text);
   for (let t = 0; t < last; t++) {
     const labels = config.target === 'next_turn' ? turns[t + 1].labels : turns[t].labels;
-    const from = Math.max(0, t - config.contextTurns);
-    let text = turns[t].text;
-    if (from < t) text = turns.slice(from, t + 1).map((u) => u.text).join(config.contextSeparator);
-    yield { text, labels, source: turns[t].source, dialog: turns[t].dialog };
+    yield { text: contextText(texts, config, t), labels, source: turns[t].source, dialog: turns[t].dialog };
   }
   if (last < turns.length) dropped.set(NO_NEXT_TURN, (dropped.get(NO_NEXT_TURN) ?? 0) + 1);
+}
+
+/**
+ * The model's input text for utterance `current` of a dialog (default: the last one): up to
+ * `contextTurns` previous utterances and that one, oldest first, joined by the separator. Training
+ * targets and the forecast route (src/usecases/dialog) both build their text here, so what a model
+ * is asked at serving time is exactly what it saw in training.
+ */
+export function contextText(texts: readonly string[], config: Pick<DialogTargets, 'contextTurns' | 'contextSeparator'>, current = texts.length - 1): string {
+  const from = Math.max(0, current - config.contextTurns);
+  if (from === current) return texts[current];
+  return texts.slice(from, current + 1).join(config.contextSeparator);
+}
+
+/** How many previous utterances `contextText` puts before utterance `current`. */
+export function contextTurnsUsed(config: Pick<DialogTargets, 'contextTurns'>, current: number): number {
+  return Math.min(config.contextTurns, current);
 }

@@ -1,3 +1,4 @@
+import { mergeRarePaths, unseenPathTarget } from './rare-paths.js';
 import type { Example } from './types.js';
 
 /**
@@ -16,6 +17,11 @@ export interface LabelMap {
   unseen?: string | null;
   /** Every source label the map was built from; `unseen` applies to labels outside this list. */
   known: string[];
+  /**
+   * Hierarchical labels with `rare_scope: parent`: a path outside `known` goes to the `rareLabel`
+   * child of its deepest ancestor among `targets` (src/usecases/routing/rare-paths.ts).
+   */
+  unseenPath?: { separator: string; rareLabel: string; targets: string[] };
 }
 
 /** The label rules of a recipe, before they meet the data. */
@@ -31,6 +37,10 @@ export interface LabelRules {
   rare?: 'drop' | 'merge';
   /** The class rare labels are merged into. */
   rareLabel?: string;
+  /** Hierarchical labels: `parent` merges a rare tier node into its parent's rareLabel child. */
+  rareScope?: 'global' | 'parent';
+  /** Joins the tiers of a hierarchical label (for rareScope parent). */
+  pathSeparator?: string;
 }
 
 /** Thrown for rules that contradict each other; the caller turns it into a RecipeError. */
@@ -89,9 +99,13 @@ export function resolveLabelMap(rules: LabelRules, train: readonly Example[], so
     for (const [label, n] of counts) if (n < rules.minCount) rare.add(label);
   }
   const rareTarget = rules.rare === 'merge' ? (rules.rareLabel ?? 'other') : null;
+  const byParent = rules.rareScope === 'parent' && rules.rare === 'merge' && rules.minCount !== undefined
+    ? mergeRarePaths(counts, rules.pathSeparator ?? '/', rules.minCount, rules.rareLabel ?? 'other')
+    : null;
   const finalTarget = (l: string): string | null => {
     const t = stage1(l);
     if (t === null) return null;
+    if (byParent) return byParent.get(t) ?? t;
     return rare.has(t) ? rareTarget : t;
   };
 
@@ -101,7 +115,15 @@ export function resolveLabelMap(rules: LabelRules, train: readonly Example[], so
     if (t !== l) map[l] = t;
   }
   const labelMap: LabelMap = { map, known: [...known].sort() };
-  if (rules.rare !== undefined && rules.minCount !== undefined) labelMap.unseen = rareTarget;
+  if (rules.rare !== undefined && rules.minCount !== undefined && !byParent) labelMap.unseen = rareTarget;
+  if (byParent) {
+    const targets = new Set<string>();
+    for (const l of known) {
+      const t = finalTarget(l);
+      if (t !== null) targets.add(t);
+    }
+    labelMap.unseenPath = { separator: rules.pathSeparator ?? '/', rareLabel: rules.rareLabel ?? 'other', targets: [...targets].sort() };
+  }
   return labelMap;
 }
 
@@ -111,9 +133,11 @@ export function resolveLabelMap(rules: LabelRules, train: readonly Example[], so
  */
 export function labelMapper(m: LabelMap): (labels: readonly string[]) => string[] {
   const known = new Set(m.known);
+  const unseenTargets = new Set(m.unseenPath?.targets ?? []);
   const targetOf = (l: string): string | null => {
     if (Object.hasOwn(m.map, l)) return m.map[l];
     if (m.unseen !== undefined && !known.has(l)) return m.unseen;
+    if (m.unseenPath && !known.has(l)) return unseenPathTarget(l, m.unseenPath.separator, m.unseenPath.rareLabel, unseenTargets);
     return l;
   };
   return (labels) => {
@@ -128,7 +152,7 @@ export function labelMapper(m: LabelMap): (labels: readonly string[]) => string[
 
 /** True when the map changes nothing (so the reader's declared label order can be kept). */
 export function isIdentity(m: LabelMap | undefined): boolean {
-  return m === undefined || (Object.keys(m.map).length === 0 && m.unseen === undefined);
+  return m === undefined || (Object.keys(m.map).length === 0 && m.unseen === undefined && m.unseenPath === undefined);
 }
 
 /** A readable one-line summary: `anger, disgust → anger+disgust; 중립 dropped; 3 rare → other`. */

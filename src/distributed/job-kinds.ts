@@ -11,6 +11,10 @@ export interface JobContext {
   redis: Redis;
   /** Where the worker looks for models by name (`--models-dir`), if anywhere. */
   modelsDir?: string;
+  /** The base folder for recipes' data paths on this worker (`--data-dir`), for tuning trials. */
+  dataDir?: string;
+  /** `host:pid` of this worker, as results and the progress view name it. */
+  worker?: string;
   /** Which attempt this is, from 1. */
   attempt: number;
   /**
@@ -33,6 +37,11 @@ export interface JobKind<Data = unknown> {
    * error is retried with backoff.
    */
   run(data: Data, context: JobContext): Promise<void>;
+  /**
+   * The Redis hash holding the progress of the run the job belongs to, if any: the worker records
+   * itself and retries there as it starts the job (run-activity.ts), for the progress view.
+   */
+  progressKey?(data: Data): string;
 }
 
 const kinds = new Map<string, JobKind<never>>();

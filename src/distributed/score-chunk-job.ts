@@ -14,7 +14,7 @@ import { ModelFormatError } from '../errors.js';
 import { loadModel, type LoadedModel } from '../persist/model-dir.js';
 import { QueueError } from './errors.js';
 import type { JobKind } from './job-kinds.js';
-import { storeChunkResult } from './result-store.js';
+import { runKey, storeChunkResult } from './result-store.js';
 import { scoreToLines, type OutputFormat } from './score-lines.js';
 
 export const SCORE_CHUNK = 'score-chunk';
@@ -71,6 +71,7 @@ export function resolveModel(ref: ModelReference, modelsDir?: string): LoadedMod
 
 export const scoreChunkJob: JobKind<ScoreChunkData> = {
   name: SCORE_CHUNK,
+  progressKey: (data) => runKey(data.runId),
   describe(data) {
     return `run ${data.runId} chunk ${data.chunk} (rows ${data.firstRow}–${data.firstRow + data.texts.length - 1})`;
   },

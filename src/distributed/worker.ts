@@ -14,9 +14,12 @@ import { TextclassError } from '../errors.js';
 import { getJobKind, jobKindNames, registerJobKind, type JobContext } from './job-kinds.js';
 import { QUEUE_NAME } from './queue.js';
 import { bullmqConnection, describeQueue, openRedis, type QueueAddress } from './queue-url.js';
+import { noteJobStart, workerIdentity } from './run-activity.js';
 import { scoreChunkJob } from './score-chunk-job.js';
+import { tuneTrialJob } from './tune-trial-job.js';
 
 registerJobKind(scoreChunkJob);
+registerJobKind(tuneTrialJob);
 
 export interface WorkerOptions {
   address: QueueAddress;
@@ -24,6 +27,8 @@ export interface WorkerOptions {
   concurrency?: number;
   /** Where to look for models by directory name before the coordinator's path. */
   modelsDir?: string;
+  /** The base folder for recipes' data paths (tuning trials read their data there). */
+  dataDir?: string;
   /** Milliseconds a job's lock lasts without renewal (default 30,000); also the stalled-check interval. */
   lockDurationMs?: number;
   /** Times one job may be recovered from a dead worker before it fails (default 5). */
@@ -51,6 +56,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const redis: Redis = await openRedis(options.address);
   const lockDuration = options.lockDurationMs ?? 30_000;
+  const identity = workerIdentity();
   const sliceDelayMs = options.sliceDelayMs ?? 0;
   const pause = (): Promise<void> => (sliceDelayMs > 0 ? sleep(sliceDelayMs) : yieldToEventLoop()).then(() => undefined);
   const processor = async (job: Job): Promise<void> => {
@@ -58,7 +64,10 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     if (kind === undefined) throw new UnrecoverableError(`this worker cannot run "${job.name}" jobs (it knows: ${jobKindNames().join(', ')}); upgrade textclass on the worker`);
     const what = `${job.name} ${kind.describe(job.data)}`;
     const attempt = job.attemptsMade + 1;
-    const context: JobContext = { redis, attempt, log, pause, ...(options.modelsDir !== undefined ? { modelsDir: options.modelsDir } : {}) };
+    const context: JobContext = { redis, attempt, log, pause, worker: identity, ...(options.modelsDir !== undefined ? { modelsDir: options.modelsDir } : {}), ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}) };
+    // attemptsStarted counts this start too: above 1, the job ran before (failed, or its worker died).
+    const progressKey = kind.progressKey?.(job.data);
+    if (progressKey !== undefined) await noteJobStart(redis, progressKey, identity, (job.attemptsStarted ?? 1) > 1).catch((e: Error) => log(`could not record progress of ${what}: ${e.message}`));
     const started = performance.now();
     log(`started ${what}${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
     try {

@@ -22,7 +22,13 @@ export interface Classifier {
   readonly task: Task;
   readonly labels: readonly string[];
   predictProba(texts: readonly string[]): Float32Array;
-  toState(): ModelState;
+  /**
+   * Models that score asynchronously (ONNX runtimes) implement this, and their predictProba
+   * throws; callers that may meet them go through scoreInBatches (src/models/score-texts.ts).
+   */
+  predictProbaAsync?(texts: readonly string[]): Promise<Float32Array>;
+  /** `modelDir`: the folder the state is saved into, for models that refer to files beside it. */
+  toState(modelDir?: string): ModelState;
 }
 
 /** Reports training progress; `done` and `total` are in the trainer's own units. */
@@ -115,5 +121,6 @@ export interface EpochTrace {
 export interface ModelFactory<Options> {
   readonly type: string;
   fit(input: FitInput, options: Options): Promise<Classifier>;
-  fromState(state: ModelState): Classifier;
+  /** `modelDir`: the folder the state was read from, for models that refer to files beside it. */
+  fromState(state: ModelState, modelDir?: string): Classifier;
 }

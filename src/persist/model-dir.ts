@@ -7,6 +7,9 @@ import type { CalibrationState } from '../calibration/calibrator.js';
 import type { DataSpec } from '../data/dataset.js';
 import type { Classifier, ModelState } from '../models/classifier.js';
 import { restoreClassifier } from '../models/registry.js';
+import type { RoutingSection } from '../usecases/routing/routing-section.js';
+import type { Grouping } from '../usecases/emotions/grouping.js';
+import { ratingSectionOf, type RatingSection } from '../usecases/rating/rating-section.js';
 
 /**
  * A model on disk is a directory: `manifest.json` plus one little-endian binary file per weight
@@ -40,6 +43,12 @@ export interface ManifestBody {
   decision: Decision;
   /** Post-hoc probability calibration fitted on held-out data; applied to every score the model gives. */
   calibration?: CalibrationState & { fittedOn: 'dev' | 'cv' };
+  /** Named groupings of the labels (Ekman, sentiment, …) that predictions can be shown through. */
+  groupings?: Grouping[];
+  /** Review → 1–10 stars: the map from the positive probability, learnt on out-of-fold scores (src/usecases/rating). */
+  rating?: RatingSection;
+  /** Ticket routing over hierarchical labels: tiers, the "send to a person" threshold, dev curve (src/usecases/routing). */
+  routing?: RoutingSection;
   recipe: Record<string, unknown>;
   metrics: Record<string, unknown>;
   training: Record<string, unknown>;
@@ -105,8 +114,8 @@ function dtypeOf(a: ModelState['arrays'][string]): ArrayDtype {
  */
 export function saveModel(dir: string, classifier: Classifier, body: ManifestBody, textclassVersion: string): Manifest {
   // A calibrated model stores its inner weights; the map itself is `body.calibration`.
-  const state = (classifier instanceof CalibratedClassifier ? classifier.inner : classifier).toState();
   const target = path.resolve(dir);
+  const state = (classifier instanceof CalibratedClassifier ? classifier.inner : classifier).toState(target);
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const tmp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   fs.mkdirSync(tmp);
@@ -170,6 +179,8 @@ export function loadModel(dir: string): LoadedModel {
   }
   const rawClassifier = restoreClassifier({ type: manifest.model.type, config: manifest.model.config, arrays }, dir);
   const classifier = manifest.calibration ? new CalibratedClassifier(rawClassifier, manifest.calibration) : rawClassifier;
+  // A malformed rating map is refused with the model, not at its first prediction.
+  ratingSectionOf(manifest, dir);
   return { dir, manifest, classifier, rawClassifier };
 }
 

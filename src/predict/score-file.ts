@@ -7,6 +7,7 @@
  * lost or written twice. The output appears under its own name only when complete.
  */
 import fs from 'node:fs';
+import { scoreInBatches } from '../models/score-texts.js';
 import { DataError, UsageError } from '../errors.js';
 import type { LoadedModel } from '../persist/model-dir.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
@@ -86,9 +87,9 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
     if (done === 0) write(outputHeader(format, model.manifest.labels));
     const resumedFrom = done;
     let batch: InputRow[] = [];
-    const flush = (): void => {
+    const flush = async (): Promise<void> => {
       if (batch.length === 0) return;
-      const proba = model.classifier.predictProba(batch.map((r) => r.text));
+      const proba = await scoreInBatches(model.classifier, batch.map((r) => r.text), batch.length);
       const text = formatScoredRows(model, format, proba, batch.map((r) => r.row), batch.map((r) => r.id));
       write(text);
       fs.fsyncSync(fd);
@@ -101,9 +102,9 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
     for await (const row of readInputRows(input, options)) {
       if (row.row <= resumedFrom) continue;
       batch.push(row);
-      if (batch.length >= batchSize) flush();
+      if (batch.length >= batchSize) await flush();
     }
-    flush();
+    await flush();
     fs.fsyncSync(fd);
     fs.closeSync(fd);
     fs.renameSync(partial, output);

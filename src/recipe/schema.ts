@@ -55,6 +55,11 @@ export const labelsSchema = z.strictObject({
   rare: z.enum(['drop', 'merge']).optional(),
   /** The class `rare: merge` puts rare classes in. */
   rare_label: z.string().min(1).default('other'),
+  /**
+   * Hierarchical labels: `global` merges a rare path into `rare_label`; `parent` counts each tier
+   * under its parent and merges a rare node into its parent's `rare_label` child (4/2/99 → 4/2/other).
+   */
+  rare_scope: z.enum(['global', 'parent']).default('global'),
 });
 
 /** Dialog readers: which utterance's label is the target, and how much context goes with the text. */
@@ -185,10 +190,59 @@ const fasttextModel = z.strictObject({
   class_weight: classWeight,
 });
 
+/** The trainable head of an onnx encoder_head model, over the encoder's mean-pooled embeddings. */
+const onnxHead = z.strictObject({
+  type: z.enum(['logistic_regression', 'mlp']).default('logistic_regression'),
+  /** logistic_regression: inverse regularization strength. */
+  C: z.number().positive().default(1),
+  max_iter: positiveInt.default(300),
+  tol: z.number().positive().default(1e-4),
+  /** mlp: hidden units, epochs and peak learning rate (the `training` section sets loss, schedule, early stopping). */
+  hidden: positiveInt.default(64),
+  epochs: positiveInt.default(30),
+  lr: z.number().positive().default(0.01),
+});
+
+/**
+ * A Hugging Face–format model run with onnxruntime (docs/onnx.md): a ready classifier used as
+ * it is (`mode: classifier`), or a frozen encoder whose embeddings feed a trained head.
+ */
+const onnxModel = z.strictObject({
+  type: z.literal('onnx'),
+  /** The model folder (config.json, tokenizer.json, onnx/model.onnx), relative to the working directory; a hub id with allow_remote. */
+  path: z.string().min(1),
+  mode: z.enum(['classifier', 'encoder_head']).default('encoder_head'),
+  /** classifier: model label → recipe label, e.g. {LABEL_0: negative}; unnamed labels match recipe labels ignoring case. */
+  label_map: z.record(z.string().min(1), z.string().min(1)).optional(),
+  /** Tokens per window, special tokens included (default: the model's limit). */
+  max_length: z.number().int().min(4).optional(),
+  /** Texts longer than max_length become windows `stride` tokens apart (default half a window); scores aggregated by mean or max. */
+  window: z
+    .strictObject({ stride: positiveInt.optional(), aggregate: z.enum(['mean', 'max']).default('mean') })
+    .default(() => ({ aggregate: 'mean' as const })),
+  /** Windows per ONNX call (sorted by length, padded per batch). */
+  batch_size: positiveInt.default(32),
+  /** onnxruntime intra-op threads (default: its own choice, all cores). */
+  threads: positiveInt.optional(),
+  /** Use onnx/model_quantized.onnx. */
+  quantized: z.boolean().default(false),
+  /** cuda needs onnxruntime-node's CUDA libraries (docs/onnx.md). */
+  device: z.enum(['cpu', 'cuda']).default('cpu'),
+  /** Download `path` from the Hugging Face hub when it is not a local folder. */
+  allow_remote: z.boolean().default(false),
+  /** Embedding cache and hub downloads (default $TEXTCLASS_CACHE_DIR, else ~/.cache/textclass). */
+  cache_dir: z.string().min(1).optional(),
+  embedding_cache: z.boolean().default(true),
+  head: onnxHead.default(() => onnxHead.parse({})),
+  /** encoder_head: also use TF-IDF features, appended to the embedding (concat, logistic head) or as a second model whose probabilities are averaged in. */
+  combine_tfidf: z.enum(['none', 'concat', 'average']).default('none'),
+  class_weight: classWeight,
+});
+
 /** The model; `type` picks the algorithm (default logistic_regression) and which fields apply. */
 export const modelSchema = z.preprocess(
   (v) => (v !== null && typeof v === 'object' && !Array.isArray(v) && !('type' in v) ? { ...v, type: 'logistic_regression' } : v),
-  z.discriminatedUnion('type', [logisticModel, svmModel, naiveBayesModel, nbsvmModel, fasttextModel]),
+  z.discriminatedUnion('type', [logisticModel, svmModel, naiveBayesModel, nbsvmModel, fasttextModel, onnxModel]),
 );
 
 /** Stop when the dev metric has not improved for `patience` epochs; the best epoch's weights are kept. */
@@ -309,6 +363,65 @@ export const tuneSchema = z.strictObject({
   space: z.record(z.string().min(1), tuneParamSchema).refine((s) => Object.keys(s).length > 0, 'needs at least one parameter'),
 });
 
+/**
+ * A grouping of the model's labels shown on request (`predict --group`, the API's `group`): a
+ * preset (GoEmotions → Ekman or sentiment), groups given inline, or a JSON file of group → labels.
+ */
+export const groupingSchema = z.union([
+  z.enum(['goemotions-ekman', 'goemotions-sentiment']),
+  z
+    .strictObject({
+      groups: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).optional(),
+      /** A JSON object of group → list of labels (e.g. GoEmotions' ekman_mapping.json), against --data-dir. */
+      map_file: z.string().min(1).optional(),
+      /** Labels no group mentions: kept as groups of their own, or left out (multilabel only). */
+      unmapped: z.enum(['keep', 'drop']).default('keep'),
+    })
+    .refine((g) => (g.groups === undefined) !== (g.map_file === undefined), { message: 'give either groups or map_file' }),
+]);
+
+/**
+ * Review → 1–10 stars (docs/usecases/rating.md): a binary sentiment model also learns a map from
+ * its positive probability to the star rating, fitted on out-of-fold scores of the training rows.
+ */
+export const ratingSchema = z.strictObject({
+  /** Where each training review's true stars are: its file name (aclImdb: `<id>_<stars>.txt`). */
+  stars_from: z.literal('file_name'),
+  /** A regular expression over the file name whose first group is the stars (default `_(\d+)\.[^./\\]+$`). */
+  stars_pattern: z
+    .string()
+    .min(1)
+    .refine((p) => {
+      try {
+        return new RegExp(`${p}|`).exec('')!.length > 1;
+      } catch {
+        return false;
+      }
+    }, 'must be a valid regular expression with a capture group for the stars, e.g. _(\\d+)\\.txt$')
+    .optional(),
+  /** auto: the method with the lowest cross-validated MAE; or one of them. */
+  method: z.enum(['auto', 'median_isotonic', 'binned_median', 'mean_isotonic', 'quantile_match']).default('auto'),
+  /** Folds of the extra fits giving out-of-fold scores (unused when evaluation.tune_on is cv: those are reused). */
+  cv_folds: z.number().int().min(2).max(20).default(3),
+  /** Folds of the cross-validation on the out-of-fold scores that picks the method. */
+  selection_folds: z.number().int().min(2).max(20).default(5),
+});
+
+/**
+ * Ticket routing over a hierarchical label (several label_field columns): how the tiers are
+ * modelled and when a ticket goes to a person instead (src/usecases/routing).
+ */
+export const routingSchema = z.strictObject({
+  /** per_tier: one model per tier, combined so each answer is a child of the tier above; flat: one model on whole paths, summed per tier. */
+  strategy: z.enum(['per_tier', 'flat']).default('per_tier'),
+  /** Names of the tiers for people (default: the label_field columns). */
+  tier_names: z.array(z.string().min(1)).min(1).optional(),
+  /** Route to the deepest tier whose confidence is at least this; below it at tier 1, to a person. */
+  threshold: z.number().min(0).max(1).optional(),
+  /** Instead of threshold: the lowest threshold at which routed dev tickets reach this precision. */
+  target_precision: z.number().gt(0).max(1).optional(),
+});
+
 export const recipeSchema = z.strictObject({
   name: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, ".", "_" and "-" only'),
   description: z.string().optional(),
@@ -323,6 +436,12 @@ export const recipeSchema = z.strictObject({
   training: trainingSchema.default(() => trainingSchema.parse({})),
   evaluation: evaluationSchema.default(() => evaluationSchema.parse({})),
   tune: tuneSchema.optional(),
+  /** Ticket routing over a hierarchical label: tier models and the "send to a person" threshold. */
+  routing: routingSchema.optional(),
+  /** Review → 1–10 stars learnt from data (binary models of folder data). */
+  rating: ratingSchema.optional(),
+  /** Named groupings of the labels, e.g. `ekman: goemotions-ekman`; stored in the model. */
+  groupings: z.record(z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'use lowercase letters, digits, "_" and "-" (at most 40)'), groupingSchema).optional(),
 });
 
 export type Recipe = z.output<typeof recipeSchema>;
@@ -374,6 +493,14 @@ export const checkedRecipeSchema = recipeSchema.superRefine((r, ctx) => {
   if (l && (l.min_count === undefined) !== (l.rare === undefined)) {
     ctx.addIssue({ code: 'custom', path: ['labels', l.min_count === undefined ? 'min_count' : 'rare'], message: 'min_count and rare go together (e.g. min_count: 20, rare: merge)' });
   }
+  if (l && l.rare_scope === 'parent' && (labelFields < 2 || l.rare !== 'merge')) {
+    ctx.addIssue({ code: 'custom', path: ['labels', 'rare_scope'], message: 'parent needs a hierarchical label (several label_field columns) and rare: merge' });
+  }
+  if (r.routing) {
+    if (labelFields < 2 || r.task !== 'multiclass') ctx.addIssue({ code: 'custom', path: ['routing'], message: 'routing needs task multiclass and a hierarchical label (label_field: [tier1, tier2, ...])' });
+    if (r.routing.threshold !== undefined && r.routing.target_precision !== undefined) ctx.addIssue({ code: 'custom', path: ['routing', 'target_precision'], message: 'give either threshold or target_precision, not both' });
+    if (r.routing.tier_names && r.routing.tier_names.length !== labelFields) ctx.addIssue({ code: 'custom', path: ['routing', 'tier_names'], message: `one name per label_field column (${labelFields})` });
+  }
   if (r.task === 'multilabel' && r.model.class_weight !== null && typeof r.model.class_weight === 'object') {
     ctx.addIssue({ code: 'custom', path: ['model', 'class_weight'], message: 'explicit class weights are for single-label tasks; use balanced for multilabel' });
   }
@@ -382,26 +509,32 @@ export const checkedRecipeSchema = recipeSchema.superRefine((r, ctx) => {
   }
   if (r.task === 'multilabel' && d.format === 'folder') ctx.addIssue({ code: 'custom', path: ['task'], message: 'format folder gives one label per text; use binary or multiclass' });
   if (r.task !== 'binary' && d.positive_label) ctx.addIssue({ code: 'custom', path: ['data', 'positive_label'], message: 'only used when task is binary' });
+  if (r.rating && r.task !== 'binary') ctx.addIssue({ code: 'custom', path: ['rating'], message: 'stars are learnt from the positive probability of a binary model; set task: binary' });
+  if (r.rating && d.format !== 'folder') ctx.addIssue({ code: 'custom', path: ['rating', 'stars_from'], message: 'file_name needs format folder (one review per file, e.g. aclImdb <id>_<stars>.txt)' });
   for (const issue of trainingIssues(r)) ctx.addIssue({ code: 'custom', path: ['training', issue.field], message: issue.message });
+  for (const issue of onnxIssues(r)) ctx.addIssue({ code: 'custom', path: ['model', ...issue.field], message: issue.message });
 });
 
 /** Cross-field rules of the `training` section: what needs fasttext, what needs what else. */
 function trainingIssues(r: z.output<typeof recipeSchema>): { field: string; message: string }[] {
   const t = r.training;
   const issues: { field: string; message: string }[] = [];
-  if (r.model.type !== 'fasttext') {
+  // An onnx encoder with an MLP head trains by gradient too, with the same controls.
+  const mlpHead = r.model.type === 'onnx' && r.model.mode === 'encoder_head' && r.model.head.type === 'mlp';
+  if (r.model.type !== 'fasttext' && !mlpHead) {
     for (const [field, plain] of Object.entries(GRADIENT_TRAINING_DEFAULTS)) {
       const value: unknown = t[field as keyof typeof GRADIENT_TRAINING_DEFAULTS];
       if (value === plain) continue;
-      issues.push({ field, message: `${describe(field, value)} needs a gradient-trained model (model.type fasttext; this recipe has ${r.model.type})` });
+      issues.push({ field, message: `${describe(field, value)} needs a gradient-trained model (${r.model.type === 'onnx' ? `model.head.type mlp; this onnx model's head is ${r.model.head.type}` : `model.type fasttext; this recipe has ${r.model.type}`})` });
     }
     return issues;
   }
-  if (t.loss === 'focal' && r.model.loss === 'hs') issues.push({ field: 'loss', message: 'focal loss needs softmax or ova outputs; model.loss hs has neither' });
+  if (t.loss === 'focal' && r.model.type === 'fasttext' && r.model.loss === 'hs') issues.push({ field: 'loss', message: 'focal loss needs softmax or ova outputs; model.loss hs has neither' });
   if (t.loss !== 'focal' && t.focal_gamma !== GRADIENT_TRAINING_DEFAULTS.focal_gamma) issues.push({ field: 'focal_gamma', message: 'only used with loss: focal' });
   if (t.loss !== 'focal' && t.focal_alpha !== null) issues.push({ field: 'focal_alpha', message: 'only used with loss: focal' });
   if (t.lr_schedule !== 'exponential' && t.lr_decay !== GRADIENT_TRAINING_DEFAULTS.lr_decay) issues.push({ field: 'lr_decay', message: 'only used with lr_schedule: exponential' });
-  if (t.warmup_epochs >= r.model.epoch) issues.push({ field: 'warmup_epochs', message: `must be less than model.epoch (${r.model.epoch})` });
+  const epochs = r.model.type === 'fasttext' ? r.model.epoch : r.model.type === 'onnx' ? r.model.head.epochs : 0;
+  if (t.warmup_epochs >= epochs) issues.push({ field: 'warmup_epochs', message: `must be less than ${r.model.type === 'fasttext' ? 'model.epoch' : 'model.head.epochs'} (${epochs})` });
   if (t.early_stopping && !r.data.dev && !r.data.dev_split) issues.push({ field: 'early_stopping', message: 'needs dev data: set data.dev or data.dev_split' });
   return issues;
 }
@@ -409,4 +542,23 @@ function trainingIssues(r: z.output<typeof recipeSchema>): { field: string; mess
 /** `focal` for a scalar value; the field's name in words for a section (early stopping), whose value the message adds. */
 function describe(field: string, value: unknown): string {
   return typeof value === 'string' || typeof value === 'number' ? String(value) : field.replaceAll('_', ' ');
+}
+
+/** Cross-field rules of an onnx model section: which fields go with which mode. */
+function onnxIssues(r: z.output<typeof recipeSchema>): { field: string[]; message: string }[] {
+  const m = r.model;
+  if (m.type !== 'onnx') return [];
+  const issues: { field: string[]; message: string }[] = [];
+  if (m.mode === 'classifier') {
+    if (m.combine_tfidf !== 'none') issues.push({ field: ['combine_tfidf'], message: 'only for mode encoder_head (a ready classifier is used as it is)' });
+    if (m.class_weight !== null) issues.push({ field: ['class_weight'], message: 'only for mode encoder_head (a ready classifier is not trained)' });
+    if (JSON.stringify(m.head) !== JSON.stringify(onnxHead.parse({}))) issues.push({ field: ['head'], message: 'only for mode encoder_head (a ready classifier has its own head)' });
+  } else if (m.label_map !== undefined) {
+    issues.push({ field: ['label_map'], message: 'only for mode classifier (an encoder_head model learns the recipe\'s labels)' });
+  }
+  if (m.combine_tfidf === 'concat' && m.head.type !== 'logistic_regression') issues.push({ field: ['combine_tfidf'], message: 'concat appends sparse TF-IDF columns, which needs head.type logistic_regression; use average with an mlp head' });
+  if (m.window.stride !== undefined && m.max_length !== undefined && m.window.stride > m.max_length - 2) {
+    issues.push({ field: ['window', 'stride'], message: `must be at most max_length minus the special tokens (${m.max_length - 2} for BERT-style models), or tokens between windows would be skipped` });
+  }
+  return issues;
 }

@@ -14,6 +14,11 @@ import { jobRoutes } from './routes/jobs.js';
 import { modelRoutes } from './routes/models.js';
 import { opsRoutes } from './routes/ops.js';
 import { runRoutes } from './routes/runs.js';
+import { routingRoutes } from './routes/routing.js';
+import { distributedRoutes } from './routes/distributed.js';
+import { recommendRoutes } from './routes/recommend.js';
+import { ratingRoutes } from './routes/rating.js';
+import { dialogRoutes } from './routes/dialog.js';
 import { webRoutes } from './routes/web.js';
 import type { Storage } from './storage/index.js';
 
@@ -88,6 +93,11 @@ export async function buildApp(config: ServeConfig, deps: AppDeps): Promise<Fast
   adminRoutes(app, ctx);
   opsRoutes(app, ctx);
   runRoutes(app, ctx);
+  routingRoutes(app, ctx);
+  distributedRoutes(app, ctx);
+  recommendRoutes(app, ctx);
+  ratingRoutes(app, ctx);
+  dialogRoutes(app, ctx);
   webRoutes(app, ctx);
   await app.ready();
   return app;

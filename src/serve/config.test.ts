@@ -26,6 +26,8 @@ describe('serve config', () => {
         logLevel: 'info',
         rescanSeconds: 5,
         runsDb: path.resolve('/srv/textclass-runs.sqlite'),
+        catalogsDir: path.resolve('/srv/data/catalog'),
+        queue: null,
       },
     );
   });

@@ -29,6 +29,10 @@ export interface ServeConfig {
   rescanSeconds: number;
   /** The experiment-tracking database the Runs view reads (read-only); a missing file means no runs yet. */
   runsDb: string;
+  /** The folder of recommendation catalogs (CSV / SQLite) that /v1/catalogs and /v1/recommend serve. */
+  catalogsDir: string;
+  /** The Redis of distributed runs (redis://host:port[/db]) whose progress the Runs view shows; null = not shown. */
+  queue: string | null;
 }
 
 /** A setting: its flag, its environment variable and its default (as the string a user would type). */
@@ -55,6 +59,8 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'logLevel', flag: 'log-level', env: 'TEXTCLASS_LOG_LEVEL', fallback: 'info' },
   { key: 'rescanSeconds', flag: 'rescan-seconds', env: 'TEXTCLASS_RESCAN_SECONDS', fallback: '5' },
   { key: 'runsDb', flag: 'runs-db', env: 'TEXTCLASS_RUNS_DB', fallback: './textclass-runs.sqlite' },
+  { key: 'queue', flag: 'queue', env: 'TEXTCLASS_QUEUE', fallback: '' },
+  { key: 'catalogsDir', flag: 'catalogs', env: 'TEXTCLASS_CATALOGS', fallback: './data/catalog' },
 ];
 
 const intIn = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -87,6 +93,8 @@ export const serveConfigSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']),
   rescanSeconds: z.coerce.number().min(0.05).max(3600),
   runsDb: z.string().min(1),
+  queue: z.string().transform((s) => (s === '' || s === 'off' ? null : s)),
+  catalogsDir: z.string().min(1),
 });
 
 /**
@@ -116,7 +124,7 @@ export function resolveServeConfig(flags: Record<string, string | undefined>, en
     const key = String(issue.path[0]);
     throw new UsageError(`${origin.get(key) ?? key}: ${issue.message} (got "${raw[key]}"; see \`textclass serve --help\`)`);
   }
-  const config: ServeConfig = { ...parsed.data, modelsDir: path.resolve(cwd, parsed.data.modelsDir), dbPath: path.resolve(cwd, parsed.data.dbPath), runsDb: path.resolve(cwd, parsed.data.runsDb) };
+  const config: ServeConfig = { ...parsed.data, modelsDir: path.resolve(cwd, parsed.data.modelsDir), dbPath: path.resolve(cwd, parsed.data.dbPath), runsDb: path.resolve(cwd, parsed.data.runsDb), catalogsDir: path.resolve(cwd, parsed.data.catalogsDir) };
   return config;
 }
 

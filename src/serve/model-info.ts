@@ -19,6 +19,10 @@ export function modelSummary(entry: ModelEntry) {
     decision: m.decision as unknown as Record<string, unknown>,
     calibration: m.calibration ? m.calibration.method : null,
     has_report: entry.hasReport,
+    /** Dialog models: which turn's label they give and how many previous turns they read (POST /v1/dialog/forecast takes next_turn ones). */
+    dialog: m.dialog ? { target: String(m.dialog.target), context_turns: Number(m.dialog.contextTurns) } : null,
+    /** Names of the groupings `predict` can show the labels through (`group`). */
+    groupings: (m.groupings ?? []).map((g) => g.name),
   };
 }
 
@@ -39,6 +43,7 @@ export function modelDetail(entry: ModelEntry) {
     },
     metrics_full: m.metrics,
     training,
+    grouping_detail: (m.groupings ?? []).map((g) => ({ name: g.name, groups: g.groups, unmapped: g.unmapped })),
   };
 }
 

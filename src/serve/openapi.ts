@@ -2,16 +2,21 @@ import { z } from 'zod';
 import { TEXTCLASS_VERSION } from '../version.js';
 import type { ServeConfig } from './config.js';
 import * as s from './schemas.js';
+import { dialogPaths } from '../usecases/dialog/openapi-paths.js';
+import { routingPaths } from '../usecases/routing/openapi-paths.js';
+import { recommendPaths } from '../usecases/recommend/openapi-paths.js';
+import { ratingPaths } from '../usecases/rating/openapi-paths.js';
+import { distributedPaths } from './routes/distributed-openapi.js';
 
 type Json = Record<string, unknown>;
 
-function schema(t: z.ZodType, io: 'input' | 'output' = 'input'): Json {
+export function schema(t: z.ZodType, io: 'input' | 'output' = 'input'): Json {
   const { $schema: _drop, ...rest } = z.toJSONSchema(t, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Json;
   return rest;
 }
 
-const json = (t: z.ZodType, description: string, io: 'input' | 'output' = 'output') => ({ description, content: { 'application/json': { schema: schema(t, io) } } });
-const err = (description: string) => json(s.errorResponse, description);
+export const json = (t: z.ZodType, description: string, io: 'input' | 'output' = 'output') => ({ description, content: { 'application/json': { schema: schema(t, io) } } });
+export const err = (description: string) => json(s.errorResponse, description);
 
 /** Path parameters from a zod object: every key is a required string in the path. */
 function pathParams(t: z.ZodObject): Json[] {
@@ -24,7 +29,7 @@ function queryParams(t: z.ZodObject): Json[] {
   return Object.entries(js.properties).map(([name, p]) => ({ name, in: 'query', required: js.required?.includes(name) ?? false, description: p.description, schema: { type: 'string' } }));
 }
 
-const common = { '401': err('missing or unknown API key (when auth is on)'), '429': err('rate limited; see retry-after'), '500': err('internal error') };
+export const common = { '401': err('missing or unknown API key (when auth is on)'), '429': err('rate limited; see retry-after'), '500': err('internal error') };
 
 /**
  * The OpenAPI 3.1 document, generated from the same zod schemas the handlers validate with
@@ -127,6 +132,11 @@ export function buildOpenApi(config: Pick<ServeConfig, 'maxTexts' | 'maxTextChar
           responses: { '200': json(s.sweepResponse, 'the sweep'), '404': err('no such run, not a tune run, or its trial journal is gone'), ...common },
         },
       },
+      ...dialogPaths(),
+      ...routingPaths(),
+      ...recommendPaths(),
+      ...ratingPaths(),
+      ...distributedPaths(),
       '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': json(z.object({ status: z.literal('ok') }), 'the process runs') } } },
       '/readyz': { get: { summary: 'Readiness: at least one model loaded', security: [], responses: { '200': json(z.object({ status: z.literal('ready'), models: z.number().int() }), 'ready'), '503': { description: 'no model loaded' } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', security: [], responses: { '200': { description: 'Prometheus text format 0.0.4', content: { 'text/plain': {} } } } } },

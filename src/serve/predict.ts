@@ -1,6 +1,9 @@
 import { applyThresholds, argmaxOrAbstain, argmaxRows } from '../eval/decide.js';
 import { explainText } from '../explain/index.js';
 import type { LoadedModel } from '../persist/model-dir.js';
+import { chosenGroups, groupScores, type GroupResult } from '../usecases/emotions/grouping.js';
+import { modelGrouping } from '../usecases/emotions/model-groupings.js';
+import { rateRow, ratingSectionOf, type TextRating } from '../usecases/rating/rating-section.js';
 
 export interface PredictOptions {
   /** Multilabel: at most this many labels; single-label: the k best labels. */
@@ -10,6 +13,10 @@ export interface PredictOptions {
   explain?: boolean;
   /** Texts longer than this are scored as overlapping windows whose scores are averaged. */
   windowChars?: number;
+  /** Scores already computed (n × K): models that score asynchronously (ONNX) are scored by the caller with scoreInBatches. */
+  proba?: Float32Array;
+  /** Also show the chosen labels through this grouping of the model (e.g. `ekman`). */
+  group?: string;
 }
 
 export interface ExplainedToken {
@@ -24,6 +31,11 @@ export interface PredictResult {
   scores: Record<string, number>;
   not_sure?: true;
   tokens?: ExplainedToken[];
+  /** With `group`: the chosen labels' groups, best first, and every group's score. */
+  groups?: GroupResult[];
+  group_scores?: Record<string, number>;
+  /** Models with a learnt rating map: 1–10 stars, and the naive rule's, from the positive probability. */
+  rating?: TextRating;
 }
 
 /** Per model version: what each request would otherwise rebuild (thresholds as a typed array). */
@@ -74,7 +86,7 @@ export function scoreTexts(model: LoadedModel, texts: readonly string[], options
   const p = prepare(model);
   const { K } = p;
   const n = texts.length;
-  const proba = options.windowChars !== undefined && texts.some((t) => t.length > options.windowChars!) ? windowedProba(model, texts, options.windowChars, K) : model.classifier.predictProba(texts);
+  const proba = options.proba ?? (options.windowChars !== undefined && texts.some((t) => t.length > options.windowChars!) ? windowedProba(model, texts, options.windowChars, K) : model.classifier.predictProba(texts));
   const chosen: number[][] = new Array(n);
   const notSure = new Uint8Array(n);
   if (p.multilabel) {
@@ -113,6 +125,17 @@ export function predictTexts(model: LoadedModel, texts: readonly string[], optio
   if (options.explain) {
     for (let i = 0; i < texts.length; i++) results[i].tokens = explainTokens(model, texts[i], results[i], proba, i * K, K);
   }
+  if (options.group !== undefined) {
+    const grouping = modelGrouping(model, options.group);
+    const multilabel = model.manifest.task === 'multilabel';
+    for (let i = 0; i < texts.length; i++) {
+      const g = groupScores(grouping, proba, i * K, multilabel);
+      results[i].groups = chosenGroups(grouping, labels, chosen[i], g).map((r) => ({ ...r, score: roundScore(r.score) }));
+      results[i].group_scores = Object.fromEntries(grouping.groupNames.map((name, j) => [name, roundScore(g[j])]));
+    }
+  }
+  const rating = ratingSectionOf(model.manifest, model.dir);
+  if (rating) for (let i = 0; i < texts.length; i++) results[i].rating = rateRow(rating, labels, proba.subarray(i * K, (i + 1) * K));
   return results;
 }
 

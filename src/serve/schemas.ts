@@ -18,6 +18,7 @@ export const predictBody = z
     top_k: z.number().int().min(1).optional().describe('multilabel: at most this many labels; single-label: return the k best labels'),
     threshold: z.number().gt(0).lt(1).optional().describe("overrides the model's thresholds (multilabel) or its abstain cut-off (single-label)"),
     explain: z.boolean().optional().describe('also return token contributions to the first chosen label'),
+    group: z.string().min(1).max(40).optional().describe('also show the chosen labels through one of the model\'s groupings (e.g. "ekman", "sentiment"; GET /v1/models/{id} lists them)'),
   })
   .strict();
 export type PredictBody = z.infer<typeof predictBody>;
@@ -55,10 +56,13 @@ export const modelSummary = z.object({
   decision: z.record(z.string(), z.unknown()),
   calibration: z.enum(['temperature', 'isotonic']).nullable(),
   has_report: z.boolean(),
+  dialog: z.object({ target: z.string(), context_turns: z.number().int() }).nullable().describe('dialog models: target same_turn or next_turn (POST /v1/dialog/forecast), previous turns read'),
+  groupings: z.array(z.string()).describe('groupings the labels can be shown through (predict `group`)'),
 });
 
 export const modelDetail = modelSummary.extend({
   recipe: z.record(z.string(), z.unknown()),
+  grouping_detail: z.array(z.object({ name: z.string(), groups: z.array(z.object({ name: z.string(), members: z.array(z.string()) })), unmapped: z.enum(['keep', 'drop']) })),
   metrics_full: z.record(z.string(), z.unknown()),
   training: z.record(z.string(), z.unknown()),
   card: z.string(),
@@ -72,6 +76,9 @@ export const predictResponse = z.object({
       scores: z.record(z.string(), z.number()),
       not_sure: z.literal(true).optional(),
       tokens: z.array(z.object({ start: z.number().int(), end: z.number().int(), text: z.string(), contribution: z.number() })).optional(),
+      groups: z.array(z.object({ group: z.string(), score: z.number(), labels: z.array(z.string()) })).optional().describe('with `group`: the chosen labels\' groups, best first'),
+      group_scores: z.record(z.string(), z.number()).optional().describe('with `group`: every group\'s score (multilabel: its best member\'s; single-label: the members\' sum)'),
+      rating: z.object({ stars: z.number().int().min(1).max(10), naive_stars: z.number().int().min(1).max(10), positive_probability: z.number() }).optional().describe('models with a learnt rating map (recipe rating:): 1-10 stars from the map, the naive rule clamp(round(10p), 1, 10), and p'),
     }),
   ),
 });

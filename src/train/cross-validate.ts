@@ -2,7 +2,8 @@ import { encodeTargets } from '../data/labels.js';
 import { kFold, textGroups } from '../data/split.js';
 import type { Targets } from '../data/targets.js';
 import type { Example } from '../data/types.js';
-import { predictInBatches, scoreReport, type ScoredReport } from '../eval/evaluate.js';
+import { scoreReport, type ScoredReport } from '../eval/evaluate.js';
+import { scoreInBatches } from '../models/score-texts.js';
 import type { Decision } from '../persist/model-dir.js';
 import type { Recipe } from '../recipe/schema.js';
 import { fitRecipeModel } from './fit-recipe.js';
@@ -60,7 +61,7 @@ export async function crossValidate(recipe: Recipe, labels: readonly string[], e
     const heldOut = folds[f].map((i) => examples[i]);
     const sampled = resample(recipe, trainRows).rows;
     const classifier = await fitRecipeModel(recipe, labels, sampled, options.resolved, { progress: options.progress });
-    const proba = predictInBatches(classifier, heldOut.map((e) => e.text));
+    const proba = await scoreInBatches(classifier, heldOut.map((e) => e.text));
     folds[f].forEach((row, j) => outOfFold.set(proba.subarray(j * K, (j + 1) * K), row * K));
     reports.push(scoreReport(recipe.task, labels, encodeTargets(heldOut, labels, recipe.task), proba, options.decision));
   }

@@ -4,6 +4,7 @@ import type { Classifier, FitInput } from '../models/classifier.js';
 import type { Recipe } from '../recipe/schema.js';
 import type { NormalizeConfig } from '../text/normalize.js';
 import { fitModel, type TextPipeline } from './model-choice.js';
+import { fitPerTierModel } from '../usecases/routing/tiered-fit.js';
 import type { ResolvedFeatures } from './text-defaults.js';
 import { trainingControlsOf } from './training-controls.js';
 
@@ -63,5 +64,7 @@ export async function fitRecipeModel(
     training: trainingControlsOf(recipe.training, labels),
     ...extra,
   };
+  // Ticket routing with one model per tier: each tier's model is the recipe's model (src/usecases/routing).
+  if (recipe.routing?.strategy === 'per_tier') return fitPerTierModel(recipe.model, fitInput, textPipelineOf(recipe, resolved), recipe.data.label_path_separator);
   return fitModel(recipe.model, fitInput, textPipelineOf(recipe, resolved));
 }

@@ -62,6 +62,11 @@ export async function fitModel(model: ModelSection, fitInput: FitInput, text: Te
         threads: model.threads,
         classWeight,
       });
+    case 'onnx': {
+      // Loaded on demand: the ONNX runtime stays out of every other path (docs/onnx.md).
+      const { fitOnnxModel } = await import('../onnx/fit.js');
+      return fitOnnxModel(model, input, text, classWeight);
+    }
     default: {
       // The schema admits only the types above; this guards plain-JS callers.
       const unknown: never = model;

@@ -145,22 +145,24 @@ function labelRulesFromRecipe(recipe: Recipe, dataDir: string): LabelRules {
     rules.minCount = l.min_count;
     rules.rare = l.rare;
     rules.rareLabel = l.rare_label;
+    rules.rareScope = l.rare_scope;
+    rules.pathSeparator = recipe.data.label_path_separator;
   }
   return rules;
 }
 
 /** A JSON object of new label → list of source labels, as GoEmotions' ekman_mapping.json. */
-function readGroupingFile(file: string): Record<string, string[]> {
+export function readGroupingFile(file: string, field = 'labels.map_file'): Record<string, string[]> {
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'file not found (paths resolve against --data-dir)' : `not valid JSON: ${(e as Error).message}`;
-    throw new DataError({ file, field: 'labels.map_file' }, why);
+    throw new DataError({ file, field }, why);
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new DataError({ file, field: 'labels.map_file' }, 'expected a JSON object mapping each new label to a list of labels, e.g. {"anger": ["anger", "annoyance"]}');
+    throw new DataError({ file, field }, 'expected a JSON object mapping each new label to a list of labels, e.g. {"anger": ["anger", "annoyance"]}');
   }
   const groups: Record<string, string[]> = {};
   for (const [target, sources] of Object.entries(raw)) {

@@ -4,7 +4,8 @@ import { encodeTargets } from '../data/labels.js';
 import { targetCount, type Targets, type Task } from '../data/targets.js';
 import type { Example, SkippedRow } from '../data/types.js';
 import { DataError, RecipeError } from '../errors.js';
-import { predictInBatches, scoreReport, type ScoredReport } from '../eval/evaluate.js';
+import { scoreReport, type ScoredReport } from '../eval/evaluate.js';
+import { scoreInBatches } from '../models/score-texts.js';
 import type { EvalReport } from '../eval/metrics.js';
 import { shrinkThresholds, tuneAbstainThreshold, tuneGlobalThreshold, tuneThresholds, type GlobalThresholdMetric } from '../eval/thresholds.js';
 import type { Classifier, ProgressFn } from '../models/classifier.js';
@@ -19,6 +20,10 @@ import { fitRecipeModel } from './fit-recipe.js';
 import { countLabels, prepareData } from './prepare-data.js';
 import { resolveFeatures, type ResolvedFeatures } from './text-defaults.js';
 import { epochLine, manifestTrace, trainingControlsOf } from './training-controls.js';
+import { groupingMetrics, groupingsFromRecipe } from '../usecases/emotions/recipe-groupings.js';
+import { nextTurnBaselines } from '../usecases/dialog/next-turn-baselines.js';
+import { checkRatedRows, fitRatingForTraining } from '../usecases/rating/train-rating.js';
+import { routingForTraining } from '../usecases/routing/routing-section.js';
 
 export interface TrainOptions {
   recipe: Recipe;
@@ -67,6 +72,9 @@ export async function trainFromRecipe(opts: TrainOptions): Promise<TrainResult> 
   if (task === 'binary' && labels.length !== 2) {
     throw new DataError({ file: trainPath, field: 'labels' }, `task binary needs exactly 2 labels, found ${labels.length} (${labels.join(', ')}); use task multiclass`);
   }
+  // Checked before the long fit: a grouping naming a label the data lacks fails now, not after.
+  const groupings = groupingsFromRecipe(recipe, labels, dataDir);
+  checkRatedRows(recipe, data);
   const resolved = resolveFeatures(recipe.features, trainExamples.map((e) => e.text));
   if (recipe.features.analyzer === 'auto') opts.log?.(`text looks ${resolved.script}: analyzer ${resolved.analyzer}, ngram_range [${resolved.ngramRange.join(', ')}]`);
   const controls = trainingControlsOf(recipe.training, labels);
@@ -84,7 +92,7 @@ export async function trainFromRecipe(opts: TrainOptions): Promise<TrainResult> 
 
   const ev = recipe.evaluation;
   const fixedDecision: Decision = task === 'multilabel' ? { kind: 'thresholds', thresholds: labels.map(() => ev.threshold), tunedOn: 'none' } : { kind: 'argmax' };
-  const devRawProba = devTargets ? predictInBatches(rawClassifier, devExamples.map((e) => e.text)) : null;
+  const devRawProba = devTargets ? await scoreInBatches(rawClassifier, devExamples.map((e) => e.text)) : null;
   const tuning = await tuningScores(recipe, data.unsampledTrain, labels, resolved, fixedDecision, devTargets && devRawProba ? { proba: devRawProba, targets: devTargets } : null, opts);
 
   let classifier: Classifier = rawClassifier;
@@ -104,18 +112,28 @@ export async function trainFromRecipe(opts: TrainOptions): Promise<TrainResult> 
   let dev: ScoredReport | null = null;
   let devAtFixedThreshold: EvalReport | null = null;
   let devUncalibrated: EvalReport | null = null;
+  let devGrouped: Record<string, EvalReport> | null = null;
+  let routingDev: { proba: Float32Array; targets: Targets } | null = null;
   if (devTargets && devRawProba) {
     const devProba = calibration ? applyCalibration(calibration, task, devRawProba, devExamples.length, labels.length) : devRawProba;
     if (decision.kind === 'thresholds' && decision.tunedOn !== 'none') devAtFixedThreshold = scoreReport(task, labels, devTargets, devProba, fixedDecision);
     if (calibration) devUncalibrated = scoreReport(task, labels, devTargets, devRawProba, decision);
     dev = scoreReport(task, labels, devTargets, devProba, decision);
+    routingDev = { proba: devProba, targets: devTargets };
+    if (groupings.length > 0) devGrouped = groupingMetrics(groupings, task, labels, devTargets, devProba, decision);
   }
   let test: EvalReport | null = null;
   if (data.test.length > 0) {
     const testTargets = encodeTargets(data.test, labels, task);
-    test = scoreReport(task, labels, testTargets, predictInBatches(classifier, data.test.map((e) => e.text)), decision);
+    test = scoreReport(task, labels, testTargets, await scoreInBatches(classifier, data.test.map((e) => e.text)), decision);
   }
 
+  // Next-turn dialog models: what always answering the majority label, or guessing by frequency, scores on dev.
+  const devBaselines = nextTurnBaselines(data.spec.dialog, labels, countLabels(data.unsampledTrain), devTargets, recipe.training.seed);
+  // Review → stars (src/usecases/rating): positive probability → 1–10 stars, fitted on out-of-fold training scores.
+  const rating = recipe.rating ? await fitRatingForTraining({ recipe, labels, resolved, data, classifier, calibration, outOfFold: ev.tune_on === 'cv' ? (tuning?.proba ?? null) : null, devRawProba, log: opts.log }) : undefined;
+  // Ticket routing (src/usecases/routing): per-tier metrics, abstention curve and threshold on dev.
+  const routing = routingForTraining({ recipe, labels, dev: routingDev, labelMap: data.spec.labelMap, trainLabelCounts: countLabels(trainExamples) });
   const trace = rawClassifier instanceof TfidfLogregClassifier || rawClassifier instanceof NbsvmClassifier ? rawClassifier.trace : null;
   const epochTrace = rawClassifier instanceof FasttextClassifier ? rawClassifier.trace : null;
   if (epochTrace?.stoppedEarly) opts.log?.(`early stopping: kept epoch ${epochTrace.bestEpoch}, the best on dev ${epochTrace.metric}, of ${epochTrace.epochs.length} run`);
@@ -132,8 +150,11 @@ export async function trainFromRecipe(opts: TrainOptions): Promise<TrainResult> 
       ...(data.spec.labelMap ? { labelMap: data.spec.labelMap as unknown as Record<string, unknown> } : {}),
       decision,
       ...(calibration ? { calibration } : {}),
+      ...(groupings.length > 0 ? { groupings } : {}),
+      ...(rating ? { rating } : {}),
+      ...(routing ? { routing } : {}),
       recipe: recipe as unknown as Record<string, unknown>,
-      metrics: { dev: dev ?? null, dev_at_fixed_threshold: devAtFixedThreshold ?? null, ...(devUncalibrated ? { dev_uncalibrated: devUncalibrated } : {}), test },
+      metrics: { dev: dev ?? null, dev_at_fixed_threshold: devAtFixedThreshold ?? null, ...(devUncalibrated ? { dev_uncalibrated: devUncalibrated } : {}), ...(devGrouped ? { dev_grouped: devGrouped } : {}), test, ...(devBaselines ? { dev_baselines: devBaselines } : {}), ...(rating ? { rating: rating.metrics } : {}) },
       training: {
         train_rows: trainExamples.length,
         dev_rows: devExamples.length,

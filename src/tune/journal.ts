@@ -59,6 +59,12 @@ export class TuneJournal {
     this.db.prepare('INSERT OR IGNORE INTO studies (id, recipe_name, spec_json, created_at) VALUES (?, ?, ?, ?)').run(id, recipeName, JSON.stringify(spec), new Date().toISOString());
   }
 
+  /** When the study was first journaled (kept when a sweep resumes; new when the journal is deleted). */
+  studyCreatedAt(id: string): string | null {
+    const row = this.db.prepare('SELECT created_at FROM studies WHERE id = ?').get(id) as { created_at: string } | undefined;
+    return row?.created_at ?? null;
+  }
+
   trials(studyId: string): JournalTrial[] {
     const rows = this.db.prepare('SELECT * FROM trials WHERE study_id = ? ORDER BY number').all(studyId) as Record<string, unknown>[];
     return rows.map((r) => ({

@@ -1,7 +1,8 @@
 import { encodeTargets } from '../data/labels.js';
 import type { Example } from '../data/types.js';
 import { DataError, RecipeError } from '../errors.js';
-import { predictInBatches, scoreReport } from '../eval/evaluate.js';
+import { scoreReport } from '../eval/evaluate.js';
+import { scoreInBatches } from '../models/score-texts.js';
 import type { Decision } from '../persist/model-dir.js';
 import type { Recipe } from '../recipe/schema.js';
 import { fitRecipeModel } from '../train/fit-recipe.js';
@@ -62,7 +63,7 @@ export async function scoreTrial(recipe: Recipe, data: PreparedData, metric: str
   const model = await fitRecipeModel(recipe, data.labels, train, resolved);
   const devTargets = encodeTargets(data.dev, data.labels, recipe.task);
   const decision: Decision = recipe.task === 'multilabel' ? { kind: 'thresholds', thresholds: data.labels.map(() => recipe.evaluation.threshold), tunedOn: 'none' } : { kind: 'argmax' };
-  const report = scoreReport(recipe.task, data.labels, devTargets, predictInBatches(model, data.dev.map((e) => e.text)), decision) as unknown as Record<string, unknown>;
+  const report = scoreReport(recipe.task, data.labels, devTargets, await scoreInBatches(model, data.dev.map((e) => e.text)), decision) as unknown as Record<string, unknown>;
   const value = report[metric];
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     const names = Object.keys(report).filter((k) => typeof report[k] === 'number');

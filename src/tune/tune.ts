@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { TuneSection } from '../recipe/schema.js';
 import { TuneJournal, type JournalTrial } from './journal.js';
 import type { FromWorker, ToWorker } from './protocol.js';
+import { medianRule, type PruneDecision } from './pruning.js';
 import { createSampler, type Observation } from './samplers.js';
 import { applyParams, defaultDirection, spaceOf, validateSpace, type Params } from './space.js';
 
@@ -25,6 +26,67 @@ export interface TuneOptions {
   baseline: boolean;
   /** Called as each trial starts and ends (in finishing order). */
   onTrial?: (event: TrialEvent) => void;
+  /**
+   * What runs the trials: by default `parallel` worker threads of this process; a distributed
+   * sweep passes jobs on a queue instead (src/distributed/tune-coordinator.ts).
+   */
+  runner?: (study: StudyInfo) => Promise<TrialRunner>;
+}
+
+/** What a trial runner is told about the sweep before the first trial. */
+export interface StudyInfo {
+  studyId: string;
+  /**
+   * The study as journaled in this journal file: the study id and when the journal first saw it.
+   * A resumed sweep keeps it; a sweep started over (journal deleted) gets a new one, so results a
+   * queue kept from the earlier sweep are never mistaken for this one's.
+   */
+  instanceId: string;
+  recipeName: string;
+  metric: string;
+  direction: 'maximize' | 'minimize';
+  /** Trials of the study, the baseline included. */
+  total: number;
+  /** The journal's trials when the sweep starts (finished ones are not run again). */
+  trials: readonly JournalTrial[];
+}
+
+/** One trial to run: its values, its complete recipe, and the pruning fraction (null: no pruning). */
+export interface TrialRequest {
+  number: number;
+  /** The journal had this trial running when the sweep (re)started: a runner may have its result already. */
+  resumed: boolean;
+  params: Params;
+  raw: Record<string, unknown>;
+  pruneFraction: number | null;
+}
+
+export interface TrialOutcome {
+  state: 'complete' | 'pruned' | 'failed';
+  value: number | null;
+  metrics?: Record<string, number>;
+  seconds: number;
+  error?: string;
+  /** The value at the pruning fraction, when the runner decided pruning itself (else `decide` was asked). */
+  intermediate?: number;
+  /** The median a pruned trial was compared with. */
+  prunedAgainst?: number;
+}
+
+/**
+ * Runs trials, `lanes` at a time. `decide` applies the median rule for an intermediate value
+ * against the sweep's other trials (and journals the value); a runner that prunes elsewhere reports
+ * `intermediate` and `prunedAgainst` in its outcome instead. A runner throws only for a failure of
+ * its own (a queue that cannot go on), which stops the sweep; a trial's failure is an outcome.
+ */
+export interface TrialRunner {
+  lanes: number;
+  run(lane: number, trial: TrialRequest, decide: (value: number) => PruneDecision): Promise<TrialOutcome>;
+  /** Told after each trial is journaled, with every trial of the study so far. */
+  trialEnded?(trial: JournalTrial, trials: readonly JournalTrial[]): Promise<void>;
+  /** Stops waiting for trials in flight (after another lane failed). */
+  abort?(): void;
+  close(): Promise<void>;
 }
 
 export type TrialEvent = { kind: 'start'; number: number; params: Params; resumed: boolean } | { kind: 'end'; trial: JournalTrial; total: number; prunedAgainst?: number };
@@ -84,17 +146,16 @@ export async function runTune(opts: TuneOptions): Promise<TuneResult> {
       .map((t) => ({ params: t.params, loss: t.state === 'complete' && t.value !== null ? sign * t.value : null }));
   const pruning = tune.pruning;
   /** Median rule: worse than the median of the other trials' scores at the same fraction, once enough trials have one. */
-  const pruneDecision = (number: number, value: number): { prune: boolean; median?: number } => {
-    const others = [...byNumber.values()].filter((t) => t.number !== number && t.intermediate !== null).map((t) => sign * t.intermediate!);
-    if (others.length < pruning.warmup_trials) return { prune: false };
-    others.sort((a, b) => a - b);
-    const mid = others.length >> 1;
-    const median = others.length % 2 ? others[mid] : (others[mid - 1] + others[mid]) / 2;
-    return { prune: sign * value > median, median: sign * median };
+  const pruneDecision = (number: number, value: number): PruneDecision => {
+    const others = [...byNumber.values()].filter((t) => t.number !== number && t.intermediate !== null).map((t) => t.intermediate!);
+    return medianRule(value, others, pruning.warmup_trials, direction);
   };
 
-  const runOn = async (worker: Worker): Promise<void> => {
-    for (let number = queue.shift(); number !== undefined; number = queue.shift()) {
+  const makeRunner = opts.runner ?? localThreads(opts.parallel, { dataDir: opts.dataDir, onBadRow: opts.onBadRow, metric: tune.metric });
+  let runner: TrialRunner | undefined;
+  let stopped = false;
+  const runLane = async (lane: number): Promise<void> => {
+    for (let number = queue.shift(); number !== undefined && !stopped; number = queue.shift()) {
       const previous = byNumber.get(number);
       const params: Params = previous ? previous.params : number < offset ? {} : sampler.suggest(number - offset, history());
       journal.start(studyId, number, params);
@@ -103,61 +164,49 @@ export async function runTune(opts: TuneOptions): Promise<TuneResult> {
       opts.onTrial?.({ kind: 'start', number, params, resumed: previous !== undefined });
       const pruneFraction = pruning.kind === 'median' && number >= offset ? pruning.fraction : null;
       let prunedAgainst: number | undefined;
-      const done = await new Promise<Extract<FromWorker, { type: 'done' }>>((resolve) => {
-        const onMessage = (m: FromWorker) => {
-          if (m.number !== number) return;
-          if (m.type === 'intermediate') {
-            running.intermediate = m.value;
-            journal.intermediate(studyId, number, m.value);
-            const d = pruneDecision(number, m.value);
-            prunedAgainst = d.median;
-            worker.postMessage({ type: 'decision', number, prune: d.prune } satisfies ToWorker);
-            return;
-          }
-          cleanup();
-          resolve(m);
-        };
-        const onError = (e: Error) => {
-          cleanup();
-          resolve({ type: 'done', number, state: 'failed', value: null, seconds: 0, error: `trial thread crashed: ${e.message}` });
-        };
-        const cleanup = () => {
-          worker.off('message', onMessage);
-          worker.off('error', onError);
-        };
-        worker.on('message', onMessage);
-        worker.on('error', onError);
-        worker.postMessage({ type: 'run', number, raw: applyParams(opts.baseRaw, params), dataDir: opts.dataDir, onBadRow: opts.onBadRow, metric: tune.metric, pruneFraction } satisfies ToWorker);
+      const done = await runner!.run(lane, { number, resumed: previous !== undefined, params, raw: applyParams(opts.baseRaw, params), pruneFraction }, (value) => {
+        running.intermediate = value;
+        journal.intermediate(studyId, number, value);
+        const d = pruneDecision(number, value);
+        prunedAgainst = d.median;
+        return d;
       });
+      if (done.intermediate !== undefined) {
+        running.intermediate = done.intermediate;
+        journal.intermediate(studyId, number, done.intermediate);
+        prunedAgainst = done.prunedAgainst;
+      }
       journal.finish(studyId, number, { state: done.state, value: done.value, metrics: done.metrics, seconds: done.seconds, error: done.error });
       const trial: JournalTrial = { ...running, state: done.state, value: done.value, metrics: done.metrics ?? null, seconds: done.seconds, error: done.error ?? null };
       byNumber.set(number, trial);
       opts.onTrial?.({ kind: 'end', trial, total, ...(done.state === 'pruned' && prunedAgainst !== undefined ? { prunedAgainst } : {}) });
+      await runner!.trialEnded?.(trial, [...byNumber.values()]);
       // Three failures and nothing else is a systematic problem (a metric the task lacks, data that
       // cannot be read): stop rather than fail every remaining trial the same way.
       const ended = [...byNumber.values()].filter(finished);
       if (ended.length >= 3 && ended.every((t) => t.state === 'failed')) queue.length = 0;
-      // A failed trial is usually a bad combination of values; a crashed thread is replaced.
-      if (done.error?.startsWith('trial thread crashed')) return;
     }
   };
 
-  const threads = Math.max(1, Math.min(opts.parallel, queue.length));
   try {
-    // Each lane keeps one thread busy; a lane whose thread crashed starts a fresh one for the rest of the queue.
-    await Promise.all(
-      Array.from({ length: queue.length > 0 ? threads : 0 }, async () => {
-        while (queue.length > 0) {
-          const worker = new Worker(WORKER_URL);
-          try {
-            await runOn(worker);
-          } finally {
-            await worker.terminate();
-          }
-        }
-      }),
+    const instanceId = createHash('sha256').update(`${studyId}\0${journal.studyCreatedAt(studyId) ?? ''}`).digest('hex').slice(0, 16);
+    runner = await makeRunner({ studyId, instanceId, recipeName: String(opts.baseRaw.name ?? 'recipe'), metric: tune.metric, direction, total, trials: [...byNumber.values()] });
+    const lanes = Math.max(1, Math.min(runner.lanes, queue.length));
+    const settled = await Promise.allSettled(
+      Array.from({ length: queue.length > 0 ? lanes : 0 }, (_, lane) =>
+        runLane(lane).catch((e: unknown) => {
+          // The first lane that cannot go on stops the others; their trials stay `running` in the journal and rerun on resume.
+          stopped = true;
+          queue.length = 0;
+          runner?.abort?.();
+          throw e;
+        }),
+      ),
     );
+    const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) throw failure.reason;
   } finally {
+    await runner?.close();
     journal.close();
   }
 
@@ -174,5 +223,53 @@ export async function runTune(opts: TuneOptions): Promise<TuneResult> {
     baseline,
     bestRaw: best ? applyParams(opts.baseRaw, best.params) : null,
     seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** The default runner: one worker thread per lane; a thread that crashed is replaced for the next trial. */
+function localThreads(parallel: number, runOptions: { dataDir: string; onBadRow?: 'error' | 'skip'; metric: string }): () => Promise<TrialRunner> {
+  return async () => {
+    const threads = new Map<number, Worker>();
+    return {
+      lanes: Math.max(1, parallel),
+      async run(lane, trial, decide) {
+        let worker = threads.get(lane);
+        if (worker === undefined) threads.set(lane, (worker = new Worker(WORKER_URL)));
+        const thread = worker;
+        const { number } = trial;
+        const done = await new Promise<Extract<FromWorker, { type: 'done' }>>((resolve) => {
+          const onMessage = (m: FromWorker) => {
+            if (m.number !== number) return;
+            if (m.type === 'intermediate') {
+              thread.postMessage({ type: 'decision', number, prune: decide(m.value).prune } satisfies ToWorker);
+              return;
+            }
+            cleanup();
+            resolve(m);
+          };
+          const onError = (e: Error) => {
+            cleanup();
+            resolve({ type: 'done', number, state: 'failed', value: null, seconds: 0, error: `trial thread crashed: ${e.message}` });
+          };
+          const cleanup = () => {
+            thread.off('message', onMessage);
+            thread.off('error', onError);
+          };
+          thread.on('message', onMessage);
+          thread.on('error', onError);
+          thread.postMessage({ type: 'run', number, raw: trial.raw, dataDir: runOptions.dataDir, onBadRow: runOptions.onBadRow, metric: runOptions.metric, pruneFraction: trial.pruneFraction } satisfies ToWorker);
+        });
+        // A failed trial is usually a bad combination of values; a crashed thread is replaced.
+        if (done.error?.startsWith('trial thread crashed')) {
+          threads.delete(lane);
+          await thread.terminate();
+        }
+        return { state: done.state, value: done.value, seconds: done.seconds, ...(done.metrics ? { metrics: done.metrics } : {}), ...(done.error !== undefined ? { error: done.error } : {}) };
+      },
+      async close() {
+        await Promise.all([...threads.values()].map((t) => t.terminate()));
+        threads.clear();
+      },
+    };
   };
 }

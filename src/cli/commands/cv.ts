@@ -12,6 +12,8 @@ import { boolFlag, listFlag, parseCommandArgs, stringFlag } from '../args.js';
 import { fmt, out } from '../output.js';
 import { createProgressBar } from '../progress.js';
 import { badRowFlag, defaultDataDir } from './train.js';
+import { formatRoutingReport } from '../../usecases/routing/format-routing.js';
+import { routingForCv } from '../../usecases/routing/routing-section.js';
 import { cvRunRecord } from '../../track/commands.js';
 import { TrackedRun, trackingChoice, TRACKING_FLAGS, TRACKING_HELP } from '../../track/record.js';
 
@@ -113,6 +115,9 @@ export async function runCv(argv: string[]): Promise<number> {
   for (const [name, s] of Object.entries(summary)) {
     out(`${name.padEnd(width)}  ${fmt(s.mean).padStart(8)}  ${('± ' + fmt(s.std)).padStart(8)}   ${s.folds.map(fmt).join(' ')}\n`);
   }
+  // Routing recipes (src/usecases/routing): per-tier metrics and the abstention curve of the out-of-fold scores.
+  const routing = routingForCv(recipe, labels, result.outOfFold, result.targets);
+  if (routing) out(formatRoutingReport(routing, 'out-of-fold scores'));
   if (oofPath) out(`\nout-of-fold scores written to ${oofPath}\n`);
   if (issuesPath) out(`${issueCount} suspected label errors written to ${issuesPath}\n`);
   return 0;

@@ -3,6 +3,7 @@ import { findLeaks, type LeakReport } from '../../data/leaks.js';
 import { profileSplit, type Percentiles, type SplitProfile } from '../../data/profile.js';
 import { formatLocation } from '../../errors.js';
 import { loadRecipe } from '../../recipe/load.js';
+import type { OnnxWindowReport } from '../../onnx/inspect-windows.js';
 import { prepareData, type PreparedData } from '../../train/prepare-data.js';
 import { boolFlag, listFlag, parseCommandArgs, stringFlag } from '../args.js';
 import { out } from '../output.js';
@@ -44,6 +45,8 @@ export interface InspectReport {
   skipped: { total: number; byReason: { reason: string; rows: number; first: string }[] };
   dropped: Record<string, number>;
   sampling: PreparedData['sampling'];
+  /** model.type onnx: texts longer than the model's max length and the windows they become. */
+  onnxWindows?: OnnxWindowReport;
 }
 
 export async function runInspect(argv: string[]): Promise<number> {
@@ -69,6 +72,12 @@ export async function runInspect(argv: string[]): Promise<number> {
     bar.done();
   }
   const report = inspectReport(recipe.name, data);
+  if (recipe.model.type === 'onnx') {
+    // Loads only the model's tokenizer, and only for onnx recipes (the runtime stays out of inspect otherwise).
+    const { onnxWindowReport } = await import('../../onnx/inspect-windows.js');
+    const named = [{ name: 'train', texts: data.unsampledTrain }, { name: 'dev', texts: data.dev }, { name: 'test', texts: data.test }].filter((p) => p.texts.length > 0);
+    report.onnxWindows = await onnxWindowReport(recipe.model, named.map((p) => ({ name: p.name, texts: p.texts.map((e) => e.text) })));
+  }
   out(boolFlag(args, 'json') ? JSON.stringify(report) + '\n' : formatInspectReport(report));
   return 0;
 }
@@ -149,6 +158,11 @@ export function formatInspectReport(r: InspectReport): string {
   if (r.sampling) {
     lines.push('', 'training sampling (rows before → after)');
     for (const [label, n] of Object.entries(r.sampling.before)) lines.push(`  ${padDisplay(label, width)} ${fmt(n).padStart(9)} → ${fmt(r.sampling.after[label] ?? 0)}`);
+  }
+  if (r.onnxWindows) {
+    const w = r.onnxWindows;
+    lines.push('', `ONNX windows (max length ${w.maxLength} tokens: ${w.capacity} of text per window, windows ${w.stride} tokens apart)`);
+    for (const p of w.parts) lines.push(`  ${p.name.padEnd(5)} ${fmt(p.overLimit)} of ${fmt(p.texts)} texts longer than a window (longest ${fmt(p.maxTokens)} tokens) → ${fmt(p.windows)} windows in all`);
   }
   return lines.join('\n') + '\n';
 }

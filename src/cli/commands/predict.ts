@@ -4,6 +4,10 @@ import { decide } from '../../eval/evaluate.js';
 import { loadModel } from '../../persist/model-dir.js';
 import { UsageError } from '../../errors.js';
 import { scoreFile } from '../../predict/score-file.js';
+import { scoreInBatches } from '../../models/score-texts.js';
+import { chosenGroups, groupScores, type GroupResult } from '../../usecases/emotions/grouping.js';
+import { modelGrouping } from '../../usecases/emotions/model-groupings.js';
+import { rateRow, ratingSectionOf, starsColumn } from '../../usecases/rating/rating-section.js';
 import { predictOnQueue, predictQueueHelp } from './predict-queue.js';
 import { boolFlag, parseCommandArgs, stringFlag } from '../args.js';
 import { createProgressBar } from '../progress.js';
@@ -39,6 +43,12 @@ Options:
   --text-field <name>  csv/tsv input: the text column (default text)
   --id-field <name>    csv/tsv input: a column copied to the output as id
   --json               JSON lines output
+  --group <name>       also show the chosen labels through one of the model's groupings (recipe
+                       groupings:, e.g. ekman or sentiment for GoEmotions): plain output gets a
+                       third column group=<groups>; JSON gets "groups" and "group_scores"
+                       Models trained with a rating map (recipe rating:, e.g. imdb-rating.yaml)
+                       add 1-10 stars: plain output a column stars=<learnt> naive=<round(10p)>,
+                       JSON "rating": {"stars", "naive_stars", "positive_probability"}
   --batch-size <n>     texts scored together (default 1024)
 ${predictQueueHelp}  -h, --help           show this help
 
@@ -46,13 +56,14 @@ Examples:
   echo "I can't believe how good this was!" | textclass predict models/starter
   textclass predict models/goemotions --input comments.jsonl --json > scores.jsonl
   textclass predict models/imdb --input reviews.csv --text-field review --output scored.csv
+  echo "wow, thanks so much!" | textclass predict models/goemotions --group ekman
 `;
 
 export async function runPredict(argv: string[]): Promise<number> {
   const args = parseCommandArgs(
     'predict',
     argv,
-    { input: { type: 'string' }, output: { type: 'string' }, resume: { type: 'boolean' }, 'text-field': { type: 'string' }, 'id-field': { type: 'string' }, queue: { type: 'string' }, 'chunk-rows': { type: 'string' }, json: { type: 'boolean' }, 'batch-size': { type: 'string' } },
+    { input: { type: 'string' }, output: { type: 'string' }, resume: { type: 'boolean' }, 'text-field': { type: 'string' }, 'id-field': { type: 'string' }, queue: { type: 'string' }, 'chunk-rows': { type: 'string' }, json: { type: 'boolean' }, 'batch-size': { type: 'string' }, group: { type: 'string' } },
     { min: 1, max: 1, names: 'the model directory' },
   );
   if (args.values.help) {
@@ -69,8 +80,14 @@ export async function runPredict(argv: string[]): Promise<number> {
     if (output === undefined) throw new UsageError('--queue needs --output <file> (the results are written to it in input order)');
     return predictOnQueue({ modelDir: args.positionals[0], input: stringFlag(args, 'input'), output, queue, resume: boolFlag(args, 'resume'), textField: stringFlag(args, 'text-field'), idField: stringFlag(args, 'id-field'), chunkRows: stringFlag(args, 'chunk-rows') });
   }
+  const groupName = stringFlag(args, 'group');
+  if (groupName !== undefined && (output !== undefined || queue !== undefined)) throw new UsageError('--group applies to the standard output; --output files carry every label\'s score, from which groups can be computed');
   if (output !== undefined) return predictToFile(args, output, batchSize);
-  const { manifest, classifier } = loadModel(args.positionals[0]);
+  const model = loadModel(args.positionals[0]);
+  const { manifest, classifier } = model;
+  const grouping = groupName !== undefined ? modelGrouping(model, groupName) : null;
+  // Models with a learnt rating map (recipe rating:) also give 1–10 stars per text.
+  const rating = ratingSectionOf(manifest, args.positionals[0]);
   const input = stringFlag(args, 'input') ?? '-';
   const source = input === '-' ? process.stdin : input;
   const name = input === '-' ? '<stdin>' : input;
@@ -82,23 +99,32 @@ export async function runPredict(argv: string[]): Promise<number> {
   const labels = manifest.labels;
   const K = labels.length;
   let batch: { text: string; id?: string }[] = [];
-  const flush = (): void => {
+  const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
-    const proba = classifier.predictProba(batch.map((b) => b.text));
+    const proba = await scoreInBatches(classifier, batch.map((b) => b.text), batch.length);
     const chosen = decide(proba, batch.length, K, manifest.decision);
     let text = '';
     for (let i = 0; i < batch.length; i++) {
       const row = proba.subarray(i * K, (i + 1) * K);
       const abstained = manifest.decision.kind === 'argmax' && chosen[i] === -1;
       const picked = manifest.decision.kind === 'argmax' ? (abstained ? [] : [labels[chosen[i]]]) : labels.filter((_, k) => chosen[i * K + k] === 1);
+      let groups: GroupResult[] = [];
+      let groupScoreRow: Float64Array | null = null;
+      if (grouping) {
+        groupScoreRow = groupScores(grouping, proba, i * K, manifest.task === 'multilabel');
+        const pickedIdx = picked.map((l) => labels.indexOf(l)).sort((a, b) => row[b] - row[a]);
+        groups = chosenGroups(grouping, labels, pickedIdx, groupScoreRow);
+      }
       if (json) {
         const scores: Record<string, number> = {};
         labels.forEach((l, k) => (scores[l] = round(row[k])));
-        const record = { ...(batch[i].id === undefined ? {} : { id: batch[i].id }), labels: picked, ...(abstained ? { not_sure: true } : {}), scores };
+        const grouped = grouping && groupScoreRow ? { groups: groups.map((g) => ({ ...g, score: round(g.score) })), group_scores: Object.fromEntries(grouping.groupNames.map((g, j) => [g, round(groupScoreRow![j])])) } : {};
+        const record = { ...(batch[i].id === undefined ? {} : { id: batch[i].id }), labels: picked, ...(abstained ? { not_sure: true } : {}), scores, ...grouped, ...(rating ? { rating: rateRow(rating, labels, row) } : {}) };
         text += JSON.stringify(record) + '\n';
       } else {
         const order = labels.map((_, k) => k).sort((a, b) => row[b] - row[a]);
-        text += `${abstained ? NOT_SURE : picked.join(',')}\t${order.map((k) => `${labels[k]}=${row[k].toFixed(3)}`).join(' ')}\n`;
+        const groupColumn = grouping ? `\tgroup=${groups.map((g) => g.group).join(',')}` : '';
+        text += `${abstained ? NOT_SURE : picked.join(',')}\t${order.map((k) => `${labels[k]}=${row[k].toFixed(3)}`).join(' ')}${groupColumn}${rating ? starsColumn(rateRow(rating, labels, row)) : ''}\n`;
       }
     }
     out(text);
@@ -106,9 +132,9 @@ export async function runPredict(argv: string[]): Promise<number> {
   };
   for await (const item of readPredictionInput(source, name)) {
     batch.push({ text: item.text, id: item.id });
-    if (batch.length >= batchSize) flush();
+    if (batch.length >= batchSize) await flush();
   }
-  flush();
+  await flush();
   return 0;
 }
 

@@ -28,6 +28,9 @@ Options (flag, then environment variable, then default):
   --models <dir>           TEXTCLASS_MODELS          ./models
   --db <file>              TEXTCLASS_DB              ./textclass.sqlite (keys, jobs, feedback)
   --runs-db <file>         TEXTCLASS_RUNS_DB         ./textclass-runs.sqlite (runs for the Runs view; read-only)
+  --queue <url>            TEXTCLASS_QUEUE           off; redis://host:port[/db]: the Runs view shows the progress
+                                                     of distributed batch runs and sweeps there
+  --catalogs <dir>         TEXTCLASS_CATALOGS        ./data/catalog (catalogs for /v1/recommend; scores cached beside them)
   --max-texts <n>          TEXTCLASS_MAX_TEXTS       1000 texts per predict request
   --max-text-chars <n>     TEXTCLASS_MAX_TEXT_CHARS  100000 characters per text
   --long-texts <mode>      TEXTCLASS_LONG_TEXTS      refuse (413) or window (score overlapping windows)

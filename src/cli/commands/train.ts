@@ -9,6 +9,9 @@ import { fmt, out, summaryLine } from '../output.js';
 import { createProgressBar } from '../progress.js';
 import { trainRunRecord } from '../../track/commands.js';
 import { tracked, trackingChoice, TRACKING_FLAGS, TRACKING_HELP } from '../../track/record.js';
+import { baselinesTable, type Baselines } from '../../usecases/dialog/baselines.js';
+import { ratingSummary } from '../../usecases/rating/format-rating.js';
+import { routingTrainSummary } from '../../usecases/routing/format-routing.js';
 
 export const trainHelp = `Usage: textclass train <recipe> --out <modelDir> [options]
 
@@ -125,6 +128,10 @@ export function printTrainSummary(r: TrainResult, outDir: string, quiet: boolean
       out(`dev "not sure" below ${a.threshold.toFixed(3)}: answers ${(a.coverage * 100).toFixed(1)}% of texts at accuracy ${fmt(a.accuracy_answered)}\n`);
     }
     out(`dev${tunedOn === 'dev' ? ' with thresholds tuned on dev (optimistic)' : tunedOn === 'cv' ? ' with thresholds tuned on cross-validated training scores' : ''}: ${summaryLine(r.dev)}\n`);
+    const grouped = (r.manifest.metrics.dev_grouped ?? {}) as Record<string, EvalReport>;
+    for (const [name, report] of Object.entries(grouped)) out(`dev through grouping ${name} (${report.labels.length} groups): ${summaryLine(report)}\n`);
+    const devBaselines = r.manifest.metrics.dev_baselines as Baselines | undefined;
+    if (devBaselines && !quiet) out(`dev against baselines (next-turn model):\n${baselinesTable(devBaselines, r.dev)}`);
   } else {
     out('no dev data (set data.dev or data.dev_split in the recipe to measure the model)\n');
   }
@@ -132,5 +139,7 @@ export function printTrainSummary(r: TrainResult, outDir: string, quiet: boolean
     if (!quiet) out(`\ntest (${r.testRows} texts):\n${formatClassificationReport(r.test)}\n`);
     out(`test: ${summaryLine(r.test)}\n`);
   }
+  if (r.manifest.rating) out(ratingSummary(r.manifest.rating));
+  if (r.manifest.routing) out(routingTrainSummary(r.manifest.routing));
   out(`model written to ${path.resolve(outDir)}\n`);
 }

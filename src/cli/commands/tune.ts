@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
+import { parseQueueUrl } from '../../distributed/queue-url.js';
+import { queueTrialRunner } from '../../distributed/tune-coordinator.js';
 import { RecipeError, UsageError } from '../../errors.js';
 import { applyOverride, parseRecipe } from '../../recipe/load.js';
 import { tuneSchema, type TuneSection } from '../../recipe/schema.js';
@@ -27,13 +29,28 @@ the training rows (tune.pruning.fraction, default 0.3) and scored on dev; once
 tune.pruning.warmup_trials trials have such a score, a trial below their median stops there.
 This works the same for every model type.
 
+Distributed (--queue redis://host:port): trials run as jobs on any number of
+\`textclass worker --queue … --data-dir <data>\` processes, on this machine or others. This process
+stays the coordinator: it samples the values (TPE sees every finished trial), keeps --parallel
+trials in flight, journals each trial (a crashed coordinator resumes with the same command, taking
+trials the workers finished meanwhile from Redis) and records the sweep like a local one. Each job
+carries the trial's complete recipe and the sha256 of the data files; a worker whose files differ
+refuses the trial and the sweep stops, naming the file. A worker that dies mid-trial loses nothing:
+another worker reruns the trial once its lock expires (see \`textclass worker --help\`), and a
+trial stored twice counts once. Pruning is decided by the worker, by the same median rule, against
+the values the sweep's other trials reported to Redis. Progress shows in \`textclass serve
+--queue …\`'s Runs view. See docs/distributed.md.
+
 Options:
   --metric <name>      dev metric to optimize (default: tune.metric, balanced_accuracy)
   --direction <d>      maximize or minimize (default: minimize for losses, else maximize)
   --trials <n>         number of trials, besides the baseline (default: tune.trials)
   --strategy <s>       tpe, random or grid (default: tune.strategy, tpe)
   --seed <n>           sampler seed (default: tune.seed)
-  --parallel <p>       trials at once, each in its own thread (default 1)
+  --parallel <p>       trials at once, each in its own thread (default 1); with --queue, trials in
+                       flight on the workers (default: the workers connected at the start, at least 2)
+  --queue <url>        run the trials on \`textclass worker\` processes through Redis:
+                       redis://host:port[/db]
   --out <file>         best recipe (default: <recipe>-tuned.yaml beside the recipe)
   --journal <file>     trial journal (default: <out>.journal.sqlite)
   --no-pruning         run every trial on all training rows
@@ -48,6 +65,8 @@ Examples:
   textclass tune recipes/starter.yaml --data-dir data --trials 20 --strategy tpe
   textclass tune recipes/dailydialog-next.yaml --data-dir ../shared/datasets --parallel 2 \\
     --out recipes/dailydialog-next-tuned.yaml
+  textclass tune recipes/starter.yaml --data-dir data --trials 12 --queue redis://10.0.0.5:6379
+    (with \`textclass worker --queue redis://10.0.0.5:6379 --data-dir data\` on each machine)
 `;
 
 export async function runTuneCommand(argv: string[]): Promise<number> {
@@ -69,6 +88,7 @@ export async function runTuneCommand(argv: string[]): Promise<number> {
       set: { type: 'string', multiple: true },
       'on-bad-row': { type: 'string' },
       json: { type: 'boolean' },
+      queue: { type: 'string' },
       ...TRACKING_FLAGS,
     },
     { min: 1, max: 1, names: 'the recipe file' },
@@ -82,7 +102,10 @@ export async function runTuneCommand(argv: string[]): Promise<number> {
   const recipe = parseRecipe(baseRaw, [], recipeFile);
   if (!recipe.tune) throw new RecipeError('tune: the recipe has no tune section; add tune.space with the parameters to search (see docs/recipes.md)', recipeFile);
   const tune = tuneWithFlags(recipe.tune, args);
-  const parallel = intFlag(args, 'parallel', 1, 1, Math.max(1, os.availableParallelism()));
+  const queueUrl = stringFlag(args, 'queue');
+  const address = queueUrl === undefined ? undefined : parseQueueUrl(queueUrl);
+  // Threads are bounded by this machine's cores; trials on a queue by what the workers can take.
+  const parallel = address === undefined ? intFlag(args, 'parallel', 1, 1, Math.max(1, os.availableParallelism())) : stringFlag(args, 'parallel') === undefined ? undefined : intFlag(args, 'parallel', 2, 1, 1000);
   const outFile = path.resolve(stringFlag(args, 'out') ?? defaultOut(recipeFile));
   const journalPath = path.resolve(stringFlag(args, 'journal') ?? outFile.replace(/\.(ya?ml|json)$/, '') + '.journal.sqlite');
   const dataDir = defaultDataDir(stringFlag(args, 'data-dir'));
@@ -100,10 +123,22 @@ export async function runTuneCommand(argv: string[]): Promise<number> {
         source: recipeFile,
         dataDir,
         onBadRow,
-        parallel,
+        parallel: parallel ?? 1,
         journalPath,
         baseline: !boolFlag(args, 'no-baseline'),
         onTrial: json ? undefined : (e) => printTrial(e, tune.metric),
+        ...(address !== undefined
+          ? {
+              runner: queueTrialRunner({
+                address,
+                lanes: parallel,
+                dataDir,
+                ...(onBadRow !== undefined ? { onBadRow } : {}),
+                tune,
+                onNoWorkers: (message) => process.stderr.write(`textclass tune: ${message}\n`),
+              }),
+            }
+          : {}),
       }),
     (r) => ({
       metrics: {

@@ -126,7 +126,7 @@ for (const loss of ['softmax', 'ova', 'hs'] as const) {
     // dim 64 with 7 labels (6 tree nodes for hs): few enough outputs for the projected path.
     const model = await fasttextModel.fit(emotionInput(), { ...SMALL, dim: 64, loss });
     const state = model.toState();
-    const c = state.config as ConstructorParameters<typeof FasttextClassifier>[0];
+    const c = state.config as unknown as ConstructorParameters<typeof FasttextClassifier>[0];
     const a = state.arrays;
     const tree = loss === 'hs' ? { pathOffsets: a.treeOffsets as Int32Array, pathNodes: a.treeNodes as Int32Array, pathCodes: a.treeCodes as Uint8Array } : null;
     const words = new TextDecoder().decode(a.words as Uint8Array).split('\n');

@@ -5,7 +5,10 @@ import { ApiError } from '../api-error.js';
 import type { ServerContext } from '../context.js';
 import { modelCard, modelDetail, modelSummary } from '../model-info.js';
 import { predictTexts } from '../predict.js';
+import { scoreInBatches } from '../../models/score-texts.js';
 import { modelIdParams, predictBody } from '../schemas.js';
+import type { LoadedModel } from '../../persist/model-dir.js';
+import { modelGrouping, UnknownGroupingError } from '../../usecases/emotions/model-groupings.js';
 import { modelOr404, parseInput } from '../validate.js';
 
 export function modelRoutes(app: FastifyInstance, ctx: ServerContext): void {
@@ -40,6 +43,7 @@ export function modelRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const entry = modelOr404(registry, id);
     const body = parseInput(predictBody, req.body, 'body');
     const { texts } = body;
+    if (body.group !== undefined) groupingOr422(entry.model, body.group);
     if (texts.length > config.maxTexts) throw new ApiError(413, `too many texts: ${texts.length} in one request, the limit is ${config.maxTexts} (--max-texts); split them or use POST /v1/models/${id}/batch`);
     let long = false;
     for (let i = 0; i < texts.length; i++) {
@@ -48,14 +52,30 @@ export function modelRoutes(app: FastifyInstance, ctx: ServerContext): void {
         long = true;
       }
     }
+    // ONNX models score asynchronously and window long texts by tokens themselves.
+    const asyncScored = entry.model.classifier.predictProbaAsync !== undefined;
+    if (asyncScored && body.explain) throw new ApiError(422, 'explain: token contributions are computed for TF-IDF and fastText models; this model runs an ONNX network');
+    const proba = asyncScored ? await scoreInBatches(entry.model.classifier, texts) : undefined;
     const results = predictTexts(entry.model, texts, {
+      ...(proba ? { proba } : {}),
       ...(body.top_k !== undefined ? { topK: body.top_k } : {}),
       ...(body.threshold !== undefined ? { threshold: body.threshold } : {}),
       ...(body.explain ? { explain: true } : {}),
       ...(long ? { windowChars: config.maxTextChars } : {}),
+      ...(body.group !== undefined ? { group: body.group } : {}),
     });
     metrics.observeTexts(id, texts.length);
     if (storage.predictionLog.enabled) storage.predictionLog.record(id, texts, results.map((r) => r.labels), req.keyId);
     return { model: id, results };
   });
+}
+
+/** A grouping the model lacks is the caller's mistake (422), named with the ones it has. */
+function groupingOr422(model: LoadedModel, name: string): void {
+  try {
+    modelGrouping(model, name);
+  } catch (e) {
+    if (e instanceof UnknownGroupingError) throw new ApiError(422, `group: ${e.message}`);
+    throw e;
+  }
 }

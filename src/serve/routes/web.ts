@@ -23,7 +23,8 @@ const SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
 const PAGE_CSP = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'";
 
 /**
- * The web page: `/` is web/index.html, `/static/<file>` any other file of web/. Paths are checked
+ * The web page: `/` is web/index.html, `/app/<name>` a use-case page web/<name>.html, `/static/<file>`
+ * any other file of web/. Paths are checked
  * segment by segment and then resolved and compared with the folder, so no request can read
  * outside it.
  */
@@ -48,4 +49,10 @@ export function webRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
   app.get('/', { config: { scope: 'none' } }, async (_req, reply) => send('index.html', reply));
   app.get('/static/*', { config: { scope: 'none' } }, async (req, reply) => send((req.params as { '*': string })['*'], reply));
+  // The use-case pages (web/<name>.html: rating, dialog, recommend, route, …) at short addresses.
+  app.get('/app/:name', { config: { scope: 'none' } }, async (req, reply) => {
+    const { name } = req.params as { name: string };
+    if (!/^[a-z][a-z0-9-]{0,40}$/.test(name) || name === 'index') throw new ApiError(404, `no page "${name.slice(0, 60)}"; the pages are listed on /`);
+    return send(`${name}.html`, reply);
+  });
 }

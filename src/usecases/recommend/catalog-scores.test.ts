@@ -1,0 +1,116 @@
+/**
+ * Scoring a catalog once and keeping the scores: a real model (the starter recipe trained on the
+ * team-written starter data) scores the bundled English demo catalog into a real SQLite store.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { before, describe, test } from 'node:test';
+import { loadModel, type LoadedModel } from '../../persist/model-dir.js';
+import { loadRecipe } from '../../recipe/load.js';
+import { starterModel, tempDir } from '../../serve/fixtures.js';
+import { REPO_ROOT } from '../../test-support/starter-data.js';
+import { trainFromRecipe } from '../../train/train.js';
+import { agreementWith } from './agreement.js';
+import { readCatalog } from './catalog.js';
+import { scoreCatalog } from './catalog-scores.js';
+import { modelKey, ScoreStore, storePathOf, textHash } from './score-store.js';
+
+const DEMO = path.join(REPO_ROOT, 'data', 'catalog', 'english-lines.csv');
+
+describe('scoreCatalog with a score store', () => {
+  let model: LoadedModel;
+  let work: string;
+  before(async () => {
+    model = loadModel(await starterModel());
+    work = tempDir('recommend-scores');
+  });
+
+  test('scores every text once, then only new and changed items; the same model copied elsewhere reuses them', () => {
+    const file = path.join(work, 'lines.csv');
+    fs.copyFileSync(DEMO, file);
+    const storeFile = storePathOf(file);
+    assert.equal(storeFile, path.join(work, 'lines.textclass.sqlite'));
+
+    let store = new ScoreStore(storeFile);
+    const first = scoreCatalog(readCatalog(file), model, store);
+    assert.deepEqual(first.build, { items: 30, scored: 30, reused: 0, newItems: 30, changedItems: 0, removedItems: 0 });
+    assert.equal(first.distributions.length, 30);
+    for (const p of first.distributions) assert.ok(Math.abs(p.reduce((a, b) => a + b, 0) - 1) < 1e-6, 'each distribution sums to 1');
+    // What the model says, to the stored precision.
+    const direct = model.classifier.predictProba([first.items[3].text]);
+    first.distributions[3].forEach((p, k) => assert.ok(Math.abs(p - direct[k]) < 1e-5));
+    store.close();
+
+    // A new process (a new store handle): nothing to score.
+    store = new ScoreStore(storeFile);
+    const again = scoreCatalog(readCatalog(file), model, store);
+    assert.deepEqual(again.build, { items: 30, scored: 0, reused: 30, newItems: 0, changedItems: 0, removedItems: 0 });
+    assert.deepEqual(again.distributions, first.distributions);
+
+    // Edit one text, add one item (with a text another item already has), remove one.
+    const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
+    lines[1] = lines[1].replace('again', 'once more');
+    lines.splice(5, 1);
+    lines.push(`en-99,Twin,"${first.items[10].text}",,joy`);
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+    const edited = scoreCatalog(readCatalog(file), model, store);
+    assert.deepEqual(edited.build, { items: 30, scored: 1, reused: 28, newItems: 1, changedItems: 1, removedItems: 1 }, 'only the changed text is scored; the twin reuses its sibling');
+    store.close();
+
+    // A copy of the same model directory is the same model: same key, no scoring.
+    const copy = path.join(work, 'copy-of-starter');
+    fs.cpSync(model.dir, copy, { recursive: true });
+    const copied = loadModel(copy);
+    assert.equal(modelKey(copied), modelKey(model));
+    store = new ScoreStore(storeFile);
+    assert.equal(scoreCatalog(readCatalog(file), copied, store).build.scored, 0);
+    const stored = store.models();
+    assert.equal(stored.length, 1);
+    assert.equal(stored[0].modelName, 'starter');
+    assert.equal(stored[0].texts, 31, 'the old text of the edited item stays stored');
+    store.close();
+  });
+
+  test('another model gets scores of its own, under its own key', async () => {
+    const file = path.join(work, 'two-models.csv');
+    fs.copyFileSync(DEMO, file);
+    const other = path.join(work, 'starter-c1');
+    await trainFromRecipe({ recipe: loadRecipe(path.join(REPO_ROOT, 'recipes', 'starter.yaml'), ['model.C=1']), dataDir: path.join(REPO_ROOT, 'data'), outDir: other });
+    const otherModel = loadModel(other);
+    assert.notEqual(modelKey(otherModel), modelKey(model));
+    const store = new ScoreStore(storePathOf(file));
+    try {
+      assert.equal(scoreCatalog(readCatalog(file), model, store).build.scored, 30);
+      const b = scoreCatalog(readCatalog(file), otherModel, store);
+      assert.equal(b.build.scored, 30, 'the second model scores everything itself');
+      assert.equal(b.build.newItems, 0, 'the catalog itself did not change');
+      assert.equal(scoreCatalog(readCatalog(file), model, store).build.scored, 0, 'the first model still finds its own scores');
+      assert.deepEqual(store.models().map((m) => m.texts), [30, 30]);
+      const row = store.db.prepare('SELECT proba_json FROM scores WHERE model_key = ? AND text_sha256 = ?').pluck().get(modelKey(otherModel), textHash(b.items[0].text)) as string;
+      assert.equal((JSON.parse(row) as number[]).length, 7, 'one probability per label, keyed by the text hash');
+    } finally {
+      store.close();
+    }
+  });
+
+  test('agreement with the written_for column counts items whose top emotion is the intended one', () => {
+    const store = new ScoreStore(':memory:');
+    const scored = scoreCatalog(readCatalog(DEMO), model, store);
+    const a = agreementWith(scored, 'written_for', DEMO);
+    assert.equal(a.items, 30);
+    assert.equal(Object.values(a.per_label).reduce((n, s) => n + s.items, 0), 30);
+    assert.equal(a.agree, Object.values(a.per_label).reduce((n, s) => n + s.agree, 0));
+    assert.equal(a.fraction, a.agree / 30);
+    const misses = Object.values(a.confusions).flatMap((c) => Object.values(c)).reduce((n, c) => n + c, 0);
+    assert.equal(misses, 30 - a.agree);
+    assert.throws(() => agreementWith(scored, 'mood', DEMO), /field "mood": no such column; the catalog's extra columns are written_for/);
+    store.close();
+  });
+
+  test('a store file that is not SQLite is refused with what to do', () => {
+    const bad = path.join(work, 'bad.textclass.sqlite');
+    fs.writeFileSync(bad, 'not a database at all, just text that is long enough to be read as a header........');
+    assert.throws(() => new ScoreStore(bad), /bad\.textclass\.sqlite: cannot open the catalog's score store: .*delete the file to start over/);
+  });
+});

@@ -1,0 +1,196 @@
+/**
+ * The recommendations page end to end: a real `textclass train` of the Korean 4-emotion recipe on
+ * a quarter of its training rows (the AIHub data under ../shared/datasets), the real
+ * `textclass serve --catalogs <copy of data/catalog>`, and Debian's Chromium driven by
+ * playwright-core. Checked, by keyboard where a person would use it: the catalog picks its model,
+ * a match list with a why and one bar per emotion for each item, a path from a typed feeling (the
+ * detected mood shown, steps in order), a catalog written for a model the server lacks says so,
+ * an unreadable catalog cannot be chosen, markup in a catalog is shown as text, a server refusal
+ * is shown readably. No console errors.
+ *
+ * Skipped when Chromium or the Korean data is missing, except in CI.
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../../report/check-in-chromium.js';
+import { REPO_ROOT, SHARED_DATASETS } from '../../test-support/starter-data.js';
+
+const CLI = path.join(REPO_ROOT, 'bin', 'textclass.js');
+const KOREAN = path.join(SHARED_DATASETS, 'korean_single_turn_emotion', '한국어_단발성_대화_데이터셋_train.xlsx');
+const chromium = chromiumExecutable();
+const skip = process.env.CI ? false : chromium === null ? 'Chromium not installed (/usr/bin/chromium or TEXTCLASS_CHROMIUM)' : !fs.existsSync(KOREAN) ? `the Korean data set is not at ${KOREAN}` : false;
+const MARKUP = '<img src=x onerror=alert(1)>';
+const MAX_TEXT_CHARS = 300;
+
+// Browser globals for the callbacks playwright runs inside the page (the Node build has no DOM types).
+declare const document: { activeElement: { id: string } | null; querySelectorAll(s: string): { length: number } };
+
+function cli(args: string[]): string {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, TEXTCLASS_DATA_DIR: '', TEXTCLASS_RUNS_DB: '' } });
+  assert.equal(r.status, 0, `textclass ${args.join(' ')} failed:\n${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+describe('the recommendations page in Chromium, served by textclass serve --catalogs', { skip, timeout: 180_000 }, () => {
+  let work: string;
+  let child: ChildProcess;
+  let output = '';
+  let base: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  const consoleErrors: string[] = [];
+  const dialogs: string[] = [];
+
+  before(async () => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'textclass-recommend-web-'));
+    const models = path.join(work, 'models');
+    // A quarter of the training rows and a small dev split: seconds, and still a real Korean model.
+    cli([
+      'train', 'recipes/korean-emotion4.yaml', '--data-dir', SHARED_DATASETS, '--out', path.join(models, 'korean-emotion4'), '--no-track', '--quiet',
+      '--set', 'sampling.keep={분노+혐오: 0.25, 놀람+공포: 0.25, 슬픔: 0.25, 행복: 0.25}', '--set', 'data.dev_split=0.05',
+    ]);
+    const catalogs = path.join(work, 'catalogs');
+    fs.mkdirSync(catalogs);
+    for (const f of fs.readdirSync(path.join(REPO_ROOT, 'data', 'catalog'))) if (/\.(csv|json)$/.test(f)) fs.copyFileSync(path.join(REPO_ROOT, 'data', 'catalog', f), path.join(catalogs, f));
+    fs.writeFileSync(path.join(catalogs, 'markup.csv'), `id,title,text\nm1,"${MARKUP} 제목","${MARKUP} 너무 행복해 오늘 최고의 날"\nm2,비,비가 와서 슬퍼\n`);
+    fs.writeFileSync(path.join(catalogs, 'broken.csv'), 'id,title\n1,no text column\n');
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    child = spawn(
+      process.execPath,
+      [CLI, 'serve', '--port', String(port), '--models', models, '--catalogs', catalogs, '--db', path.join(work, 'db.sqlite'), '--runs-db', path.join(work, 'runs.sqlite'), '--max-text-chars', String(MAX_TEXT_CHARS), '--no-starter', '--log-level', 'warn'],
+      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`textclass serve exited with ${child.exitCode}:\n${output}`);
+      try {
+        if ((await fetch(`${base}/healthz`)).status === 200) break;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error(`textclass serve was not up within 30 s:\n${output}`);
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    const { chromium: launcher } = await import('playwright-core');
+    browser = await launcher.launch({ executablePath: chromium ?? undefined, args: CHROMIUM_ARGS, timeout: 30_000 });
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  async function open(url: string): Promise<Page> {
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await page.goto(url, { waitUntil: 'load' });
+    return page;
+  }
+
+  const itemCount = (page: Page) => page.locator('#rec-items > li').count();
+
+  test('match, then a path from a typed feeling, by keyboard; every item says why', async () => {
+    const page = await open(`${base}/app/recommend?catalog=korean-lyrics`);
+    await page.waitForSelector('#rec-button:not([disabled])');
+    assert.equal(await page.inputValue('#rec-catalog'), 'korean-lyrics');
+    assert.equal(await page.inputValue('#rec-model'), 'korean-emotion4', 'the catalog picks the model it was written for');
+    assert.deepEqual(await page.locator('#rec-target option').allTextContents(), ['놀람+공포', '분노+혐오', '슬픔', '행복']);
+    assert.equal(await page.locator('#rec-catalog option[value="broken"]').isDisabled(), true, 'an unreadable catalog cannot be chosen');
+
+    // Match: choose 행복 with the keyboard, then Enter on the button.
+    await page.focus('#rec-target');
+    await page.selectOption('#rec-target', '행복');
+    await page.focus('#rec-button');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelectorAll('#rec-items > li').length === 5);
+    assert.match((await page.textContent('#rec-result-title')) ?? '', /^5 items for 행복$/);
+    assert.equal(await page.locator('#rec-items > li').first().locator('.bar-row').count(), 4, 'one bar per emotion');
+    assert.equal(await page.locator('#rec-items > li .bar-row.is-target').count(), 5, 'the target bar is marked in each item');
+    const whys = await page.locator('#rec-items .rec-why').allTextContents();
+    assert.equal(whys.length, 5);
+    for (const w of whys) assert.match(w, /^Why: 행복 \d+\.\d%/);
+    const scores = (await page.locator('#rec-items .rec-score').allTextContents()).map((t) => Number(t.replace('score ', '')));
+    for (let i = 1; i < scores.length; i++) assert.ok(scores[i] <= scores[i - 1] + 0.02, `ranked by 행복: ${scores.join(', ')}`);
+    assert.match((await page.textContent('#rec-announce')) ?? '', /5 items for 행복\. First: /);
+    assert.match((await page.textContent('#rec-build')) ?? '', /Catalog of 40 items: 40 scored by the model for this request, 0 stored scores reused\./);
+
+    // Path: the radio by keyboard, a feeling typed, Ctrl+Enter sends.
+    await page.focus('#rec-mode-match');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.isChecked('#rec-mode-path'), true);
+    assert.equal(await page.isVisible('#rec-feeling'), true);
+    assert.equal(await page.textContent('#rec-target-label'), 'Where you want to go');
+    await page.fill('#rec-n', '4');
+    await page.focus('#rec-feeling');
+    await page.keyboard.type('너무 슬프고 외로워서 눈물이 나');
+    await page.keyboard.press('Control+Enter');
+    await page.waitForFunction(() => document.querySelectorAll('#rec-items .rec-why').length === 4 && document.querySelectorAll('#rec-detected:not([hidden])').length === 1);
+    assert.match((await page.textContent('#rec-result-title')) ?? '', /^From 슬픔 toward 행복: 4 items$/);
+    assert.equal(await page.locator('#rec-detected-bars .bar-row').count(), 4);
+    const steps = await page.locator('#rec-items .rec-why').allTextContents();
+    assert.match(steps[0], /^Why: step 1 of 4: aims at your detected mood \(mostly 슬픔\)/);
+    assert.match(steps[3], /^Why: step 4 of 4: the end of the path/);
+    assert.match((await page.textContent('#rec-build')) ?? '', /0 scored by the model for this request, 40 stored scores reused/);
+    await page.close();
+  });
+
+  test('a catalog for a model the server lacks says so; markup is shown as text; refusals are readable', async () => {
+    const page = await open(`${base}/app/recommend`);
+    await page.waitForSelector('#rec-button:not([disabled])');
+    await page.selectOption('#rec-catalog', 'english-lines');
+    assert.match((await page.textContent('#rec-model-note')) ?? '', /written for the model “starter”, which this server has not loaded/);
+
+    await page.selectOption('#rec-catalog', 'markup');
+    await page.selectOption('#rec-target', '행복');
+    await page.fill('#rec-n', '2');
+    await page.click('#rec-button');
+    await page.waitForFunction(() => document.querySelectorAll('#rec-items > li').length === 2);
+    const titles = await page.locator('#rec-items .rec-item-title').allTextContents();
+    assert.ok(titles.includes(`${MARKUP} 제목`), `markup shown as text: ${titles.join(' | ')}`);
+    assert.equal(await page.locator('#rec-items img').count(), 0);
+
+    // A feeling longer than the server accepts: its 413 message, in the alert.
+    await page.check('#rec-mode-path');
+    await page.fill('#rec-feeling', '슬퍼 '.repeat(MAX_TEXT_CHARS));
+    await page.click('#rec-button');
+    await page.waitForSelector('#rec-error:not([hidden])');
+    assert.match((await page.textContent('#rec-error')) ?? '', /from_text has \d+ characters, the limit is 300/);
+    await page.close();
+    assert.deepEqual(dialogs, [], 'no script from the catalog ran');
+    assert.deepEqual(consoleErrors.filter((e) => !/status of 413/.test(e)), [], 'no console errors');
+  });
+});

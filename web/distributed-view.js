@@ -1,0 +1,152 @@
+// Distributed runs on the queue (GET /v1/distributed/runs): batch scoring (`predict --queue`) and
+// sweeps (`tune --queue`), with chunks or trials done of the total, rows, the workers seen,
+// retries, elapsed time and the time left. Shown above the tracked runs in the Runs list; while a
+// run is in progress it refreshes itself every 1.5 s, and stops once every run has ended or the
+// list is left (a Refresh button looks again). Names come from Redis and are shown as text only.
+import { explainError, requestJson } from './api.js';
+import { el, formatNumber, metricName } from './dom.js';
+
+/**
+ * @typedef {{
+ *   id: string, kind: 'batch' | 'sweep', name: string, state: 'running' | 'done' | 'failed',
+ *   started_at: string, updated_at: string, elapsed_seconds: number, eta_seconds: number | null,
+ *   unit: 'chunks' | 'trials', done: number, total: number | null, rows_done: number | null, rows_total: number | null,
+ *   workers: string[], retries: number, input?: string, output?: string, metric?: string, best?: number | null,
+ *   trials?: { complete: number, pruned: number, failed: number }, error?: string
+ * }} DistributedRun
+ */
+/** @typedef {{ enabled: boolean, queue: string | null, message?: string, runs: DistributedRun[] }} DistributedRuns */
+
+export const POLL_MS = 1500;
+
+/** @type {ReturnType<typeof setTimeout> | null} */
+let timer = null;
+/** Bumped on every start and stop: a reply to an older poll is dropped. */
+let generation = 0;
+
+const status = el('p', { class: 'hint distributed-status', role: 'status', 'aria-live': 'polite' });
+const refresh = el('button', { type: 'button', class: 'secondary distributed-refresh' }, 'Refresh');
+const body = el('div', { class: 'distributed-body' });
+const panel = el(
+  'section',
+  { class: 'distributed-runs', id: 'distributed-runs', 'aria-labelledby': 'distributed-title', style: 'margin-bottom: 18px' },
+  el('h3', { id: 'distributed-title', style: 'margin-bottom: 4px' }, 'Distributed runs'),
+  el('div', { class: 'row', style: 'gap: 10px; align-items: center; flex-wrap: wrap' }, status, refresh),
+  body,
+);
+refresh.addEventListener('click', () => startDistributed());
+
+/** @param {number | null} seconds */
+export function formatSeconds(seconds) {
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds)) return '—';
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  const m = Math.floor(seconds / 60);
+  return m < 60 ? `${m} min ${Math.round(seconds - 60 * m)} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+/** "7 / 20 chunks", or "7 chunks so far" while the total is not known. @param {DistributedRun} r */
+export function progressText(r) {
+  return r.total === null ? `${r.done} ${r.unit} so far` : `${r.done} / ${r.total} ${r.unit}`;
+}
+
+/** @param {DistributedRun} r */
+function stateChip(r) {
+  // A finished run wears the colours of a successful tracked run.
+  return el('span', { class: `run-status status-${r.state === 'done' ? 'ok' : r.state}` }, r.state);
+}
+
+/** @param {DistributedRun} r */
+function progressCell(r) {
+  const label = progressText(r);
+  const bar = r.total === null ? el('progress', { 'aria-label': `${r.kind} ${r.id}: ${label}` }) : el('progress', { max: String(Math.max(1, r.total)), value: String(r.done), 'aria-label': `${r.kind} ${r.id}: ${label}` });
+  return el('td', { class: 'distributed-progress', style: 'min-width: 160px' }, bar, el('div', { class: 'progress-text' }, label));
+}
+
+/** @param {DistributedRun} r */
+function detailText(r) {
+  if (r.kind === 'batch') return `${r.input ?? '?'} → ${r.output ?? '?'}`;
+  const t = r.trials;
+  const best = typeof r.best === 'number' ? `best ${metricName(r.metric ?? 'metric')} ${formatNumber(r.best)}` : 'no complete trial yet';
+  return t ? `${best}; ${t.complete} complete, ${t.pruned} pruned, ${t.failed} failed` : best;
+}
+
+/** @param {DistributedRun[]} runs */
+function runsTable(runs) {
+  const head = ['Run', 'Kind', 'Name', 'State', 'Progress', 'Rows', 'Workers', 'Retries', 'Elapsed', 'Left', 'Details'].map((h) =>
+    el('th', { scope: 'col', class: ['Rows', 'Workers', 'Retries', 'Elapsed', 'Left'].includes(h) ? 'num' : null }, h),
+  );
+  const rows = runs.map((r) =>
+    el(
+      'tr',
+      { 'data-distributed-run': r.id, 'data-state': r.state },
+      el('th', { scope: 'row' }, el('code', { title: r.id }, r.id.slice(0, 12))),
+      el('td', {}, r.kind === 'batch' ? 'batch scoring' : 'sweep'),
+      el('td', { dir: 'auto' }, r.name || '—'),
+      el('td', {}, stateChip(r)),
+      progressCell(r),
+      el('td', { class: 'num distributed-rows' }, r.rows_done === null ? '—' : r.rows_total === null ? `${r.rows_done}` : `${r.rows_done} / ${r.rows_total}`),
+      el('td', { class: 'num', title: r.workers.join(', ') }, String(r.workers.length)),
+      el('td', { class: 'num' }, String(r.retries)),
+      el('td', { class: 'num nowrap' }, formatSeconds(r.elapsed_seconds)),
+      el('td', { class: 'num nowrap' }, r.state === 'running' ? formatSeconds(r.eta_seconds) : '—'),
+      el('td', { dir: 'auto' }, detailText(r), r.error ? el('div', { class: 'alert', role: 'note' }, r.error) : ''),
+    ),
+  );
+  return el('div', { class: 'table-wrap' }, el('table', { class: 'distributed-table' }, el('caption', {}, `${runs.length} distributed run${runs.length === 1 ? '' : 's'}, newest first`), el('thead', {}, el('tr', {}, ...head)), el('tbody', {}, ...rows)));
+}
+
+/** @param {string} text */
+function setStatus(text) {
+  // Screen readers hear a change, not the same sentence every 1.5 s.
+  if (status.textContent !== text) status.textContent = text;
+}
+
+/** @param {number} gen */
+async function poll(gen) {
+  timer = null;
+  /** @type {DistributedRuns} */
+  let answer;
+  try {
+    answer = await requestJson('/v1/distributed/runs');
+  } catch (e) {
+    if (gen !== generation) return;
+    body.replaceChildren(el('p', { class: 'alert', role: 'alert' }, explainError(e)));
+    setStatus('Could not read the progress; refreshing stopped.');
+    return;
+  }
+  if (gen !== generation) return;
+  if (!answer.enabled) {
+    body.replaceChildren(el('p', { class: 'hint distributed-off' }, answer.message ?? 'Distributed progress is off: start the server with --queue redis://host:port.'));
+    setStatus('');
+    refresh.hidden = true;
+    return;
+  }
+  refresh.hidden = false;
+  const running = answer.runs.filter((r) => r.state === 'running').length;
+  body.replaceChildren(answer.runs.length ? runsTable(answer.runs) : el('p', { class: 'hint' }, `No distributed run on ${answer.queue} yet: start one with \`textclass predict … --queue ${answer.queue}\` or \`textclass tune … --queue ${answer.queue}\`.`));
+  if (running > 0) {
+    setStatus(`${running} run${running === 1 ? '' : 's'} in progress on ${answer.queue}; refreshing every ${POLL_MS / 1000} s.`);
+    timer = setTimeout(() => void poll(gen), POLL_MS);
+  } else {
+    setStatus(`No run in progress on ${answer.queue}; refreshing stopped.`);
+  }
+}
+
+/** The panel for the Runs list; (re)starts its polling. */
+export function startDistributed() {
+  stopDistributed();
+  void poll(generation);
+  return panel;
+}
+
+/** Stops refreshing (the list was left). */
+export function stopDistributed() {
+  generation++;
+  if (timer !== null) clearTimeout(timer);
+  timer = null;
+}
+
+/** Whether a refresh is scheduled (for tests). */
+export function isPolling() {
+  return timer !== null;
+}
