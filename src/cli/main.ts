@@ -37,7 +37,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summa
   tune: { run: runTuneCommand, summary: 'search hyperparameters of a recipe (grid, random, TPE) for the best dev metric' },
   runs: { run: runRuns, summary: 'list, show and compare tracked train/tune/eval/cv runs' },
   serve: { run: runServe, summary: 'serve the models folder: REST API, web page, batch jobs' },
-  worker: { run: runWorker, summary: 'run distributed jobs (batch-scoring chunks) from a Redis queue' },
+  worker: { run: runWorker, summary: 'run distributed jobs (batch-scoring chunks, tuning trials) from a Redis queue' },
   keys: { run: runKeys, summary: 'create, list and revoke API keys of the server' },
   feedback: { run: runFeedback, summary: 'export label corrections users sent to the server' },
   starter: { run: runStarter, summary: 'train the bundled starter model (offline demo)' },
