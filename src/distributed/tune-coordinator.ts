@@ -105,8 +105,18 @@ export function queueTrialRunner(options: QueueTuneOptions): (study: StudyInfo) 
         data,
       };
       // Only a trial that was running when the coordinator stopped can have a result already (its
-      // job outlived the coordinator); any other trial number is new to the queue.
-      if (!trial.resumed || !matches(await readTrialResult(redis, sweepId, number))) {
+      // job outlived the coordinator); any other trial number is new to the queue. Such a trial
+      // whose job is still queued or running is waited for, not queued again: clearing its result
+      // slot then could erase the result its worker stores a moment later, and the trial would run
+      // twice. A worker stores the result before its job completes, so once the job is gone the
+      // second read sees the result if there is one.
+      let needsJob = !trial.resumed;
+      if (trial.resumed && !matches(await readTrialResult(redis, sweepId, number))) {
+        const state = await queue.getJobState(jobId);
+        const pending = state === 'active' || state === 'waiting' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children';
+        needsJob = !pending && !matches(await readTrialResult(redis, sweepId, number));
+      }
+      if (needsJob) {
         await clearTrial(redis, sweepId, number);
         await enqueue(queue, jobId, job);
         enqueued++;
