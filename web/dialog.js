@@ -1,7 +1,8 @@
 // The dialog page (/app/dialog): type a conversation turn by turn; after each turn the page asks
 // POST /v1/dialog/forecast for the emotion of the other speaker's next turn and draws it as bars.
 // Models come from GET /v1/models (those with dialog.target next_turn); see docs/usecases/dialog.md.
-import { ApiError, apiKey, explainError, modelPath, requestJson, storeKey } from './api.js';
+import { modelPath, requestJson } from './api.js';
+import { setUpKeyBox } from './key-box.js';
 import { byId, el, formatNumber, formatPercent, showAlert } from './dom.js';
 
 /** @typedef {import('./types.js').ModelSummary} ModelSummary */
@@ -31,49 +32,7 @@ function speakerOf(index) {
 
 // ---- the API key (stored by api.js; the same key the main page uses) ----
 
-/** @param {string | null} [refusal] */
-function renderKeyState(refusal = null) {
-  const has = apiKey() !== '';
-  byId('dg-key-state').textContent = refusal ? (has ? 'API key refused' : 'API key needed') : has ? 'API key saved' : 'API key';
-  byId('dg-key-message').textContent = refusal ?? '';
-  /** @type {HTMLInputElement} */ (byId('dg-api-key')).value = apiKey();
-}
-
-function wireKeyBox() {
-  const box = /** @type {HTMLDetailsElement} */ (byId('dg-key-box'));
-  const save = (/** @type {string} */ key) => {
-    try {
-      storeKey(key);
-    } catch {
-      showAlert(errorBox, 'This browser does not allow storing the key (private mode?).');
-    }
-    renderKeyState();
-  };
-  byId('dg-key-form').addEventListener('submit', (event) => {
-    event.preventDefault();
-    save(/** @type {HTMLInputElement} */ (byId('dg-api-key')).value.trim());
-    box.open = false;
-    void loadModels();
-  });
-  byId('dg-key-clear').addEventListener('click', () => save(''));
-  box.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape' && box.open) {
-      box.open = false;
-      box.querySelector('summary')?.focus();
-    }
-  });
-  renderKeyState();
-}
-
-/** Shows a failed call readably; a 401 also opens the key field. @param {unknown} error */
-function showError(error) {
-  showAlert(errorBox, explainError(error));
-  if (error instanceof ApiError && error.status === 401) {
-    renderKeyState(apiKey() ? `The server refused this key: ${error.message}` : 'This server needs an API key.');
-    /** @type {HTMLDetailsElement} */ (byId('dg-key-box')).open = true;
-    byId('dg-api-key').focus();
-  }
-}
+const { showError } = setUpKeyBox('dg', errorBox, () => void loadModels());
 
 // ---- models ----
 
@@ -283,7 +242,6 @@ function startOver() {
 }
 
 function wire() {
-  wireKeyBox();
   byId('dg-form').addEventListener('submit', (event) => {
     event.preventDefault();
     addTurn();

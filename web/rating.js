@@ -1,7 +1,8 @@
 // The rating page (/app/rating): paste a review, get 1-10 stars from the model's learnt map next to
 // the naive rule, with each one's measured error from the model's manifest. Speaks GET /v1/models,
 // GET /v1/rating/models and POST /v1/rating/rate (docs/usecases/rating.md).
-import { ApiError, apiKey, explainError, requestJson, storeKey } from './api.js';
+import { requestJson } from './api.js';
+import { setUpKeyBox } from './key-box.js';
 import { byId, el, formatNumber, showAlert } from './dom.js';
 
 /** @typedef {import('./types.js').ModelSummary} ModelSummary */
@@ -24,48 +25,7 @@ const errorBox = byId('rt-error');
 
 // ---- the API key (stored by api.js; the same key the main page uses) ----
 
-/** @param {string | null} [refusal] */
-function renderKeyState(refusal = null) {
-  const has = apiKey() !== '';
-  byId('rt-key-state').textContent = refusal ? (has ? 'API key refused' : 'API key needed') : has ? 'API key saved' : 'API key';
-  byId('rt-key-message').textContent = refusal ?? '';
-  /** @type {HTMLInputElement} */ (byId('rt-api-key')).value = apiKey();
-}
-
-function wireKeyBox() {
-  const box = /** @type {HTMLDetailsElement} */ (byId('rt-key-box'));
-  const save = (/** @type {string} */ key) => {
-    try {
-      storeKey(key);
-    } catch {
-      showAlert(errorBox, 'This browser does not allow storing the key (private mode?).');
-    }
-    renderKeyState();
-  };
-  byId('rt-key-form').addEventListener('submit', (event) => {
-    event.preventDefault();
-    save(/** @type {HTMLInputElement} */ (byId('rt-api-key')).value.trim());
-    box.open = false;
-    void load();
-  });
-  byId('rt-key-clear').addEventListener('click', () => save(''));
-  box.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape' && box.open) {
-      box.open = false;
-      box.querySelector('summary')?.focus();
-    }
-  });
-  renderKeyState();
-}
-
-/** Shows a failed call readably; a 401 also opens the key field. @param {unknown} error */
-function showError(error) {
-  showAlert(errorBox, explainError(error));
-  if (error instanceof ApiError && error.status === 401) {
-    renderKeyState(apiKey() ? `The server refused this key: ${error.message}` : 'This server needs an API key.');
-    /** @type {HTMLDetailsElement} */ (byId('rt-key-box')).open = true;
-  }
-}
+const { showError } = setUpKeyBox('rt', errorBox, () => void load());
 
 // ---- models ----
 
@@ -225,7 +185,6 @@ function render(model, r) {
   byId('rt-announce').textContent = `Rating: ${r.stars} out of 10 stars from the learnt map; the naive rule gives ${r.naive_stars}. Probability positive ${formatNumber(r.positive_probability, 2)}.${r.windows > 1 ? ` The review was scored as ${r.windows} windows.` : ''}`;
 }
 
-wireKeyBox();
 modelSelect.addEventListener('change', onModelChange);
 textBox.addEventListener('input', onTextChange);
 textBox.addEventListener('keydown', (event) => {

@@ -1,7 +1,8 @@
 // The recommendations page (/app/recommend): choose a catalog and a model, then an emotion to
 // match or a text saying how you feel plus where you want to go; shows the picked items with why
 // each was picked. Speaks GET /v1/catalogs, GET /v1/models and POST /v1/recommend (docs/api.md).
-import { ApiError, apiKey, explainError, requestJson, storeKey } from './api.js';
+import { requestJson } from './api.js';
+import { setUpKeyBox } from './key-box.js';
 import { byId, el, showAlert } from './dom.js';
 
 /** @typedef {import('./types.js').ModelSummary} ModelSummary */
@@ -34,48 +35,7 @@ function mode() {
 
 // ---- the API key (stored by api.js; the same key the main page uses) ----
 
-/** @param {string | null} [refusal] */
-function renderKeyState(refusal = null) {
-  const has = apiKey() !== '';
-  byId('rec-key-state').textContent = refusal ? (has ? 'API key refused' : 'API key needed') : has ? 'API key saved' : 'API key';
-  byId('rec-key-message').textContent = refusal ?? '';
-  /** @type {HTMLInputElement} */ (byId('rec-api-key')).value = apiKey();
-}
-
-function wireKeyBox() {
-  const box = /** @type {HTMLDetailsElement} */ (byId('rec-key-box'));
-  const save = (/** @type {string} */ key) => {
-    try {
-      storeKey(key);
-    } catch {
-      showAlert(errorBox, 'This browser does not allow storing the key (private mode?).');
-    }
-    renderKeyState();
-  };
-  byId('rec-key-form').addEventListener('submit', (event) => {
-    event.preventDefault();
-    save(/** @type {HTMLInputElement} */ (byId('rec-api-key')).value.trim());
-    box.open = false;
-    void load();
-  });
-  byId('rec-key-clear').addEventListener('click', () => save(''));
-  box.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape' && box.open) {
-      box.open = false;
-      box.querySelector('summary')?.focus();
-    }
-  });
-  renderKeyState();
-}
-
-/** Shows a failed call readably; a 401 also opens the key field. @param {unknown} error */
-function showError(error) {
-  showAlert(errorBox, explainError(error));
-  if (error instanceof ApiError && error.status === 401) {
-    renderKeyState(apiKey() ? `The server refused this key: ${error.message}` : 'This server needs an API key.');
-    /** @type {HTMLDetailsElement} */ (byId('rec-key-box')).open = true;
-  }
-}
+const { showError } = setUpKeyBox('rec', errorBox, () => void load());
 
 // ---- catalogs, models, targets ----
 
@@ -255,7 +215,6 @@ function render(answer) {
 
 // ---- wiring ----
 
-wireKeyBox();
 catalogSelect.addEventListener('change', onCatalogChange);
 modelSelect.addEventListener('change', onModelChange);
 targetSelect.addEventListener('change', updateButton);

@@ -2,7 +2,8 @@
 // breadcrumbs with a confidence per tier (or "send to a person"); draw the model's stored
 // abstention curve (GET /v1/route/{model}) and move the threshold with a slider. See
 // docs/usecases/routing.md.
-import { ApiError, apiKey, explainError, requestJson, storeKey } from './api.js';
+import { requestJson } from './api.js';
+import { setUpKeyBox } from './key-box.js';
 import { byId, el, formatNumber, formatPercent, showAlert } from './dom.js';
 
 /** @typedef {import('./types.js').ModelSummary} ModelSummary */
@@ -30,49 +31,7 @@ const errorBox = byId('rt-error');
 
 // ---- the API key (stored by api.js; the same key the main page uses) ----
 
-/** @param {string | null} [refusal] */
-function renderKeyState(refusal = null) {
-  const has = apiKey() !== '';
-  byId('rt-key-state').textContent = refusal ? (has ? 'API key refused' : 'API key needed') : has ? 'API key saved' : 'API key';
-  byId('rt-key-message').textContent = refusal ?? '';
-  /** @type {HTMLInputElement} */ (byId('rt-api-key')).value = apiKey();
-}
-
-function wireKeyBox() {
-  const box = /** @type {HTMLDetailsElement} */ (byId('rt-key-box'));
-  const save = (/** @type {string} */ key) => {
-    try {
-      storeKey(key);
-    } catch {
-      showAlert(errorBox, 'This browser does not allow storing the key (private mode?).');
-    }
-    renderKeyState();
-  };
-  byId('rt-key-form').addEventListener('submit', (event) => {
-    event.preventDefault();
-    save(/** @type {HTMLInputElement} */ (byId('rt-api-key')).value.trim());
-    box.open = false;
-    void loadModels();
-  });
-  byId('rt-key-clear').addEventListener('click', () => save(''));
-  box.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape' && box.open) {
-      box.open = false;
-      box.querySelector('summary')?.focus();
-    }
-  });
-  renderKeyState();
-}
-
-/** Shows a failed call readably; a 401 also opens the key field. @param {unknown} error */
-function showError(error) {
-  showAlert(errorBox, explainError(error));
-  if (error instanceof ApiError && error.status === 401) {
-    renderKeyState(apiKey() ? `The server refused this key: ${error.message}` : 'This server needs an API key.');
-    /** @type {HTMLDetailsElement} */ (byId('rt-key-box')).open = true;
-    byId('rt-api-key').focus();
-  }
-}
+const { showError } = setUpKeyBox('rt', errorBox, () => void loadModels());
 
 // ---- models: those with a routing section answer GET /v1/route/{id} ----
 
@@ -297,7 +256,6 @@ function renderRoute(r, t) {
 
 // ---- wiring ----
 
-wireKeyBox();
 modelSelect.addEventListener('change', onModelChange);
 byId('rt-form').addEventListener('submit', (event) => {
   event.preventDefault();
