@@ -12,7 +12,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -23,6 +22,7 @@ import { BIN, startWorkerProcess, type WorkerProcess } from '../distributed/work
 import { CHROMIUM_ARGS, chromiumExecutable } from '../report/check-in-chromium.js';
 import { REPO_ROOT } from '../test-support/starter-data.js';
 import { createRng } from '../util/random.js';
+import { freePort } from '../test-support/web-e2e.js';
 
 const chromium = chromiumExecutable();
 const skip = chromium === null && !process.env.CI ? 'Chromium not installed (/usr/bin/chromium or TEXTCLASS_CHROMIUM)' : skipWithoutRedis;
@@ -32,17 +32,6 @@ const CHUNKS = ROWS / CHUNK_ROWS;
 
 // Browser globals for the callbacks playwright runs inside the page (the Node build has no DOM types).
 declare const document: { querySelector(s: string): { getAttribute(n: string): string | null; textContent: string | null } | null };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 interface Served {
   child: ChildProcess;

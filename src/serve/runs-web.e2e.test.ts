@@ -13,15 +13,14 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../report/check-in-chromium.js';
 import { REPO_ROOT } from '../test-support/starter-data.js';
+import { CLI, freePort, runCli as cli } from '../test-support/web-e2e.js';
 
-const CLI = path.join(REPO_ROOT, 'bin', 'textclass.js');
 const chromium = chromiumExecutable();
 const skip = chromium === null && !process.env.CI ? 'Chromium not installed (/usr/bin/chromium or TEXTCLASS_CHROMIUM)' : false;
 const MARKUP = '<img src=x onerror=alert(1)> demo';
@@ -31,23 +30,6 @@ const TUNE = '{metric: macro_f1, trials: 6, strategy: random, seed: 1, pruning: 
 
 // Browser globals for the callbacks playwright runs inside the page (the Node build has no DOM types).
 declare const document: { activeElement: { id: string; textContent: string | null } | null };
-
-function cli(args: string[]): string {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, TEXTCLASS_DATA_DIR: '', TEXTCLASS_RUNS_DB: '' } });
-  assert.equal(r.status, 0, `textclass ${args.join(' ')} failed:\n${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 describe('the Runs view in Chromium, served by textclass serve --runs-db', { skip, timeout: 240_000 }, () => {
   let work: string;

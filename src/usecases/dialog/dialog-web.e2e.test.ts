@@ -12,15 +12,14 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../../report/check-in-chromium.js';
 import { REPO_ROOT } from '../../test-support/starter-data.js';
 import { dailyDialogSubset, HAVE_DAILYDIALOG, tempWork } from './dialog-fixtures.js';
+import { CLI, freePort, runCli as cli } from '../../test-support/web-e2e.js';
 
-const CLI = path.join(REPO_ROOT, 'bin', 'textclass.js');
 const chromium = chromiumExecutable();
 const skip = !HAVE_DAILYDIALOG ? 'shared datasets not found beside the repository' : chromium === null && !process.env.CI ? 'Chromium not installed (/usr/bin/chromium or TEXTCLASS_CHROMIUM)' : false;
 const MARKUP = '<img src=x onerror=alert(1)> hi';
@@ -28,23 +27,6 @@ const MAX_CHARS = 200;
 
 // Browser globals for the callbacks playwright runs inside the page (the Node build has no DOM types).
 declare const document: { activeElement: { id: string } | null; querySelectorAll(s: string): { length: number } };
-
-function cli(args: string[]): string {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, TEXTCLASS_DATA_DIR: '', TEXTCLASS_RUNS_DB: '' } });
-  assert.equal(r.status, 0, `textclass ${args.join(' ')} failed:\n${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 interface Forecast {
   next: string;

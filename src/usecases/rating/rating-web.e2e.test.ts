@@ -12,7 +12,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -21,8 +20,8 @@ import { CHROMIUM_ARGS, chromiumExecutable } from '../../report/check-in-chromiu
 import { REPO_ROOT } from '../../test-support/starter-data.js';
 import { imdbSubset, IMDB_TRAIN, writeSmallRatingRecipe } from './rating-fixture.js';
 import type { RatingSection } from './rating-section.js';
+import { CLI, freePort } from '../../test-support/web-e2e.js';
 
-const CLI = path.join(REPO_ROOT, 'bin', 'textclass.js');
 const chromium = chromiumExecutable();
 const skip = chromium === null && !process.env.CI ? 'Chromium not installed (/usr/bin/chromium or TEXTCLASS_CHROMIUM)' : !fs.existsSync(IMDB_TRAIN) ? `the IMDB data set is not at ${IMDB_TRAIN}` : false;
 const MAX_CHARS = 3000;
@@ -31,17 +30,6 @@ const LONG = 'The first hour drags and the dialogue is clumsy, but the last act 
 
 // Browser globals for the callbacks playwright runs inside the page (the Node build has no DOM types).
 declare const document: { activeElement: { id: string } | null; getElementById(id: string): { hidden: boolean; textContent: string | null } | null };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 interface Served {
   child: ChildProcess;

@@ -13,15 +13,14 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../../report/check-in-chromium.js';
 import { REPO_ROOT, SHARED_DATASETS } from '../../test-support/starter-data.js';
+import { CLI, freePort, runCli as cli } from '../../test-support/web-e2e.js';
 
-const CLI = path.join(REPO_ROOT, 'bin', 'textclass.js');
 const KOREAN = path.join(SHARED_DATASETS, 'korean_single_turn_emotion', '한국어_단발성_대화_데이터셋_train.xlsx');
 const chromium = chromiumExecutable();
 const skip = process.env.CI ? false : chromium === null ? 'Chromium not installed (/usr/bin/chromium or TEXTCLASS_CHROMIUM)' : !fs.existsSync(KOREAN) ? `the Korean data set is not at ${KOREAN}` : false;
@@ -30,23 +29,6 @@ const MAX_TEXT_CHARS = 300;
 
 // Browser globals for the callbacks playwright runs inside the page (the Node build has no DOM types).
 declare const document: { activeElement: { id: string } | null; querySelectorAll(s: string): { length: number } };
-
-function cli(args: string[]): string {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, TEXTCLASS_DATA_DIR: '', TEXTCLASS_RUNS_DB: '' } });
-  assert.equal(r.status, 0, `textclass ${args.join(' ')} failed:\n${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 describe('the recommendations page in Chromium, served by textclass serve --catalogs', { skip, timeout: 180_000 }, () => {
   let work: string;

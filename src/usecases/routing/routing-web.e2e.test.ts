@@ -12,15 +12,14 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../../report/check-in-chromium.js';
 import { REPO_ROOT, SHARED_DATASETS } from '../../test-support/starter-data.js';
+import { CLI, freePort } from '../../test-support/web-e2e.js';
 
-const CLI = path.join(REPO_ROOT, 'bin', 'textclass.js');
 const TICKETS = path.join(SHARED_DATASETS, 'endava_tickets', 'all_tickets_train.csv');
 const HAVE_TICKETS = fs.existsSync(TICKETS);
 const chromium = chromiumExecutable();
@@ -38,17 +37,6 @@ function cliOk(args: string[]): string {
   const r = cli(args);
   assert.equal(r.status, 0, `textclass ${args.join(' ')} failed:\n${r.stderr}${r.stdout}`);
   return r.stdout;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /** The header and the first `n` tickets of the real file (CRLF rows without embedded newlines). */
