@@ -8,7 +8,7 @@ import { el, formatNumber, metricName } from './dom.js';
 
 /**
  * @typedef {{
- *   id: string, kind: 'batch' | 'sweep', name: string, state: 'running' | 'done' | 'failed',
+ *   id: string, kind: 'batch' | 'sweep', name: string, state: 'running' | 'stalled' | 'done' | 'failed',
  *   started_at: string, updated_at: string, elapsed_seconds: number, eta_seconds: number | null,
  *   unit: 'chunks' | 'trials', done: number, total: number | null, rows_done: number | null, rows_total: number | null,
  *   workers: string[], retries: number, input?: string, output?: string, metric?: string, best?: number | null,
@@ -55,6 +55,12 @@ function stateChip(r) {
   return el('span', { class: `run-status status-${r.state === 'done' ? 'ok' : r.state}` }, r.state);
 }
 
+/** What to do about a run whose coordinator went silent. @param {DistributedRun} r */
+export function stalledAdvice(r) {
+  const again = r.kind === 'batch' ? 'rerun the same `textclass predict … --queue` command with --resume' : 'rerun the same `textclass tune … --queue` command';
+  return `Its coordinator has not checked in for over a minute (stopped or killed?): ${again} to continue.`;
+}
+
 /** @param {DistributedRun} r */
 function progressCell(r) {
   const label = progressText(r);
@@ -89,7 +95,7 @@ function runsTable(runs) {
       el('td', { class: 'num' }, String(r.retries)),
       el('td', { class: 'num nowrap' }, formatSeconds(r.elapsed_seconds)),
       el('td', { class: 'num nowrap' }, r.state === 'running' ? formatSeconds(r.eta_seconds) : '—'),
-      el('td', { dir: 'auto' }, detailText(r), r.error ? el('div', { class: 'alert', role: 'note' }, r.error) : ''),
+      el('td', { dir: 'auto' }, detailText(r), r.error ? el('div', { class: 'alert', role: 'note' }, r.error) : '', r.state === 'stalled' ? el('div', { class: 'hint distributed-stalled' }, stalledAdvice(r)) : ''),
     ),
   );
   return el('div', { class: 'table-wrap' }, el('table', { class: 'distributed-table' }, el('caption', {}, `${runs.length} distributed run${runs.length === 1 ? '' : 's'}, newest first`), el('thead', {}, el('tr', {}, ...head)), el('tbody', {}, ...rows)));

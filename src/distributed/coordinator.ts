@@ -189,6 +189,8 @@ export async function runDistributedScoring(options: DistributedScoreOptions): P
       }
       if (performance.now() - lastStateCheck > 1000) {
         await checkChunkAlive(queue, redis, runId, next, rowsOf.get(next));
+        // A sign of life while it waits, so a run whose coordinator was killed is shown stalled.
+        await updateRun(redis, runId, {});
         lastStateCheck = performance.now();
         if (!toldNoWorkers && performance.now() - lastArrival > 10_000 && (await queue.getWorkersCount()) === 0) {
           toldNoWorkers = true;

@@ -13,7 +13,7 @@ import { initRun, runKey, storeChunkResult, updateRun } from '../../distributed/
 import { noteJobStart } from '../../distributed/run-activity.js';
 import { initSweep, sweepKey, updateSweep } from '../../distributed/sweep-store.js';
 import { testServer, type TestServer } from '../fixtures.js';
-import { etaOf } from './distributed.js';
+import { etaOf, STALLED_AFTER_SECONDS, stateOf } from './distributed.js';
 
 describe('etaOf', () => {
   it('estimates from the pace so far, once it can', () => {
@@ -22,6 +22,19 @@ describe('etaOf', () => {
     assert.equal(etaOf(10, 3, null, true), null);
     assert.equal(etaOf(10, 10, 10, true), 0);
     assert.equal(etaOf(10, 3, 10, false), 0);
+  });
+});
+
+describe('stateOf', () => {
+  it('a running run silent for longer than the limit is stalled; finished runs stay as they are', () => {
+    const now = Date.parse('2026-11-24T12:00:00Z');
+    const ago = (s: number) => new Date(now - s * 1000).toISOString();
+    assert.equal(stateOf('running', ago(5), now), 'running');
+    assert.equal(stateOf('running', ago(STALLED_AFTER_SECONDS - 1), now), 'running');
+    assert.equal(stateOf('running', ago(STALLED_AFTER_SECONDS + 1), now), 'stalled');
+    assert.equal(stateOf('done', ago(3600), now), 'done');
+    assert.equal(stateOf('failed', ago(3600), now), 'failed');
+    assert.equal(stateOf('running', '', now), 'running', 'no timestamp is no evidence');
   });
 });
 
@@ -105,6 +118,31 @@ describe('/v1/distributed/runs on a real Redis', { skip: skipWithoutRedis }, () 
     for (const id of ['ffff0000', 'not-hex!']) {
       const res = await server.app.inject({ method: 'GET', url: `/v1/distributed/runs/${encodeURIComponent(id)}` });
       assert.equal(res.statusCode, 404, id);
+    }
+  });
+
+  it('a run whose coordinator stopped checking in is stalled, with no ETA', async () => {
+    const silentSince = new Date(Date.now() - (STALLED_AFTER_SECONDS + 30) * 1000).toISOString();
+    await initSweep(redis, 'dddd5555eeee6666', { recipe: 'starter', metric: 'macro_f1', direction: 'maximize', startedAt: new Date(Date.now() - 600_000).toISOString(), totalTrials: 9 }, new Map());
+    await updateSweep(redis, 'dddd5555eeee6666', { trialsDone: 3, complete: 3 });
+    await redis.hset(sweepKey('dddd5555eeee6666'), 'updatedAt', silentSince);
+    await initRun(redis, 'eeee7777', { kind: 'score-chunk', input: 'in.csv', output: 'out.csv', model: 'starter', startedAt: new Date(Date.now() - 600_000).toISOString() });
+    await updateRun(redis, 'eeee7777', { totalChunks: 4, totalRows: 4000 });
+    await redis.hset(runKey('eeee7777'), 'updatedAt', silentSince);
+    try {
+      for (const id of ['dddd5555eeee6666', 'eeee7777']) {
+        const res = await server.app.inject({ method: 'GET', url: `/v1/distributed/runs/${id}` });
+        assert.equal(res.statusCode, 200, res.body);
+        const run = res.json() as { state: string; eta_seconds: number | null; elapsed_seconds: number };
+        assert.equal(run.state, 'stalled', id);
+        assert.equal(run.eta_seconds, null, id);
+        assert.ok(run.elapsed_seconds >= 500 && run.elapsed_seconds <= 530, `${id}: elapsed until the last sign of life, not until now (${run.elapsed_seconds})`);
+      }
+      // A sign of life makes it running again.
+      await updateSweep(redis, 'dddd5555eeee6666', {});
+      assert.equal((await server.app.inject({ method: 'GET', url: '/v1/distributed/runs/dddd5555eeee6666' })).json().state, 'running');
+    } finally {
+      await redis.del(sweepKey('dddd5555eeee6666'), runKey('eeee7777'));
     }
   });
 

@@ -20,17 +20,26 @@ import type { ServerContext } from '../context.js';
 import { parseInput } from '../validate.js';
 import { hidePathsInText } from './runs.js';
 
+/**
+ * A running coordinator touches its run at least once a second while it waits; a run silent for
+ * this long lost its coordinator (killed, machine gone) and would otherwise show "running" for the
+ * week its keys live.
+ */
+export const STALLED_AFTER_SECONDS = 60;
+
 export const distributedRunIdParams = z.object({ id: z.string().describe('the run id a `predict --queue` prints, or the id of a `tune --queue` sweep as the list shows it') });
 
 export const distributedRun = z.object({
   id: z.string(),
   kind: z.enum(['batch', 'sweep']).describe('batch: `predict --queue` scoring; sweep: `tune --queue` trials'),
   name: z.string().describe('the model (batch) or recipe (sweep) by name'),
-  state: z.enum(['running', 'done', 'failed']),
+  state: z
+    .enum(['running', 'stalled', 'done', 'failed'])
+    .describe(`stalled: Redis still says running, but the coordinator (the \`predict --queue\` or \`tune --queue\` process) has shown no sign of life for ${STALLED_AFTER_SECONDS} s, so it was probably stopped; rerun the same command (\`--resume\` for predict) to continue`),
   started_at: z.string(),
   updated_at: z.string().describe('the last sign of life: a chunk or trial stored, or the coordinator checking in'),
-  elapsed_seconds: z.number().describe('since the start; for a finished run, until its last update'),
-  eta_seconds: z.number().nullable().describe('estimated seconds left at the pace so far; null until it can be told'),
+  elapsed_seconds: z.number().describe('since the start; for a finished or stalled run, until its last update'),
+  eta_seconds: z.number().nullable().describe('estimated seconds left at the pace so far; null until it can be told, and for a stalled run'),
   unit: z.enum(['chunks', 'trials']),
   done: z.number().int().describe('chunks scored or trials finished, each counted once however often it ran'),
   total: z.number().int().nullable().describe('null while a batch run is still reading its input'),
@@ -115,7 +124,14 @@ export function distributedRoutes(app: FastifyInstance, ctx: ServerContext): voi
   });
 }
 
-/** Seconds from the start to now (running) or to the last update (finished). */
+/** Redis's state, with a running run whose coordinator went silent told apart as stalled. */
+export function stateOf(state: 'running' | 'done' | 'failed', updatedAt: string, now: number): DistributedRun['state'] {
+  if (state !== 'running') return state;
+  const last = Date.parse(updatedAt);
+  return Number.isFinite(last) && now - last > STALLED_AFTER_SECONDS * 1000 ? 'stalled' : 'running';
+}
+
+/** Seconds from the start to now (running) or to the last update (finished, stalled). */
 function elapsedOf(startedAt: string, updatedAt: string, running: boolean, now: number): number {
   const start = Date.parse(startedAt);
   const end = running ? now : Date.parse(updatedAt);
@@ -130,15 +146,16 @@ export function etaOf(elapsed: number, done: number, total: number | null, runni
 }
 
 function batchView(p: RunProgress, workers: string[], retries: number, now: number): DistributedRun {
-  const running = p.state === 'running';
+  const state = stateOf(p.state, p.updatedAt, now);
+  const running = state === 'running';
   const elapsed = elapsedOf(p.startedAt, p.updatedAt, running, now);
   // Rows are the finer measure; chunks are what the list counts.
-  const eta = p.totalRows !== null ? etaOf(elapsed, p.rowsDone, p.totalRows, running) : null;
+  const eta = p.totalRows !== null && state !== 'stalled' ? etaOf(elapsed, p.rowsDone, p.totalRows, running) : null;
   return {
     id: p.runId,
     kind: 'batch',
     name: path.basename(p.model),
-    state: p.state,
+    state,
     started_at: p.startedAt,
     updated_at: p.updatedAt,
     elapsed_seconds: Math.round(elapsed * 10) / 10,
@@ -157,17 +174,18 @@ function batchView(p: RunProgress, workers: string[], retries: number, now: numb
 }
 
 function sweepView(p: SweepProgress, workers: string[], now: number): DistributedRun {
-  const running = p.state === 'running';
+  const state = stateOf(p.state, p.updatedAt, now);
+  const running = state === 'running';
   const elapsed = elapsedOf(p.startedAt, p.updatedAt, running, now);
   return {
     id: p.sweepId,
     kind: 'sweep',
     name: p.recipe,
-    state: p.state,
+    state,
     started_at: p.startedAt,
     updated_at: p.updatedAt,
     elapsed_seconds: Math.round(elapsed * 10) / 10,
-    eta_seconds: etaOf(elapsed, p.trialsDone, p.totalTrials, running),
+    eta_seconds: state === 'stalled' ? null : etaOf(elapsed, p.trialsDone, p.totalTrials, running),
     unit: 'trials',
     done: p.trialsDone,
     total: p.totalTrials,
