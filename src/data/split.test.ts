@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createRng, shuffleInPlace } from '../util/random.js';
-import { kFold, type RowLabels, splitRows, stratifiedSplit, textGroups } from './split.js';
+import { kFold, type RowLabels, splitGroupsOf, splitRows, stratifiedSplit, textGroups } from './split.js';
 import type { Example } from './types.js';
 
 /** 1000 rows: a 700, b 200, c 90, d 9, e 1, interleaved so that no label sits in one block. */
@@ -241,4 +241,45 @@ test('clear errors for bad fractions, bad k, bad groups and unsplittable groups'
   assert.throws(() => kFold(labels, { k: 2.5, seed: 1 }), RangeError);
   assert.throws(() => kFold([], { k: 2, seed: 1 }), RangeError);
   assert.throws(() => kFold([['a']], { k: 2, seed: 1, multilabel: true }), RangeError);
+});
+
+/** Rows of dialogs as a dialog reader gives them: `dialogs[d]` holds the texts of dialog d's rows. */
+function dialogRows(file: string, dialogs: string[][]): Example[] {
+  return dialogs.flatMap((texts, id) => texts.map((text, turn) => ({ text, labels: ['x'], source: { file, line: id + 1 }, dialog: { id, turn } })));
+}
+
+test('splitGroupsOf: plain rows are grouped by text only when asked', () => {
+  const rows = ['a b', 'A  b', 'c'].map((text) => ({ text, source: { file: 'f.csv' } }));
+  assert.equal(splitGroupsOf(rows, false), undefined);
+  assert.deepEqual(splitGroupsOf(rows, true), textGroups(rows.map((r) => r.text)));
+});
+
+test('splitGroupsOf: a dialog stays whole; equal ids in two files are two dialogs; only verbatim duplicate dialogs merge', () => {
+  const train = dialogRows('train.zip', [
+    ['hi', 'thank you | you are welcome'],
+    ['how much is it', 'thank you | you are welcome'], // shares one exchange with dialog 0: stays apart
+    ['hi', 'Thank you | you are  welcome'], // dialog 0 again, up to case and spacing
+  ]);
+  const dev = dialogRows('dev.zip', [['so cold today', 'brr']]);
+  const rows = [...train, ...dev];
+  const byDialog = splitGroupsOf(rows, false)!;
+  assert.deepEqual([...byDialog], [0, 0, 1, 1, 2, 2, 3, 3]);
+  const byText = splitGroupsOf(rows, true)!;
+  assert.deepEqual([...byText], [0, 0, 1, 1, 0, 0, 2, 2]);
+});
+
+test('kFold over dialog groups never puts one dialog in two folds', () => {
+  const rng = createRng(3);
+  const dialogs = Array.from({ length: 60 }, (_, d) => Array.from({ length: 1 + Math.floor(rng() * 8) }, (_, t) => `d${d} t${t}`));
+  const rows = dialogRows('train.zip', dialogs).map((r, i) => ({ ...r, labels: [i % 5 === 0 ? 'rare' : 'common'] }));
+  const folds = kFold(rows.map((r) => r.labels), { k: 5, seed: 1, groups: splitGroupsOf(rows, true) });
+  const foldOfDialog = new Map<number, number>();
+  folds.forEach((fold, f) => {
+    for (const i of fold) {
+      const d = rows[i].dialog!.id;
+      assert.equal(foldOfDialog.get(d) ?? f, f, `dialog ${d} is in two folds`);
+      foldOfDialog.set(d, f);
+    }
+  });
+  assert.equal(foldOfDialog.size, 60);
 });

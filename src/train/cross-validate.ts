@@ -1,5 +1,5 @@
 import { encodeTargets } from '../data/labels.js';
-import { kFold, textGroups } from '../data/split.js';
+import { kFold, splitGroupsOf } from '../data/split.js';
 import type { Targets } from '../data/targets.js';
 import type { Example } from '../data/types.js';
 import { scoreReport, type ScoredReport } from '../eval/evaluate.js';
@@ -46,7 +46,7 @@ export async function crossValidate(recipe: Recipe, labels: readonly string[], e
       k,
       seed: recipe.training.seed,
       multilabel: recipe.task === 'multilabel',
-      groups: recipe.data.split_groups === 'text' ? textGroups(examples.map((e) => e.text)) : undefined,
+      groups: splitGroupsOf(examples, recipe.data.split_groups === 'text'),
     },
   );
   const targets = encodeTargets(examples, labels, recipe.task);

@@ -4,7 +4,7 @@ import type { DialogTargets } from '../data/dialog-targets.js';
 import { isIdentity, LabelRuleConflict, resolveLabelMap, type LabelMap, type LabelRules } from '../data/label-map.js';
 import { discoverLabels, orderBinaryLabels } from '../data/labels.js';
 import { keepRatio, oversample, undersample } from '../data/sampling.js';
-import { splitRows, textGroups } from '../data/split.js';
+import { splitGroupsOf, splitRows } from '../data/split.js';
 import type { Example, ReaderConfig, SkippedRow } from '../data/types.js';
 import { DataError, RecipeError } from '../errors.js';
 import { resolveDataPath } from '../recipe/load.js';
@@ -91,7 +91,7 @@ export async function prepareData(recipe: Recipe, dataDir: string, options: Prep
         fractions: { dev: devSplit, test: testSplit },
         seed: recipe.training.seed,
         multilabel: recipe.task === 'multilabel',
-        groups: recipe.data.split_groups === 'text' ? textGroups(train.map((e) => e.text)) : undefined,
+        groups: splitGroupsOf(train, recipe.data.split_groups === 'text'),
       },
     );
     if (devSplit) {
