@@ -33,7 +33,8 @@ export interface CrossValidateOptions {
 
 /**
  * k-fold cross-validation of a recipe on `examples`: folds are stratified (iteratively for
- * multilabel) and, with the recipe's `split_groups: text`, never split equal texts. Each fold's
+ * multilabel), never split a dialog, and, with the recipe's `split_groups: text`, never split equal
+ * texts (`splitGroupsOf`). Each fold's
  * training part goes through the recipe's sampling; the held-out fold is scored as it is, so the
  * metrics describe the natural label distribution.
  */
