@@ -29,7 +29,7 @@ export { rocCurve, precisionRecallCurve, curvesFor, thinRocCurve, thinPrCurve, t
 export { reliabilityDiagram, type ReliabilityDiagram, type ReliabilityBin } from './eval/calibration-metrics.js';
 export { pairedBootstrap, type MetricComparison, type BootstrapOptions } from './eval/bootstrap.js';
 export { findLabelIssues, groupCellIssuesByRow, type LabelIssueReport, type LabelIssue, type CellIssue } from './eval/label-issues.js';
-export { explainText, rankTokens, highlightSegments, topFeatures, type Explanation, type ExactExplanation, type OcclusionExplanation, type TopFeatures } from './explain/index.js';
+export { explainText, explainTextAsync, rankTokens, highlightSegments, topFeatures, type Explanation, type ExactExplanation, type OcclusionExplanation, type TopFeatures } from './explain/index.js';
 export { fitCalibration, applyCalibration, type CalibrationState, type CalibrationMethod } from './calibration/calibrator.js';
 export { fitTemperature } from './calibration/temperature.js';
 export { fitIsotonic, predictIsotonic, type IsotonicCurve } from './calibration/isotonic.js';

@@ -2,6 +2,7 @@
  * Chunk scoring for workers: the output lines of `textclass predict --output`
  * (src/predict/output-lines.ts), produced in slices so a worker renews its job lock on time.
  */
+import { scoreInBatches } from '../models/score-texts.js';
 import type { LoadedModel } from '../persist/model-dir.js';
 import { formatScoredRows, type OutputFormat } from '../predict/output-lines.js';
 
@@ -17,7 +18,7 @@ export async function scoreToLines(model: LoadedModel, format: OutputFormat, fir
   const parts: string[] = [];
   for (let start = 0; start < texts.length; start += sliceRows) {
     const slice = texts.slice(start, start + sliceRows);
-    const proba = model.classifier.predictProba(slice);
+    const proba = await scoreInBatches(model.classifier, slice, sliceRows);
     const rows = Int32Array.from(slice, (_, i) => firstRow + start + i);
     const text = formatScoredRows(model, format, proba, rows, ids?.slice(start, start + slice.length));
     parts.push(text);

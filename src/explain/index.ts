@@ -1,7 +1,7 @@
 import type { Classifier } from '../models/classifier.js';
 import { explainLinear, type ExactExplanation } from './contributions.js';
 import { linearViewOf } from './linear-view.js';
-import { explainByOcclusion, type OcclusionExplanation, type OcclusionOptions } from './occlusion.js';
+import { explainByOcclusion, explainByOcclusionAsync, type OcclusionExplanation, type OcclusionOptions } from './occlusion.js';
 
 /**
  * Explanations of a classifier's scores on one text:
@@ -24,6 +24,15 @@ export function explainText(classifier: Classifier, text: string, options: Expla
     if (view !== null) return explainLinear(classifier, view, text);
   }
   return explainByOcclusion(classifier, text, options);
+}
+
+/** explainText for any model: models that score asynchronously (ONNX) are explained by occlusion through their async path. */
+export async function explainTextAsync(classifier: Classifier, text: string, options: ExplainOptions = {}): Promise<Explanation> {
+  if (options.method !== 'occlusion') {
+    const view = linearViewOf(classifier);
+    if (view !== null) return explainLinear(classifier, view, text);
+  }
+  return explainByOcclusionAsync(classifier, text, options);
 }
 
 /**
@@ -93,5 +102,5 @@ export interface ExplanationToken {
 export { explainLinear, type ExactExplanation, type TokenContribution } from './contributions.js';
 export { linearViewOf, probabilitiesFromScores, type LinearView, type ScoreKind, type ScoreLink } from './linear-view.js';
 export { normalizeWithOffsets, type NormalizedWithOffsets } from './normalize-offsets.js';
-export { explainByOcclusion, wordSpans, DEFAULT_MAX_VARIANTS, type OcclusionExplanation, type OcclusionOptions } from './occlusion.js';
+export { explainByOcclusion, explainByOcclusionAsync, wordSpans, DEFAULT_MAX_VARIANTS, type OcclusionExplanation, type OcclusionOptions } from './occlusion.js';
 export { featureDisplayName, topFeatures, type FeatureWeight, type LabelFeatures, type TopFeatures, type TopFeaturesOptions } from './top-features.js';

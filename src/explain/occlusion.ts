@@ -59,16 +59,43 @@ export function wordSpans(text: string): number[] {
 }
 
 export function explainByOcclusion(classifier: Classifier, text: string, options: OcclusionOptions = {}): OcclusionExplanation {
+  const plan = planOcclusion(classifier, text, options);
+  const base = classifier.predictProba([text]);
+  return explained(plan, base, plan.batches.map((batch) => classifier.predictProba(batch)));
+}
+
+/**
+ * explainByOcclusion for any model: models that score asynchronously (ONNX) are scored through
+ * predictProbaAsync, batch by batch, the others exactly as explainByOcclusion scores them.
+ */
+export async function explainByOcclusionAsync(classifier: Classifier, text: string, options: OcclusionOptions = {}): Promise<OcclusionExplanation> {
+  const score = classifier.predictProbaAsync ? (texts: readonly string[]) => classifier.predictProbaAsync!(texts) : async (texts: readonly string[]) => classifier.predictProba(texts);
+  const plan = planOcclusion(classifier, text, options);
+  const base = await score([text]);
+  const scores: Float32Array[] = [];
+  for (const batch of plan.batches) scores.push(await score(batch));
+  return explained(plan, base, scores);
+}
+
+/** The occluded variants of a text, in scoring batches, and how tokens map onto them. */
+interface OcclusionPlan {
+  text: string;
+  labels: readonly string[];
+  spans: number[];
+  numTokens: number;
+  window: number;
+  numVariants: number;
+  batches: string[][];
+}
+
+function planOcclusion(classifier: Classifier, text: string, options: OcclusionOptions): OcclusionPlan {
   const maxVariants = Math.max(1, Math.floor(options.maxVariants ?? DEFAULT_MAX_VARIANTS));
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? DEFAULT_BATCH));
-  const K = classifier.labels.length;
   const spans = wordSpans(text);
   const numTokens = spans.length / 2;
   const window = Math.max(1, Math.ceil(numTokens / maxVariants));
   const numVariants = Math.ceil(numTokens / window);
-  const base = classifier.predictProba([text]);
-
-  const drops = new Float64Array(numVariants * K);
+  const batches: string[][] = [];
   for (let v0 = 0; v0 < numVariants; v0 += batchSize) {
     const batch: string[] = [];
     for (let v = v0; v < Math.min(numVariants, v0 + batchSize); v++) {
@@ -76,9 +103,22 @@ export function explainByOcclusion(classifier: Classifier, text: string, options
       const last = Math.min(numTokens, first + window) - 1;
       batch.push(occlude(text, spans, first, last));
     }
-    const p = classifier.predictProba(batch);
-    for (let b = 0; b < batch.length; b++) for (let k = 0; k < K; k++) drops[(v0 + b) * K + k] = base[k] - p[b * K + k];
+    batches.push(batch);
   }
+  return { text, labels: classifier.labels, spans, numTokens, window, numVariants, batches };
+}
+
+/** The explanation from the text's scores (`base`) and each batch's scores, in plan order. */
+function explained(plan: OcclusionPlan, base: Float32Array, scores: readonly Float32Array[]): OcclusionExplanation {
+  const { text, spans, numTokens, window, numVariants } = plan;
+  const K = plan.labels.length;
+  const drops = new Float64Array(numVariants * K);
+  let v0 = 0;
+  plan.batches.forEach((batch, j) => {
+    const p = scores[j];
+    for (let b = 0; b < batch.length; b++) for (let k = 0; k < K; k++) drops[(v0 + b) * K + k] = base[k] - p[b * K + k];
+    v0 += batch.length;
+  });
 
   const tokens: TokenContribution[] = [];
   for (let t = 0; t < numTokens; t++) {
@@ -89,7 +129,7 @@ export function explainByOcclusion(classifier: Classifier, text: string, options
     const piece = text.slice(start, end);
     tokens.push({ start, end, text: piece, token: piece, contributions: Array.from(drops.subarray(v * K, (v + 1) * K), (d) => d / size) });
   }
-  return { method: 'occlusion', text, labels: classifier.labels, tokens, probabilities: Array.from(base), window, variants: numVariants };
+  return { method: 'occlusion', text, labels: plan.labels, tokens, probabilities: Array.from(base), window, variants: numVariants };
 }
 
 /** The text with tokens first..last replaced by one space each (whitespace between them kept). */

@@ -17,8 +17,8 @@ export class AsyncOnlyModelError extends TextclassError {}
 
 function asyncOnly(type: string): never {
   throw new AsyncOnlyModelError(
-    `model type ${type} runs an ONNX model, which scores asynchronously: train, eval, predict (with --output too), cv, tune and the server's predict route handle it; ` +
-      'explain, report, compare, batch jobs and queue workers do not yet. In code, call predictProbaAsync(texts) or scoreInBatches(classifier, texts) instead of predictProba',
+    `model type ${type} runs an ONNX model, which scores asynchronously: every textclass command and server route handles it; ` +
+      'in code, call predictProbaAsync(texts) or scoreInBatches(classifier, texts) instead of predictProba',
   );
 }
 

@@ -138,8 +138,12 @@ model:
       assert.deepEqual(Object.keys(r.scores), ['negative', 'neutral', 'positive']);
       assert.ok(Math.abs(r.scores.negative + r.scores.neutral + r.scores.positive - 1) < 1e-4);
     }
-    const explain = await s.app.inject({ method: 'POST', url: '/v1/models/ready/predict', headers: { 'content-type': 'application/json' }, payload: { texts: ['hi'], explain: true } });
-    assert.equal(explain.statusCode, 422);
+    // explain: token contributions by occlusion, scored through the async path.
+    const explain = await s.app.inject({ method: 'POST', url: '/v1/models/ready/predict', headers: { 'content-type': 'application/json' }, payload: { texts: ['what a lovely morning'], explain: true } });
+    assert.equal(explain.statusCode, 200, explain.body);
+    const [explained] = (explain.json() as { results: { scores: Record<string, number>; tokens: { text: string; contribution: number }[] }[] }).results;
+    assert.deepEqual(explained.scores, body.results[0].scores);
+    assert.deepEqual(explained.tokens.map((t) => t.text), ['what', 'a', 'lovely', 'morning']);
   } finally {
     await s.close();
   }

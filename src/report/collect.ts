@@ -9,9 +9,10 @@ import type { Task, Targets } from '../data/targets.js';
 import type { Example } from '../data/types.js';
 import { reliabilityDiagram } from '../eval/calibration-metrics.js';
 import { curvesFor } from '../eval/curves.js';
-import { decide, predictInBatches, scoreReport, type ScoredReport } from '../eval/evaluate.js';
+import { decide, scoreReport, type ScoredReport } from '../eval/evaluate.js';
 import { findLabelIssues, groupCellIssuesByRow } from '../eval/label-issues.js';
-import { explainText, topFeatures } from '../explain/index.js';
+import { explainTextAsync, topFeatures } from '../explain/index.js';
+import { scoreInBatches } from '../models/score-texts.js';
 import type { Decision, LoadedModel } from '../persist/model-dir.js';
 import { createRng } from '../util/random.js';
 import { TEXTCLASS_VERSION } from '../version.js';
@@ -57,7 +58,8 @@ const HEADLINE = [
   'ece',
 ] as const;
 
-export function collectReportData(model: LoadedModel, examples: readonly Example[], options: CollectOptions): ReportData {
+/** Async because models that score asynchronously (ONNX) are scored and explained through their async path. */
+export async function collectReportData(model: LoadedModel, examples: readonly Example[], options: CollectOptions): Promise<ReportData> {
   const { manifest } = model;
   const task = manifest.task as Task;
   const labels = manifest.labels;
@@ -66,7 +68,7 @@ export function collectReportData(model: LoadedModel, examples: readonly Example
   const texts = examples.map((e) => e.text);
   const targets = encodeTargets(examples, labels, task);
   const progress = options.onProgress;
-  const rawProba = predictInBatches(model.rawClassifier, texts, 4096, (d) => progress?.('predict', d, n));
+  const rawProba = await scoreInBatches(model.rawClassifier, texts, 4096, (d) => progress?.('predict', d, n));
   const proba = manifest.calibration ? applyCalibration(manifest.calibration, task, rawProba, n, K) : rawProba;
   const decision = manifest.decision;
   const report = scoreReport(task, labels, targets, proba, decision);
@@ -155,7 +157,7 @@ export function collectReportData(model: LoadedModel, examples: readonly Example
     ? { perLabel: features.labels.map((l) => ({ label: l.label, features: l.toward.map((f) => ({ name: f.name ?? `bucket #${f.bucket}`, weight: f.weight })) })), note: `Weights: ${features.weight}.` }
     : { perLabel: [], note: features.reason };
 
-  data.mistakes = mistakes(model, examples, targets, proba, decision, options.mistakes ?? REPORT_LIMITS.mistakes, progress);
+  data.mistakes = await mistakes(model, examples, targets, proba, decision, options.mistakes ?? REPORT_LIMITS.mistakes, progress);
   data.labelIssues = labelIssues(proba, targets, labels, examples);
   return data;
 }
@@ -335,7 +337,7 @@ function subsetTargets(targets: Targets, rows: readonly number[], K: number): Ta
  * The most confident wrong predictions, each explained for the label it wrongly chose (or, for a
  * multilabel text that only missed labels, the missed label it scored highest).
  */
-function mistakes(model: LoadedModel, examples: readonly Example[], targets: Targets, proba: Float32Array, decision: Decision, limit: number, progress?: CollectOptions['onProgress']): Mistake[] {
+async function mistakes(model: LoadedModel, examples: readonly Example[], targets: Targets, proba: Float32Array, decision: Decision, limit: number, progress?: CollectOptions['onProgress']): Promise<Mistake[]> {
   const labels = model.manifest.labels;
   const K = labels.length;
   const n = examples.length;
@@ -376,11 +378,12 @@ function mistakes(model: LoadedModel, examples: readonly Example[], targets: Tar
   }
   wrong.sort((a, b) => b.confidence - a.confidence || a.row - b.row);
   const top = wrong.slice(0, limit);
-  return top.map((w, j) => {
+  const explainedMistakes: Mistake[] = [];
+  for (const [j, w] of top.entries()) {
     progress?.('explain', j + 1, top.length);
     const text = examples[w.row].text;
-    const explanation = explainText(model.rawClassifier, text, { maxVariants: 64 });
-    return {
+    const explanation = await explainTextAsync(model.rawClassifier, text, { maxVariants: 64 });
+    explainedMistakes.push({
       text,
       trueLabels: w.truth,
       predictedLabels: w.predicted,
@@ -388,8 +391,9 @@ function mistakes(model: LoadedModel, examples: readonly Example[], targets: Tar
       explainedLabel: labels[w.explained],
       tokens: explanation.tokens.map((t) => ({ start: t.start, end: t.end, contribution: t.contributions[w.explained] })),
       row: w.row + 1,
-    };
-  });
+    });
+  }
+  return explainedMistakes;
 }
 
 function labelIssues(proba: Float32Array, targets: Targets, labels: readonly string[], examples: readonly Example[]): LabelIssue[] {

@@ -5,7 +5,7 @@ import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { parse } from 'csv-parse';
 import { ApiError } from './api-error.js';
 import type { ModelEntry, ModelRegistry } from './model-registry.js';
-import { roundScore, scoreTexts } from './predict.js';
+import { roundScore, scoreTextsAsync } from './predict.js';
 import type { JobRow } from './storage/jobs.js';
 import { JobStore } from './storage/jobs.js';
 
@@ -187,7 +187,7 @@ export class JobsRunner {
   }
 
   private async writeChunk(handle: fs.promises.FileHandle, entry: ModelEntry, rows: Row[], at: number): Promise<number> {
-    const { proba, K, chosen } = scoreTexts(entry.model, rows.map((r) => r.text));
+    const { proba, K, chosen } = await scoreTextsAsync(entry.model, rows.map((r) => r.text));
     const labels = entry.model.manifest.labels;
     let out = '';
     for (let i = 0, row = 0; i < rows.length; i++, row += K) {

@@ -1,5 +1,6 @@
 import { applyThresholds, argmaxOrAbstain, argmaxRows } from '../eval/decide.js';
-import { explainText } from '../explain/index.js';
+import { explainText, explainTextAsync, type Explanation } from '../explain/index.js';
+import { scoreInBatches } from '../models/score-texts.js';
 import type { LoadedModel } from '../persist/model-dir.js';
 import { chosenGroups, groupScores, type GroupResult } from '../usecases/emotions/grouping.js';
 import { modelGrouping } from '../usecases/emotions/model-groupings.js';
@@ -13,7 +14,7 @@ export interface PredictOptions {
   explain?: boolean;
   /** Texts longer than this are scored as overlapping windows whose scores are averaged. */
   windowChars?: number;
-  /** Scores already computed (n × K): models that score asynchronously (ONNX) are scored by the caller with scoreInBatches. */
+  /** Scores already computed (n × K), used instead of scoring the texts. */
   proba?: Float32Array;
   /** Also show the chosen labels through this grouping of the model (e.g. `ekman`). */
   group?: string;
@@ -80,13 +81,33 @@ export interface ScoredTexts {
 /**
  * Scores `texts` with the model and applies its decision rule (manifest.decision), or the
  * caller's `threshold` / `topK` overrides. One predictProba call for the whole batch: the
- * vectorizer and weights are shared, and per-text work is the result arrays only.
+ * vectorizer and weights are shared, and per-text work is the result arrays only. Synchronous
+ * models only; scoreTextsAsync takes every model, ONNX ones included.
  */
 export function scoreTexts(model: LoadedModel, texts: readonly string[], options: PredictOptions = {}): ScoredTexts {
+  const proba = options.proba ?? (needsWindows(texts, options.windowChars) ? windowedProba(model, texts, options.windowChars!) : model.classifier.predictProba(texts));
+  return decideScored(model, proba, texts.length, options);
+}
+
+/** scoreTexts for any model: models that score asynchronously (ONNX) through their async path, in one call. */
+export async function scoreTextsAsync(model: LoadedModel, texts: readonly string[], options: PredictOptions = {}): Promise<ScoredTexts> {
+  const proba = options.proba ?? (needsWindows(texts, options.windowChars) ? await windowedProbaAsync(model, texts, options.windowChars!) : await scoreAll(model, texts));
+  return decideScored(model, proba, texts.length, options);
+}
+
+function needsWindows(texts: readonly string[], windowChars: number | undefined): boolean {
+  return windowChars !== undefined && texts.some((t) => t.length > windowChars);
+}
+
+/** All texts in one scoring call, as scoreTexts makes it, through the async path when the model has one. */
+function scoreAll(model: LoadedModel, texts: readonly string[]): Promise<Float32Array> {
+  return scoreInBatches(model.classifier, texts, Math.max(1, texts.length));
+}
+
+/** The decision rule (or the caller's overrides) applied to scores already computed. */
+function decideScored(model: LoadedModel, proba: Float32Array, n: number, options: PredictOptions): ScoredTexts {
   const p = prepare(model);
   const { K } = p;
-  const n = texts.length;
-  const proba = options.proba ?? (options.windowChars !== undefined && texts.some((t) => t.length > options.windowChars!) ? windowedProba(model, texts, options.windowChars, K) : model.classifier.predictProba(texts));
   const chosen: number[][] = new Array(n);
   const notSure = new Uint8Array(n);
   if (p.multilabel) {
@@ -112,9 +133,26 @@ export function scoreTexts(model: LoadedModel, texts: readonly string[], options
   return { proba, K, chosen, notSure };
 }
 
-/** scoreTexts as the API's result objects (label names, a score per label, tokens when asked). */
+/** scoreTexts as the API's result objects (label names, a score per label, tokens when asked). Synchronous models only. */
 export function predictTexts(model: LoadedModel, texts: readonly string[], options: PredictOptions = {}): PredictResult[] {
-  const { proba, K, chosen, notSure } = scoreTexts(model, texts, options);
+  const scored = scoreTexts(model, texts, options);
+  const explanations = options.explain ? texts.map((t) => explainText(model.rawClassifier, t)) : undefined;
+  return resultsOf(model, texts, scored, options, explanations);
+}
+
+/** predictTexts for any model, ONNX ones (which score asynchronously) included. */
+export async function predictTextsAsync(model: LoadedModel, texts: readonly string[], options: PredictOptions = {}): Promise<PredictResult[]> {
+  const scored = await scoreTextsAsync(model, texts, options);
+  let explanations: Explanation[] | undefined;
+  if (options.explain) {
+    explanations = [];
+    for (const t of texts) explanations.push(await explainTextAsync(model.rawClassifier, t));
+  }
+  return resultsOf(model, texts, scored, options, explanations);
+}
+
+function resultsOf(model: LoadedModel, texts: readonly string[], scored: ScoredTexts, options: PredictOptions, explanations: readonly Explanation[] | undefined): PredictResult[] {
+  const { proba, K, chosen, notSure } = scored;
   const labels = model.classifier.labels;
   const results: PredictResult[] = new Array(texts.length);
   for (let i = 0, row = 0; i < texts.length; i++, row += K) {
@@ -122,8 +160,8 @@ export function predictTexts(model: LoadedModel, texts: readonly string[], optio
     if (notSure[i]) r.not_sure = true;
     results[i] = r;
   }
-  if (options.explain) {
-    for (let i = 0; i < texts.length; i++) results[i].tokens = explainTokens(model, texts[i], results[i], proba, i * K, K);
+  if (explanations) {
+    for (let i = 0; i < texts.length; i++) results[i].tokens = explainTokens(model, explanations[i], results[i], proba, i * K, K);
   }
   if (options.group !== undefined) {
     const grouping = modelGrouping(model, options.group);
@@ -158,11 +196,10 @@ function topIndices(proba: Float32Array, row: number, K: number, k: number): num
 }
 
 /** Token contributions to the first chosen label, or to the top label when none was chosen. */
-function explainTokens(model: LoadedModel, text: string, result: PredictResult, proba: Float32Array, row: number, K: number): ExplainedToken[] {
+function explainTokens(model: LoadedModel, explanation: Explanation, result: PredictResult, proba: Float32Array, row: number, K: number): ExplainedToken[] {
   const labels = model.classifier.labels;
   let target = result.labels.length > 0 ? labels.indexOf(result.labels[0]) : topIndices(proba, row, K, 1)[0];
   if (target < 0) target = 0;
-  const explanation = explainText(model.rawClassifier, text);
   return explanation.tokens.map((t) => ({ start: t.start, end: t.end, text: t.text, contribution: Math.round(t.contributions[target] * 1e6) / 1e6 }));
 }
 
@@ -170,7 +207,18 @@ function explainTokens(model: LoadedModel, text: string, result: PredictResult, 
  * Long texts as overlapping windows (a quarter of a window overlaps the next) whose scores are
  * averaged: every part of the text counts, and no window is longer than the server accepts.
  */
-function windowedProba(model: LoadedModel, texts: readonly string[], windowChars: number, K: number): Float32Array {
+function windowedProba(model: LoadedModel, texts: readonly string[], windowChars: number): Float32Array {
+  const { pieces, owner } = windowPieces(texts, windowChars);
+  return averageWindows(model.classifier.predictProba(pieces), owner, texts.length, model.classifier.labels.length);
+}
+
+/** windowedProba for any model, through the async path when the model has one. */
+async function windowedProbaAsync(model: LoadedModel, texts: readonly string[], windowChars: number): Promise<Float32Array> {
+  const { pieces, owner } = windowPieces(texts, windowChars);
+  return averageWindows(await scoreAll(model, pieces), owner, texts.length, model.classifier.labels.length);
+}
+
+function windowPieces(texts: readonly string[], windowChars: number): { pieces: string[]; owner: number[] } {
   const pieces: string[] = [];
   const owner: number[] = [];
   texts.forEach((t, i) => {
@@ -179,15 +227,19 @@ function windowedProba(model: LoadedModel, texts: readonly string[], windowChars
       owner.push(i);
     }
   });
-  const raw = model.classifier.predictProba(pieces);
-  const out = new Float32Array(texts.length * K);
-  const counts = new Float32Array(texts.length);
-  for (let j = 0; j < pieces.length; j++) {
+  return { pieces, owner };
+}
+
+/** Each text's score: the mean of its windows' scores. */
+function averageWindows(raw: Float32Array, owner: readonly number[], n: number, K: number): Float32Array {
+  const out = new Float32Array(n * K);
+  const counts = new Float32Array(n);
+  for (let j = 0; j < owner.length; j++) {
     const i = owner[j];
     counts[i]++;
     for (let k = 0; k < K; k++) out[i * K + k] += raw[j * K + k];
   }
-  for (let i = 0; i < texts.length; i++) for (let k = 0; k < K; k++) out[i * K + k] /= counts[i];
+  for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) out[i * K + k] /= counts[i];
   return out;
 }
 

@@ -3,9 +3,10 @@ import { loadExamples } from '../../data/dataset.js';
 import { encodeTargets } from '../../data/labels.js';
 import type { Task } from '../../data/targets.js';
 import { MULTILABEL_METRICS, pairedBootstrap, SINGLE_LABEL_METRICS, type MetricComparison, type Predictions, type Truth } from '../../eval/bootstrap.js';
-import { decide, predictInBatches } from '../../eval/evaluate.js';
+import { decide } from '../../eval/evaluate.js';
 import { argmaxRows } from '../../eval/decide.js';
 import { UsageError } from '../../errors.js';
+import { scoreInBatches } from '../../models/score-texts.js';
 import { dataSpecOf, loadModel, type LoadedModel } from '../../persist/model-dir.js';
 import { boolFlag, parseCommandArgs, requireFlag, stringFlag } from '../args.js';
 import { fmt, out } from '../output.js';
@@ -66,14 +67,14 @@ export async function runCompare(argv: string[]): Promise<number> {
   if (examples.length === 0) throw new UsageError(`${dataPath}: no labelled rows to compare on`);
   const targets = encodeTargets(examples, labels, task);
   const texts = examples.map((e) => e.text);
-  const predictions: Predictions[] = models.map((m, j) => {
+  const predictions: Predictions[] = [];
+  for (const [j, m] of models.entries()) {
     const bar = createProgressBar();
-    const own = predictInBatches(m.classifier, texts, 4096, (d) => bar.update(`predict ${j + 1}/${models.length}`, d, texts.length));
+    const own = await scoreInBatches(m.classifier, texts, 4096, (d) => bar.update(`predict ${j + 1}/${models.length}`, d, texts.length));
     bar.done();
     const proba = reorderColumns(own, m.manifest.labels, labels, texts.length);
-    if (task === 'multilabel') return { kind: 'multi', predicted: decide(proba, texts.length, K, m.manifest.decision) as Uint8Array };
-    return { kind: 'single', predicted: argmaxRows(proba, texts.length, K) };
-  });
+    predictions.push(task === 'multilabel' ? { kind: 'multi', predicted: decide(proba, texts.length, K, m.manifest.decision) as Uint8Array } : { kind: 'single', predicted: argmaxRows(proba, texts.length, K) });
+  }
   const truth: Truth = targets.kind === 'single' ? { kind: 'single', y: targets.y } : { kind: 'multi', y: targets.y };
   const metrics = task === 'multilabel' ? MULTILABEL_METRICS : SINGLE_LABEL_METRICS;
   const comparison = pairedBootstrap(truth, predictions, K, metrics, { resamples, seed, confidence });

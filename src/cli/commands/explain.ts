@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { readPredictionInput } from '../../data/readers/prediction-input.js';
 import { DataError, TextclassError, UsageError } from '../../errors.js';
 import { decide } from '../../eval/evaluate.js';
-import { explainText, rankTokens, topFeatures, type Explanation, type ExplanationToken, type FeatureWeight } from '../../explain/index.js';
+import { explainTextAsync, rankTokens, topFeatures, type Explanation, type ExplanationToken, type FeatureWeight } from '../../explain/index.js';
 import type { Classifier } from '../../models/classifier.js';
 import { loadModel, type Manifest } from '../../persist/model-dir.js';
 import { boolFlag, listFlag, parseCommandArgs, stringFlag } from '../args.js';
@@ -15,8 +15,8 @@ Shows why a model labels a text the way it does: the tokens that pushed each pre
 --label) up and down the most. For TF-IDF models (logistic regression, linear SVM, naive Bayes,
 NB-SVM) the numbers are exact: each label's decision score is its bias plus the sum of the token
 contributions (a word n-gram's share is split equally over its words). For other models
-(fastText) each token's number is the drop in the label's probability when that token is removed
-(occlusion).
+(fastText, ONNX) each token's number is the drop in the label's probability when that token is
+removed (occlusion).
 
 With --top-features, prints instead the features (words, n-grams) with the largest weights for
 and against each label (TF-IDF models only).
@@ -88,8 +88,8 @@ export async function runExplain(argv: string[]): Promise<number> {
   });
   const method = boolFlag(args, 'occlusion') ? ('occlusion' as const) : ('auto' as const);
 
-  const explainOne = (text: string, id: string | undefined): void => {
-    const e = explainText(classifier, text, { method });
+  const explainOne = async (text: string, id: string | undefined): Promise<void> => {
+    const e = await explainTextAsync(classifier, text, { method });
     const proba = Float32Array.from(e.probabilities);
     const picked = chosenLabels.length > 0 ? chosenLabels : predictedLabels(proba, labels.length, manifest);
     const predicted = predictedLabels(proba, labels.length, manifest).map((k) => labels[k]);
@@ -97,12 +97,12 @@ export async function runExplain(argv: string[]): Promise<number> {
   };
 
   if (texts.length > 0) {
-    texts.forEach((t) => explainOne(t, undefined));
+    for (const t of texts) await explainOne(t, undefined);
     return 0;
   }
   const source = input === undefined || input === '-' ? process.stdin : input;
   const name = input === undefined || input === '-' ? '<stdin>' : input;
-  for await (const item of readPredictionInput(source, name)) explainOne(item.text, item.id);
+  for await (const item of readPredictionInput(source, name)) await explainOne(item.text, item.id);
   return 0;
 }
 

@@ -38,7 +38,7 @@ Examples:
   textclass forecast models/dailydialog-next --input chats.txt --json --top 3
 `;
 
-/** Dialogs forecast together in one predictProba call. */
+/** Dialogs forecast together in one scoring call. */
 const BATCH = 256;
 
 export async function runForecast(argv: string[]): Promise<number> {
@@ -61,11 +61,11 @@ export async function runForecast(argv: string[]): Promise<number> {
 
   let number = 0;
   let batch: DialogFromLines[] = [];
-  const flush = (): void => {
+  const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
     let forecasts: Forecast[];
     try {
-      forecasts = forecastDialogs(model, support.settings, batch.map((d) => d.turns), top);
+      forecasts = await forecastDialogs(model, support.settings, batch.map((d) => d.turns), top);
     } catch (e) {
       // Blank lines end dialogs, so no turn read here is empty; kept as a file:line error anyway.
       if (e instanceof TurnError) throw new DataError({ file: name }, e.message);
@@ -82,9 +82,9 @@ export async function runForecast(argv: string[]): Promise<number> {
   const chunks = input === '-' ? (process.stdin as AsyncIterable<Buffer>) : (fs.createReadStream(input) as AsyncIterable<Buffer>);
   for await (const dialog of dialogsFromLines(splitLines(chunks, name), name)) {
     batch.push(dialog);
-    if (batch.length >= BATCH) flush();
+    if (batch.length >= BATCH) await flush();
   }
-  flush();
+  await flush();
   if (number === 0) process.stderr.write(`textclass forecast: ${name} held no dialog (one turn per line; a blank line ends a dialog)\n`);
   return 0;
 }

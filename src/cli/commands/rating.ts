@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { loadExamples } from '../../data/dataset.js';
 import { UsageError } from '../../errors.js';
-import { predictInBatches } from '../../eval/evaluate.js';
+import { scoreInBatches } from '../../models/score-texts.js';
 import { dataSpecOf, loadModel } from '../../persist/model-dir.js';
 import { breakdownByTrueStars, breakdownTable } from '../../usecases/rating/breakdown.js';
 import { evaluateRating, positiveScores, trueStars } from '../../usecases/rating/evaluate-rating.js';
@@ -66,7 +66,7 @@ export async function runRating(argv: string[]): Promise<number> {
   readBar.done();
   const stars = trueStars(examples, section.stars_pattern, dataPath);
   const bar = createProgressBar();
-  const proba = predictInBatches(model.classifier, examples.map((e) => e.text), 4096, (done) => bar.update('predict', done, examples.length));
+  const proba = await scoreInBatches(model.classifier, examples.map((e) => e.text), 4096, (done) => bar.update('predict', done, examples.length));
   bar.done();
   const scores = positiveScores(section, manifest.labels, proba);
   const evaluation = evaluateRating(section, scores, stars);

@@ -87,7 +87,7 @@ export async function runRecommend(argv: string[]): Promise<number> {
     if (file === undefined) throw new UsageError('catalog build needs the catalog file: `textclass recommend catalog build <file> --model <dir>`');
     for (const flag of ['catalog', 'target', 'toward', 'from-text', 'n', 'seed']) if (stringFlag(args, flag) !== undefined) throw new UsageError(`--${flag} is for recommending, not for \`catalog build\` (see \`textclass recommend --help\`)`);
     const model = loadModel(requireFlag(args, 'recommend', 'model', 'dir'));
-    const { scored, storeFile } = build(file, model, stringFlag(args, 'store'));
+    const { scored, storeFile } = await build(file, model, stringFlag(args, 'store'));
     const expect = stringFlag(args, 'expect');
     const agreement = expect === undefined ? undefined : agreementWith(scored, expect, file);
     if (json) out(JSON.stringify({ catalog: file, store: storeFile, model: model.manifest.name, ...catalogScoresJson(scored.modelKey, scored.build), top_labels: topLabelCounts(scored), ...(agreement ? { agreement } : {}) }) + '\n');
@@ -102,18 +102,18 @@ export async function runRecommend(argv: string[]): Promise<number> {
   const n = intFlag(stringFlag(args, 'n'), 'n', 5, 1, MAX_N);
   const seed = intFlag(stringFlag(args, 'seed'), 'seed', 0, 0, 2 ** 31 - 1);
   const model = loadModel(requireFlag(args, 'recommend', 'model', 'dir'));
-  const { scored } = build(catalogFile, model, stringFlag(args, 'store'));
-  const answer = recommend(scored, model, { target, n, seed, ...(fromText !== undefined ? { fromText } : {}) });
+  const { scored } = await build(catalogFile, model, stringFlag(args, 'store'));
+  const answer = await recommend(scored, model, { target, n, seed, ...(fromText !== undefined ? { fromText } : {}) });
   out(json ? JSON.stringify({ model: model.manifest.name, catalog: catalogFile, ...answer }) + '\n' : formatAnswer(answer));
   return 0;
 }
 
-function build(catalogFile: string, model: LoadedModel, storeFlag: string | undefined): { scored: ScoredCatalog; storeFile: string } {
+async function build(catalogFile: string, model: LoadedModel, storeFlag: string | undefined): Promise<{ scored: ScoredCatalog; storeFile: string }> {
   const catalog = readCatalog(catalogFile);
   const storeFile = storeFlag ?? storePathOf(catalogFile);
   const store = new ScoreStore(storeFile);
   try {
-    return { scored: scoreCatalog(catalog, model, store), storeFile };
+    return { scored: await scoreCatalog(catalog, model, store), storeFile };
   } finally {
     store.close();
   }

@@ -76,7 +76,7 @@ export async function runReport(argv: string[]): Promise<number> {
       dataLabel = `dev data of ${recipe.name} (${data.origin.dev ?? 'dev'})`;
     }
     if (examples.length === 0) throw new UsageError(`${dataLabel}: no labelled rows to report on`);
-    const reportData = collectReportData(model, examples, { dataLabel, createdAt: new Date().toISOString(), mistakes, onProgress: bar.update });
+    const reportData = await collectReportData(model, examples, { dataLabel, createdAt: new Date().toISOString(), mistakes, onProgress: bar.update });
     bar.done();
     const html = renderHtmlReport(reportData);
     writeFileAtomic(outPath, html);

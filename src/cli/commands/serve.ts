@@ -111,6 +111,6 @@ export async function trainStarterInto(outDir: string): Promise<void> {
   const model = loadModel(outDir);
   const devFile = path.join(dataDir, 'starter', 'dev.csv');
   const { examples } = await loadExamples(devFile, dataSpecOf(model.manifest), { onBadRow: 'error' });
-  const data = collectReportData(model, examples, { dataLabel: 'starter dev data (data/starter/dev.csv)', createdAt: new Date().toISOString() });
+  const data = await collectReportData(model, examples, { dataLabel: 'starter dev data (data/starter/dev.csv)', createdAt: new Date().toISOString() });
   writeFileAtomic(path.join(outDir, 'report.html'), renderHtmlReport(data));
 }

@@ -24,7 +24,7 @@ export function dialogRoutes(app: FastifyInstance, ctx: ServerContext): void {
     }
     let forecast;
     try {
-      [forecast] = forecastDialogs(entry.model, support.settings, [turns], body.top_k ?? 1);
+      [forecast] = await forecastDialogs(entry.model, support.settings, [turns], body.top_k ?? 1);
     } catch (e) {
       if (e instanceof TurnError) throw new ApiError(422, `body turns[${e.index}]: ${e.problem}`);
       throw e;

@@ -4,8 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../api-error.js';
 import type { ServerContext } from '../context.js';
 import { modelCard, modelDetail, modelSummary } from '../model-info.js';
-import { predictTexts } from '../predict.js';
-import { scoreInBatches } from '../../models/score-texts.js';
+import { predictTextsAsync } from '../predict.js';
 import { modelIdParams, predictBody } from '../schemas.js';
 import type { LoadedModel } from '../../persist/model-dir.js';
 import { modelGrouping, UnknownGroupingError } from '../../usecases/emotions/model-groupings.js';
@@ -52,16 +51,13 @@ export function modelRoutes(app: FastifyInstance, ctx: ServerContext): void {
         long = true;
       }
     }
-    // ONNX models score asynchronously and window long texts by tokens themselves.
-    const asyncScored = entry.model.classifier.predictProbaAsync !== undefined;
-    if (asyncScored && body.explain) throw new ApiError(422, 'explain: token contributions are computed for TF-IDF and fastText models; this model runs an ONNX network');
-    const proba = asyncScored ? await scoreInBatches(entry.model.classifier, texts) : undefined;
-    const results = predictTexts(entry.model, texts, {
-      ...(proba ? { proba } : {}),
+    // ONNX models (which score asynchronously) window long texts by tokens themselves.
+    const tokenWindowed = entry.model.classifier.predictProbaAsync !== undefined;
+    const results = await predictTextsAsync(entry.model, texts, {
       ...(body.top_k !== undefined ? { topK: body.top_k } : {}),
       ...(body.threshold !== undefined ? { threshold: body.threshold } : {}),
       ...(body.explain ? { explain: true } : {}),
-      ...(long ? { windowChars: config.maxTextChars } : {}),
+      ...(long && !tokenWindowed ? { windowChars: config.maxTextChars } : {}),
       ...(body.group !== undefined ? { group: body.group } : {}),
     });
     metrics.observeTexts(id, texts.length);

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../api-error.js';
 import type { ServerContext } from '../context.js';
-import { scoreTexts, windowsOf } from '../predict.js';
+import { scoreTextsAsync, windowsOf } from '../predict.js';
 import { modelOr404, parseInput } from '../validate.js';
 import { rateBody } from '../../usecases/rating/http-schemas.js';
 import { rateRow, ratingSectionOf } from '../../usecases/rating/rating-section.js';
@@ -52,7 +52,7 @@ export function ratingRoutes(app: FastifyInstance, ctx: ServerContext): void {
       }
     }
     const model = entry.model;
-    const { proba, K } = scoreTexts(model, texts, long ? { windowChars: config.maxTextChars } : {});
+    const { proba, K } = await scoreTextsAsync(model, texts, long ? { windowChars: config.maxTextChars } : {});
     const labels = model.classifier.labels;
     const results = texts.map((text, i) => ({
       ...rateRow(section, labels, proba.subarray(i * K, (i + 1) * K)),

@@ -31,7 +31,7 @@ export function recommendRoutes(app: FastifyInstance, ctx: ServerContext): void 
     }
     let result;
     try {
-      result = library.scoredCatalog(body.catalog, entry.model);
+      result = await library.scoredCatalog(body.catalog, entry.model);
     } catch (e) {
       if (e instanceof CatalogError) throw new ApiError(e.kind === 'not_found' ? 404 : 409, e.message);
       throw e;
@@ -40,7 +40,7 @@ export function recommendRoutes(app: FastifyInstance, ctx: ServerContext): void 
     if (fresh) metrics.observeTexts(entry.id, scored.build.scored);
     const build = fresh ? scored.build : { ...scored.build, scored: 0, reused: new Set(scored.items.map((i) => i.text)).size, newItems: 0, changedItems: 0, removedItems: 0 };
     if (body.from_text !== undefined) metrics.observeTexts(entry.id, 1);
-    const answer = recommend(scored, entry.model, { target, n: body.n ?? 5, seed: body.seed ?? 0, ...(body.from_text !== undefined ? { fromText: body.from_text } : {}) }, build);
+    const answer = await recommend(scored, entry.model, { target, n: body.n ?? 5, seed: body.seed ?? 0, ...(body.from_text !== undefined ? { fromText: body.from_text } : {}) }, build);
     return { model: entry.id, catalog: body.catalog, ...answer };
   });
 }

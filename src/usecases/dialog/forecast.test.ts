@@ -93,14 +93,14 @@ describe('forecastDialogs with a next-turn model trained on real DailyDialog dia
     assert.deepEqual(support.settings, { contextTurns: 3, contextSeparator: '\n' });
   });
 
-  test('a distribution over every label, best first, equal to the model scoring the shared context text', () => {
+  test('a distribution over every label, best first, equal to the model scoring the shared context text', async () => {
     const support = forecastSupport(model.manifest);
     assert.ok(support.ok);
     const dialogs = [
       ['Guess what ? I got the job !', 'Really ? Congratulations !', 'Thank you so much .', 'We should celebrate tonight .', 'That sounds wonderful !'],
       ['My grandfather passed away last night .'],
     ];
-    const forecasts = forecastDialogs(model, support.settings, dialogs, 3);
+    const forecasts = await forecastDialogs(model, support.settings, dialogs, 3);
     assert.equal(forecasts.length, 2);
     const labels = model.classifier.labels;
     const proba = model.classifier.predictProba(dialogs.map((d) => contextText(d, support.settings)));
@@ -116,7 +116,7 @@ describe('forecastDialogs with a next-turn model trained on real DailyDialog dia
     assert.deepEqual(forecasts[0].context, { turns_used: 3, context_turns: 3, turns_given: 5 });
     assert.deepEqual(forecasts[1].context, { turns_used: 0, context_turns: 3, turns_given: 1 });
     // Turns before the window do not change the forecast.
-    const [short] = forecastDialogs(model, support.settings, [dialogs[0].slice(1)]);
+    const [short] = await forecastDialogs(model, support.settings, [dialogs[0].slice(1)]);
     assert.deepEqual(short.distribution, forecasts[0].distribution);
   });
 });

@@ -1,5 +1,6 @@
 import { contextText, contextTurnsUsed } from '../../data/dialog-targets.js';
 import { TextclassError } from '../../errors.js';
+import { scoreInBatches } from '../../models/score-texts.js';
 import type { LoadedModel } from '../../persist/model-dir.js';
 import type { ForecastSettings } from './settings.js';
 
@@ -58,15 +59,16 @@ export function forecastInput(turns: readonly string[], settings: ForecastSettin
 }
 
 /**
- * Forecasts the next speaker's label for each dialog, in one predictProba call. The scores are the
- * model's own (calibrated when it was trained with calibration).
+ * Forecasts the next speaker's label for each dialog, in one scoring call (asynchronous for the
+ * models that score so, ONNX). The scores are the model's own (calibrated when it was trained
+ * with calibration).
  */
-export function forecastDialogs(model: LoadedModel, settings: ForecastSettings, dialogs: readonly (readonly string[])[], topK = 1): Forecast[] {
+export async function forecastDialogs(model: LoadedModel, settings: ForecastSettings, dialogs: readonly (readonly string[])[], topK = 1): Promise<Forecast[]> {
   const inputs = dialogs.map((turns) => forecastInput(turns, settings));
   if (inputs.length === 0) return [];
   const labels = model.classifier.labels;
   const K = labels.length;
-  const proba = model.classifier.predictProba(inputs.map((i) => i.text));
+  const proba = await scoreInBatches(model.classifier, inputs.map((i) => i.text), inputs.length);
   const decision = model.manifest.decision;
   const abstainBelow = decision.kind === 'argmax' ? decision.abstainBelow : undefined;
   return inputs.map((input, d) => {

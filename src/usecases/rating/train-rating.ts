@@ -1,6 +1,6 @@
 import { applyCalibration, type CalibrationState } from '../../calibration/calibrator.js';
-import { predictInBatches } from '../../eval/evaluate.js';
 import type { Classifier } from '../../models/classifier.js';
+import { scoreInBatches } from '../../models/score-texts.js';
 import type { Recipe } from '../../recipe/schema.js';
 import { crossValidate } from '../../train/cross-validate.js';
 import type { PreparedData } from '../../train/prepare-data.js';
@@ -72,7 +72,7 @@ export async function fitRatingForTraining(input: RatingTrainingInput): Promise<
     const devProba = calibration ? applyCalibration(calibration, recipe.task, input.devRawProba, data.dev.length, K) : input.devRawProba;
     metrics.dev = measure(data.dev, devProba, 'rating (dev rows)');
   }
-  if (data.test.length > 0) metrics.test = measure(data.test, predictInBatches(input.classifier, data.test.map((e) => e.text)), 'rating (test rows)');
+  if (data.test.length > 0) metrics.test = measure(data.test, await scoreInBatches(input.classifier, data.test.map((e) => e.text)), 'rating (test rows)');
   return {
     stars_from: r.stars_from,
     stars_pattern: r.stars_pattern ?? DEFAULT_STARS_PATTERN,

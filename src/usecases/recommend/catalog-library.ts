@@ -62,6 +62,8 @@ export class CatalogLibrary {
   private loaded = new Map<string, Loaded>();
   private stores = new Map<string, ScoreStore>();
   private scored = new Map<string, ScoredCatalog>();
+  /** Scorings under way, so concurrent requests for one catalog and model share one. */
+  private scoring = new Map<string, Promise<ScoredCatalog>>();
 
   constructor(
     readonly dir: string,
@@ -112,7 +114,7 @@ export class CatalogLibrary {
   }
 
   /** The catalog scored with the model; `fresh` tells whether this call computed or loaded the scores. */
-  scoredCatalog(id: string, model: LoadedModel): { scored: ScoredCatalog; fresh: boolean } {
+  async scoredCatalog(id: string, model: LoadedModel): Promise<{ scored: ScoredCatalog; fresh: boolean }> {
     const file = CATALOG_ID.test(id) ? this.files().get(id) : undefined;
     if (file === undefined) {
       const ids = [...this.files().keys()];
@@ -132,10 +134,18 @@ export class CatalogLibrary {
       this.scored.set(key, cached);
       return { scored: cached, fresh: false };
     }
-    const scored = scoreCatalog(catalog, model, this.store(id, file));
-    this.scored.set(key, scored);
-    while (this.scored.size > MAX_SCORED) this.scored.delete(this.scored.keys().next().value!);
-    return { scored, fresh: true };
+    const underway = this.scoring.get(key);
+    if (underway) return { scored: await underway, fresh: false };
+    const scoring = scoreCatalog(catalog, model, this.store(id, file));
+    this.scoring.set(key, scoring);
+    try {
+      const scored = await scoring;
+      this.scored.set(key, scored);
+      while (this.scored.size > MAX_SCORED) this.scored.delete(this.scored.keys().next().value!);
+      return { scored, fresh: true };
+    } finally {
+      this.scoring.delete(key);
+    }
   }
 
   close(): void {

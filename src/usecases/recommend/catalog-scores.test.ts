@@ -26,14 +26,14 @@ describe('scoreCatalog with a score store', () => {
     work = tempDir('recommend-scores');
   });
 
-  test('scores every text once, then only new and changed items; the same model copied elsewhere reuses them', () => {
+  test('scores every text once, then only new and changed items; the same model copied elsewhere reuses them', async () => {
     const file = path.join(work, 'lines.csv');
     fs.copyFileSync(DEMO, file);
     const storeFile = storePathOf(file);
     assert.equal(storeFile, path.join(work, 'lines.textclass.sqlite'));
 
     let store = new ScoreStore(storeFile);
-    const first = scoreCatalog(readCatalog(file), model, store);
+    const first = await scoreCatalog(readCatalog(file), model, store);
     assert.deepEqual(first.build, { items: 30, scored: 30, reused: 0, newItems: 30, changedItems: 0, removedItems: 0 });
     assert.equal(first.distributions.length, 30);
     for (const p of first.distributions) assert.ok(Math.abs(p.reduce((a, b) => a + b, 0) - 1) < 1e-6, 'each distribution sums to 1');
@@ -44,7 +44,7 @@ describe('scoreCatalog with a score store', () => {
 
     // A new process (a new store handle): nothing to score.
     store = new ScoreStore(storeFile);
-    const again = scoreCatalog(readCatalog(file), model, store);
+    const again = await scoreCatalog(readCatalog(file), model, store);
     assert.deepEqual(again.build, { items: 30, scored: 0, reused: 30, newItems: 0, changedItems: 0, removedItems: 0 });
     assert.deepEqual(again.distributions, first.distributions);
 
@@ -54,7 +54,7 @@ describe('scoreCatalog with a score store', () => {
     lines.splice(5, 1);
     lines.push(`en-99,Twin,"${first.items[10].text}",,joy`);
     fs.writeFileSync(file, lines.join('\n') + '\n');
-    const edited = scoreCatalog(readCatalog(file), model, store);
+    const edited = await scoreCatalog(readCatalog(file), model, store);
     assert.deepEqual(edited.build, { items: 30, scored: 1, reused: 28, newItems: 1, changedItems: 1, removedItems: 1 }, 'only the changed text is scored; the twin reuses its sibling');
     store.close();
 
@@ -64,7 +64,7 @@ describe('scoreCatalog with a score store', () => {
     const copied = loadModel(copy);
     assert.equal(modelKey(copied), modelKey(model));
     store = new ScoreStore(storeFile);
-    assert.equal(scoreCatalog(readCatalog(file), copied, store).build.scored, 0);
+    assert.equal((await scoreCatalog(readCatalog(file), copied, store)).build.scored, 0);
     const stored = store.models();
     assert.equal(stored.length, 1);
     assert.equal(stored[0].modelName, 'starter');
@@ -81,11 +81,11 @@ describe('scoreCatalog with a score store', () => {
     assert.notEqual(modelKey(otherModel), modelKey(model));
     const store = new ScoreStore(storePathOf(file));
     try {
-      assert.equal(scoreCatalog(readCatalog(file), model, store).build.scored, 30);
-      const b = scoreCatalog(readCatalog(file), otherModel, store);
+      assert.equal((await scoreCatalog(readCatalog(file), model, store)).build.scored, 30);
+      const b = await scoreCatalog(readCatalog(file), otherModel, store);
       assert.equal(b.build.scored, 30, 'the second model scores everything itself');
       assert.equal(b.build.newItems, 0, 'the catalog itself did not change');
-      assert.equal(scoreCatalog(readCatalog(file), model, store).build.scored, 0, 'the first model still finds its own scores');
+      assert.equal((await scoreCatalog(readCatalog(file), model, store)).build.scored, 0, 'the first model still finds its own scores');
       assert.deepEqual(store.models().map((m) => m.texts), [30, 30]);
       const row = store.db.prepare('SELECT proba_json FROM scores WHERE model_key = ? AND text_sha256 = ?').pluck().get(modelKey(otherModel), textHash(b.items[0].text)) as string;
       assert.equal((JSON.parse(row) as number[]).length, 7, 'one probability per label, keyed by the text hash');
@@ -94,9 +94,9 @@ describe('scoreCatalog with a score store', () => {
     }
   });
 
-  test('agreement with the written_for column counts items whose top emotion is the intended one', () => {
+  test('agreement with the written_for column counts items whose top emotion is the intended one', async () => {
     const store = new ScoreStore(':memory:');
-    const scored = scoreCatalog(readCatalog(DEMO), model, store);
+    const scored = await scoreCatalog(readCatalog(DEMO), model, store);
     const a = agreementWith(scored, 'written_for', DEMO);
     assert.equal(a.items, 30);
     assert.equal(Object.values(a.per_label).reduce((n, s) => n + s.items, 0), 30);

@@ -1,3 +1,4 @@
+import { scoreInBatches } from '../../models/score-texts.js';
 import type { LoadedModel } from '../../persist/model-dir.js';
 import type { Catalog, CatalogItem } from './catalog.js';
 import { normalize } from './distribution.js';
@@ -21,15 +22,16 @@ export interface BuildStats extends CatalogDelta {
   reused: number;
 }
 
-/** Texts per predictProba call: large enough to share the vectorizer's work, small enough to bound memory. */
+/** Texts per scoring call: large enough to share the vectorizer's work, small enough to bound memory. */
 const SCORE_BATCH = 256;
 
 /**
  * Scores the catalog with the model, computing only the texts the store has no scores for under
  * this model (keyed by text hash, so identical texts are scored once and a renamed id costs
- * nothing), and stores what it computed.
+ * nothing), and stores what it computed. Async: models that score asynchronously (ONNX) are
+ * scored through their async path.
  */
-export function scoreCatalog(catalog: Catalog, model: LoadedModel, store: ScoreStore): ScoredCatalog {
+export async function scoreCatalog(catalog: Catalog, model: LoadedModel, store: ScoreStore): Promise<ScoredCatalog> {
   const key = modelKey(model);
   const labels = model.manifest.labels;
   const hashes = catalog.items.map((item) => textHash(item.text));
@@ -47,7 +49,7 @@ export function scoreCatalog(catalog: Catalog, model: LoadedModel, store: ScoreS
   const K = labels.length;
   for (let start = 0; start < missing.length; start += SCORE_BATCH) {
     const batch = missing.slice(start, start + SCORE_BATCH);
-    const proba = model.classifier.predictProba(batch.map((m) => m.text));
+    const proba = await scoreInBatches(model.classifier, batch.map((m) => m.text), SCORE_BATCH);
     batch.forEach((m, j) => fresh.set(m.hash, Array.from(proba.subarray(j * K, (j + 1) * K), (x) => Math.round(x * 1e6) / 1e6)));
   }
   if (fresh.size > 0) store.save(key, model, fresh);

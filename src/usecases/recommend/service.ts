@@ -1,3 +1,4 @@
+import { scoreInBatches } from '../../models/score-texts.js';
 import type { LoadedModel } from '../../persist/model-dir.js';
 import type { BuildStats, ScoredCatalog } from './catalog-scores.js';
 import { argmax, asRecord, normalize } from './distribution.js';
@@ -38,21 +39,21 @@ export function catalogScoresJson(key: string, b: BuildStats): CatalogScoresJson
 }
 
 /** The model's emotion distribution of one text (scaled to sum to 1, as the catalog's are). */
-export function detectEmotion(model: LoadedModel, text: string): number[] {
-  return normalize(model.classifier.predictProba([text]));
+export async function detectEmotion(model: LoadedModel, text: string): Promise<number[]> {
+  return normalize(await scoreInBatches(model.classifier, [text]));
 }
 
 /**
  * @param build what scoring the catalog took for this call (default: the catalog's own build
  *   statistics; a server answering from memory passes "nothing scored")
  */
-export function recommend(scored: ScoredCatalog, model: LoadedModel, request: RecommendRequest, build: BuildStats = scored.build): RecommendAnswer {
+export async function recommend(scored: ScoredCatalog, model: LoadedModel, request: RecommendRequest, build: BuildStats = scored.build): Promise<RecommendAnswer> {
   const catalogScores = catalogScoresJson(scored.modelKey, build);
   if (request.fromText === undefined) {
     const items = recommendForTarget(scored, request.target, { n: request.n, seed: request.seed });
     return { mode: 'match', target: items[0]?.why.target ?? request.target, labels: scored.labels, items, catalog_scores: catalogScores };
   }
-  const from = detectEmotion(model, request.fromText);
+  const from = await detectEmotion(model, request.fromText);
   const items = recommendPath(scored, from, request.target, { n: request.n, seed: request.seed });
   return {
     mode: 'path',

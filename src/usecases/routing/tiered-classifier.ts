@@ -37,10 +37,23 @@ export class TieredClassifier implements Classifier {
   }
 
   predictProba(texts: readonly string[]): Float32Array {
-    const n = texts.length;
+    return this.combine(this.tiers.map((c) => c.predictProba(texts)), texts.length);
+  }
+
+  /** Present when a tier model scores asynchronously (ONNX): every tier is then scored through its own path. */
+  get predictProbaAsync(): ((texts: readonly string[]) => Promise<Float32Array>) | undefined {
+    if (!this.tiers.some((c) => c.predictProbaAsync)) return undefined;
+    return async (texts) => {
+      const scores: Float32Array[] = [];
+      for (const c of this.tiers) scores.push(c.predictProbaAsync ? await c.predictProbaAsync(texts) : c.predictProba(texts));
+      return this.combine(scores, texts.length);
+    };
+  }
+
+  /** Whole-path probabilities from each tier model's scores (n × that tier's labels). */
+  private combine(scores: readonly Float32Array[], n: number): Float32Array {
     const K = this.labels.length;
     const { tree } = this;
-    const scores = this.tiers.map((c) => c.predictProba(texts));
     const out = new Float32Array(n * K);
     const cond = tree.tiers.map((nodes) => new Float64Array(nodes.length));
     for (let i = 0; i < n; i++) {
