@@ -7,6 +7,11 @@ import { checkedRecipeSchema, type Recipe } from './schema.js';
 
 /** Reads, overrides and validates a recipe file. Every problem is one RecipeError line. */
 export function loadRecipe(file: string, overrides: readonly string[] = []): Recipe {
+  return parseRecipe(readRecipeFile(file), overrides, file);
+}
+
+/** A recipe file's YAML (or JSON) as plain data, before any validation. */
+export function readRecipeFile(file: string): unknown {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -19,7 +24,7 @@ export function loadRecipe(file: string, overrides: readonly string[] = []): Rec
   } catch (e) {
     throw new RecipeError(`not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`, file);
   }
-  return parseRecipe(raw, overrides, file);
+  return raw;
 }
 
 export function parseRecipe(raw: unknown, overrides: readonly string[] = [], source = 'recipe'): Recipe {

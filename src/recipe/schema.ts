@@ -126,11 +126,15 @@ export const featuresSchema = z.strictObject({
   stemming: z.enum(['en', 'ru']).nullable().default(null),
 });
 
-/** `balanced` (inverse class frequency, as scikit-learn) or explicit weights per label, e.g. {urgent: 5}. */
+/**
+ * `balanced` (inverse class frequency, as scikit-learn), explicit weights per label (e.g.
+ * {urgent: 5}), null for none, or `auto` (the default): balanced for a single-label task whose most
+ * common class has at least AUTO_BALANCE_RATIO times the training rows of its rarest, else none.
+ */
 const classWeight = z
-  .union([z.enum(['balanced']), z.record(z.string().min(1), z.number().positive())])
+  .union([z.enum(['balanced', 'auto']), z.record(z.string().min(1), z.number().positive())])
   .nullable()
-  .default(null);
+  .default('auto');
 
 const logisticModel = z.strictObject({
   type: z.literal('logistic_regression'),

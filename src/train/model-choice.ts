@@ -75,7 +75,32 @@ export async function fitModel(model: ModelSection, fitInput: FitInput, text: Te
   }
 }
 
+/**
+ * `class_weight: auto` weighs classes when the training labels are this imbalanced (most common ÷
+ * rarest class). Unweighted, a model all but ignores a class outnumbered this much, which costs
+ * macro-F1 and balanced accuracy; below it, weighting trades accuracy for little. Measured on dev
+ * splits: tickets → category (149:1) macro-F1 0.387 → 0.498 balanced; Korean emotions (2.2:1) 0.720
+ * → 0.718 and ChnSentiCorp (2.2:1) 0.870 → 0.868, so those stay unweighted.
+ */
+export const AUTO_BALANCE_RATIO = 5;
+
+/** What `class_weight: auto` means for these training targets: balanced, or none. */
+export function resolveAutoClassWeight(targets: FitInput['targets'], numLabels: number): 'balanced' | null {
+  if (targets.kind !== 'single') return null;
+  const counts = new Float64Array(numLabels);
+  for (const c of targets.y) counts[c]++;
+  let most = 0;
+  let rarest = Infinity;
+  for (const n of counts) {
+    if (n === 0) continue;
+    if (n > most) most = n;
+    if (n < rarest) rarest = n;
+  }
+  return rarest !== Infinity && most >= AUTO_BALANCE_RATIO * rarest ? 'balanced' : null;
+}
+
 export function applyClassWeights(input: FitInput, weights: ModelSection['class_weight']): { input: FitInput; classWeight: 'balanced' | null } {
+  if (weights === 'auto') return { input, classWeight: resolveAutoClassWeight(input.targets, input.labels.length) };
   if (weights === null || weights === 'balanced') return { input, classWeight: weights };
   if (input.targets.kind !== 'single') throw new RecipeError('model.class_weight: explicit class weights are for single-label tasks; use balanced for multilabel');
   const perClass = new Float32Array(input.labels.length).fill(1);

@@ -1,6 +1,6 @@
 import { UsageError } from '../../errors.js';
 import { findLabelIssues, type LabelIssueReport } from '../../eval/label-issues.js';
-import { loadRecipe } from '../../recipe/load.js';
+import { loadRecipeCompleting } from '../../train/complete-recipe.js';
 import type { Recipe } from '../../recipe/schema.js';
 import type { Decision } from '../../persist/model-dir.js';
 import { crossValidate, summarizeFolds, type CrossValidationResult } from '../../train/cross-validate.js';
@@ -57,11 +57,12 @@ export async function runCv(argv: string[]): Promise<number> {
     out(cvHelp);
     return 0;
   }
-  const recipe = loadRecipe(args.positionals[0], listFlag(args, 'set'));
+  const dataDir = defaultDataDir(stringFlag(args, 'data-dir'));
+  const { recipe, filled } = await loadRecipeCompleting(args.positionals[0], listFlag(args, 'set'), dataDir, { onBadRow: badRowFlag(stringFlag(args, 'on-bad-row')) });
+  for (const line of filled) process.stderr.write(`recipe: ${line}\n`);
   const foldsFlag = stringFlag(args, 'folds');
   const k = foldsFlag === undefined ? recipe.evaluation.cv_folds : Number(foldsFlag);
   if (!Number.isInteger(k) || k < 2 || k > 20) throw new UsageError(`--folds must be an integer from 2 to 20, got "${foldsFlag}"`);
-  const dataDir = defaultDataDir(stringFlag(args, 'data-dir'));
   // Experiment tracking (src/track): one row in the runs database per cv run.
   const record = cvRunRecord(recipe, dataDir, k, argv);
   const tracker = TrackedRun.start(trackingChoice(args), record.start);

@@ -2,7 +2,7 @@ import { describeLabelMap } from '../../data/label-map.js';
 import { findLeaks, type LeakReport } from '../../data/leaks.js';
 import { profileSplit, type Percentiles, type SplitProfile } from '../../data/profile.js';
 import { formatLocation } from '../../errors.js';
-import { loadRecipe } from '../../recipe/load.js';
+import { loadRecipeCompleting } from '../../train/complete-recipe.js';
 import type { OnnxWindowReport } from '../../onnx/inspect-windows.js';
 import { prepareData, type PreparedData } from '../../train/prepare-data.js';
 import { boolFlag, listFlag, parseCommandArgs, stringFlag } from '../args.js';
@@ -60,12 +60,15 @@ export async function runInspect(argv: string[]): Promise<number> {
     out(inspectHelp);
     return 0;
   }
-  const recipe = loadRecipe(args.positionals[0], listFlag(args, 'set'));
+  const dataDir = defaultDataDir(stringFlag(args, 'data-dir'));
+  const onBadRow = badRowFlag(stringFlag(args, 'on-bad-row')) ?? 'skip';
+  const { recipe, filled } = await loadRecipeCompleting(args.positionals[0], listFlag(args, 'set'), dataDir, { onBadRow });
+  for (const line of filled) process.stderr.write(`recipe: ${line}\n`);
   const bar = createProgressBar();
   let data: PreparedData;
   try {
-    data = await prepareData(recipe, defaultDataDir(stringFlag(args, 'data-dir')), {
-      onBadRow: badRowFlag(stringFlag(args, 'on-bad-row')) ?? 'skip',
+    data = await prepareData(recipe, dataDir, {
+      onBadRow,
       onProgress: bar.update,
     });
   } finally {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { formatLocation, UsageError } from '../../errors.js';
 import { formatClassificationReport } from '../../eval/classification-report.js';
-import { loadRecipe } from '../../recipe/load.js';
+import { loadRecipeCompleting } from '../../train/complete-recipe.js';
 import { trainFromRecipe, type TrainResult } from '../../train/train.js';
 import { boolFlag, listFlag, parseCommandArgs, requireFlag, stringFlag } from '../args.js';
 import type { EvalReport } from '../../eval/metrics.js';
@@ -50,9 +50,10 @@ export async function runTrain(argv: string[]): Promise<number> {
   }
   const outDir = requireFlag(args, 'train', 'out', 'modelDir');
   const quiet = boolFlag(args, 'quiet');
-  const recipe = loadRecipe(args.positionals[0], listFlag(args, 'set'));
   const onBadRow = badRowFlag(stringFlag(args, 'on-bad-row'));
   const dataDir = defaultDataDir(stringFlag(args, 'data-dir'));
+  const { recipe, filled } = await loadRecipeCompleting(args.positionals[0], listFlag(args, 'set'), dataDir, { onBadRow });
+  if (!quiet) for (const line of filled) process.stderr.write(`recipe: ${line}\n`);
   // Experiment tracking (src/track): one row in the runs database per train run.
   const record = trainRunRecord(recipe, dataDir, outDir, argv);
   const result = await tracked(trackingChoice(args), record.start, () => trainWithProgress(recipe, dataDir, outDir, quiet, onBadRow), record.end, record.onFailure);
