@@ -18,6 +18,11 @@ export const trainHelp = `Usage: textclass train <recipe> --out <modelDir> [opti
 Trains the model a recipe describes, reports metrics on its dev data and writes the model
 directory (manifest.json + weight files) atomically.
 
+A recipe may name only its files and columns (name, data.train, data.dev, data.text_field,
+data.label_field): data.format then comes from the file name, task from the training labels
+(binary for two, multiclass for more, multilabel when rows carry several), and everything else
+from defaults chosen by the script of the text; what was inferred is printed first.
+
 Options:
   --out <dir>          where to write the model (required; replaced atomically if it exists)
   --data-dir <dir>     base folder for the recipe's data paths
