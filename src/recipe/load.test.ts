@@ -13,7 +13,7 @@ test('defaults fill every section of a minimal recipe', () => {
   const r = parseRecipe(minimal);
   assert.equal(r.features.analyzer, 'auto');
   assert.equal(r.features.ngram_range, undefined, 'chosen by analyzer at training time');
-  assert.deepEqual(r.model, { type: 'logistic_regression', C: 4, max_iter: 300, tol: 1e-4, class_weight: null });
+  assert.deepEqual(r.model, { type: 'logistic_regression', C: 4, max_iter: 300, tol: 1e-4, class_weight: 'auto' });
   assert.equal(r.training.seed, 42);
   assert.deepEqual(r.data.text_field, ['text']);
   assert.equal(r.data.on_bad_row, 'error');

@@ -555,7 +555,7 @@ function onnxIssues(r: z.output<typeof recipeSchema>): { field: string[]; messag
   const issues: { field: string[]; message: string }[] = [];
   if (m.mode === 'classifier') {
     if (m.combine_tfidf !== 'none') issues.push({ field: ['combine_tfidf'], message: 'only for mode encoder_head (a ready classifier is used as it is)' });
-    if (m.class_weight !== null) issues.push({ field: ['class_weight'], message: 'only for mode encoder_head (a ready classifier is not trained)' });
+    if (m.class_weight !== null && m.class_weight !== 'auto') issues.push({ field: ['class_weight'], message: 'only for mode encoder_head (a ready classifier is not trained)' });
     if (JSON.stringify(m.head) !== JSON.stringify(onnxHead.parse({}))) issues.push({ field: ['head'], message: 'only for mode encoder_head (a ready classifier has its own head)' });
   } else if (m.label_map !== undefined) {
     issues.push({ field: ['label_map'], message: 'only for mode classifier (an encoder_head model learns the recipe\'s labels)' });
