@@ -78,10 +78,10 @@ export function queuePartialPath(output: string): string {
 }
 
 /** The model reference a run sends to workers: path, name and version from the manifest alone (no weights loaded). */
-export function referenceModel(modelDir: string): { ref: ModelReference; labels: string[] } {
+export function referenceModel(modelDir: string): { ref: ModelReference; labels: string[]; rated: boolean } {
   const dir = path.resolve(modelDir);
   if (!fs.existsSync(dir)) throw new ModelFormatError(modelDir, 'directory not found (train one with `textclass train <recipe> --out <dir>`)');
-  let manifest: { format?: string; createdAt?: string; labels?: string[] };
+  let manifest: { format?: string; createdAt?: string; labels?: string[]; rating?: unknown };
   try {
     manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
   } catch (e) {
@@ -90,7 +90,8 @@ export function referenceModel(modelDir: string): { ref: ModelReference; labels:
   if (manifest.format !== MODEL_FORMAT || typeof manifest.createdAt !== 'string' || !Array.isArray(manifest.labels)) {
     throw new ModelFormatError(modelDir, 'manifest.json is not a textclass model manifest');
   }
-  return { ref: { path: dir, name: path.basename(dir), createdAt: manifest.createdAt }, labels: manifest.labels };
+  // The workers check the rating section when they load the model; the header only needs to know it is there.
+  return { ref: { path: dir, name: path.basename(dir), createdAt: manifest.createdAt }, labels: manifest.labels, rated: manifest.rating !== undefined && manifest.rating !== null };
 }
 
 export async function runDistributedScoring(options: DistributedScoreOptions): Promise<DistributedScoreResult> {
@@ -103,7 +104,7 @@ export async function runDistributedScoring(options: DistributedScoreOptions): P
   if (!fs.existsSync(input)) throw new DataError({ file: input }, 'file not found');
   const stat = fs.statSync(input);
   const inputIdentity = { path: input, size: stat.size, mtimeMs: stat.mtimeMs };
-  const { ref: model, labels } = referenceModel(options.modelDir);
+  const { ref: model, labels, rated } = referenceModel(options.modelDir);
   const format = outputFormatOf(output);
 
   const previous = readQueueCheckpoint(output);
@@ -136,7 +137,7 @@ export async function runDistributedScoring(options: DistributedScoreOptions): P
     const checkpoint = (): void =>
       writeFileAtomic(queueCheckpointPath(output), JSON.stringify({ format: 'textclass-queue-checkpoint', version: 1, runId, queue: describeQueue(address), input: inputIdentity, model, limits, chunksWritten: next, rows: rowsWritten, bytes: position } satisfies QueueCheckpoint) + '\n');
     if (!previous) {
-      append(outputHeader(format, labels));
+      append(outputHeader(format, labels, rated));
       fs.fsyncSync(fd);
       checkpoint();
     }

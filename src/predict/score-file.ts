@@ -12,6 +12,7 @@ import { DataError, UsageError } from '../errors.js';
 import type { LoadedModel } from '../persist/model-dir.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
 import { readInputRows, type InputOptions, type InputRow } from './input-rows.js';
+import { ratingSectionOf } from '../usecases/rating/rating-section.js';
 import { formatScoredRows, outputFormatOf, outputHeader } from './output-lines.js';
 
 export interface ScoreFileOptions extends InputOptions {
@@ -84,7 +85,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
       fs.writeSync(fd, buf, 0, buf.length, position);
       position += buf.length;
     };
-    if (done === 0) write(outputHeader(format, model.manifest.labels));
+    if (done === 0) write(outputHeader(format, model.manifest.labels, ratingSectionOf(model.manifest, model.dir) !== undefined));
     const resumedFrom = done;
     let batch: InputRow[] = [];
     const flush = async (): Promise<void> => {

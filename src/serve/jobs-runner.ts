@@ -8,6 +8,7 @@ import type { ModelEntry, ModelRegistry } from './model-registry.js';
 import { roundScore, scoreTextsAsync } from './predict.js';
 import type { JobRow } from './storage/jobs.js';
 import { JobStore } from './storage/jobs.js';
+import { rateRow, ratingSectionOf } from '../usecases/rating/rating-section.js';
 
 export type JobFormat = 'csv' | 'jsonl';
 
@@ -135,7 +136,8 @@ export class JobsRunner {
       const tmp = this.tmpPath(job.id);
       if (processed === 0 && bytes === 0) {
         handle = await fs.promises.open(tmp, 'w');
-        const header = Buffer.from(csvLine(['id', 'text', 'labels', ...entry.model.manifest.labels]));
+        const rated = ratingSectionOf(entry.model.manifest, entry.model.dir) !== undefined;
+        const header = Buffer.from(csvLine(['id', 'text', 'labels', ...entry.model.manifest.labels, ...(rated ? ['stars', 'naive_stars'] : [])]));
         await handle.write(header, 0, header.length, 0);
         bytes = header.length;
         await handle.datasync();
@@ -189,10 +191,15 @@ export class JobsRunner {
   private async writeChunk(handle: fs.promises.FileHandle, entry: ModelEntry, rows: Row[], at: number): Promise<number> {
     const { proba, K, chosen } = await scoreTextsAsync(entry.model, rows.map((r) => r.text));
     const labels = entry.model.manifest.labels;
+    const rating = ratingSectionOf(entry.model.manifest, entry.model.dir);
     let out = '';
     for (let i = 0, row = 0; i < rows.length; i++, row += K) {
       out += csvCell(rows[i].id) + ',' + csvCell(rows[i].text) + ',' + csvCell(chosen[i].map((k) => labels[k]).join('|'));
       for (let k = 0; k < K; k++) out += ',' + roundScore(proba[row + k]);
+      if (rating) {
+        const r = rateRow(rating, labels, proba.subarray(row, row + K));
+        out += `,${r.stars},${r.naive_stars}`;
+      }
       out += '\r\n';
     }
     const buf = Buffer.from(out);

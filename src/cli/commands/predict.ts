@@ -31,8 +31,8 @@ optional top-k for multilabel models; the top label for single-label ones, or "(
 model was trained with evaluation.calibration.
 
 With --output the file is scored in batches with constant memory and a progress bar, and the
-results go to the output file (CSV: row,id,labels,<score per label>; .jsonl: one object per
-row). Input: .csv/.tsv with a header (--text-field, default text; --id-field optional), else one
+results go to the output file (CSV: row,id,labels,<score per label>, then stars,naive_stars for
+a model with a learnt rating map; .jsonl: one object per row, with "rating"). Input: .csv/.tsv with a header (--text-field, default text; --id-field optional), else one
 text per line or JSON lines. The output appears only when complete; a run that was interrupted
 (killed, machine down) continues where it stopped with --resume, never losing or repeating a row.
 

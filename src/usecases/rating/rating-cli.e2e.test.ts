@@ -94,6 +94,23 @@ describe('textclass train / eval / predict / rating with a rating map', { skip, 
     }
   });
 
+  test('predict --output carries the same stars as predict --json, in CSV and JSON lines', () => {
+    const texts = ['One of the best films I have ever seen: moving, funny and beautifully acted.', 'A boring, stupid waste of time. The worst acting imaginable.', 'It was fine, I suppose.'];
+    const input = path.join(work, 'reviews.txt');
+    fs.writeFileSync(input, texts.join('\n') + '\n');
+    const expected = ok(['predict', modelDir, '--json'], texts.join('\n') + '\n').trim().split('\n').map((l) => (JSON.parse(l) as { rating: { stars: number; naive_stars: number } }).rating);
+    const csvOut = path.join(work, 'stars.csv');
+    ok(['predict', modelDir, '--input', input, '--output', csvOut]);
+    const [header, ...rows] = fs.readFileSync(csvOut, 'utf8').trim().split(/\r?\n/);
+    const cols = header.split(',');
+    assert.deepEqual(cols.slice(-2), ['stars', 'naive_stars']);
+    assert.deepEqual(rows.map((r) => r.split(',').slice(-2).map(Number)), expected.map((e) => [e.stars, e.naive_stars]));
+    const jsonlOut = path.join(work, 'stars.jsonl');
+    ok(['predict', modelDir, '--input', input, '--output', jsonlOut]);
+    const lines = fs.readFileSync(jsonlOut, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { rating: { stars: number; naive_stars: number } });
+    assert.deepEqual(lines.map((l) => l.rating), expected.map((e) => ({ stars: e.stars, naive_stars: e.naive_stars })));
+  });
+
   test('rating shows the map and, with --data, the error by true star', () => {
     const shown = ok(['rating', modelDir]);
     assert.match(shown, /imdb-rating-small: stars from P\(pos\) by the \w+ map/);

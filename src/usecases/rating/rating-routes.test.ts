@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { parse } from 'csv-parse/sync';
 import { loadRecipe } from '../../recipe/load.js';
 import { starterModel, tempDir, testServer, type TestServer } from '../../serve/fixtures.js';
 import { trainFromRecipe } from '../../train/train.js';
@@ -26,13 +27,14 @@ describe('GET /v1/rating/models, POST /v1/rating/rate and predict\'s rating fiel
   let ratingModel: string;
   let refuse: TestServer;
   let windowed: TestServer;
+  let models: Record<string, string>;
 
   before(async () => {
     const work = tempDir('rating');
     imdbSubset(work, 100);
     ratingModel = path.join(work, 'model');
     await trainFromRecipe({ recipe: loadRecipe(writeSmallRatingRecipe(work)), dataDir: work, outDir: ratingModel });
-    const models = { reviews: ratingModel, starter: await starterModel() };
+    models = { reviews: ratingModel, starter: await starterModel() };
     refuse = await testServer(models, { maxTextChars: 2000 });
     windowed = await testServer(models, { maxTextChars: 2000, longTexts: 'window' });
   });
@@ -40,6 +42,36 @@ describe('GET /v1/rating/models, POST /v1/rating/rate and predict\'s rating fiel
     await refuse?.close();
     await windowed?.close();
   });
+
+  test('a batch job on a rated model gives each row the same stars as the rating route', async () => {
+    // An API key turns authentication on, so this test has a server of its own.
+    const server = await testServer(models, { maxTextChars: 2000 });
+    try {
+      const key = server.storage.keys.create('admin', 'batch').key;
+      const texts = ['One of the best films I have ever seen: moving, funny and beautifully acted.', 'A boring, stupid waste of time. The worst acting imaginable.', 'It was fine.'];
+      const csv = 'id,text\r\n' + texts.map((t, i) => `r${i},"${t}"`).join('\r\n') + '\r\n';
+      const res = await server.app.inject({ method: 'POST', url: '/v1/models/reviews/batch', headers: { 'content-type': 'text/csv', 'x-api-key': key }, payload: csv });
+      assert.equal(res.statusCode, 202, res.body);
+      const { job_id, result_url } = res.json() as Record<string, string>;
+      let status = '';
+      for (let i = 0; i < 500 && status !== 'done' && status !== 'failed'; i++) {
+        status = String((await server.app.inject({ method: 'GET', url: `/v1/jobs/${job_id}`, headers: { 'x-api-key': key } })).json().status);
+        if (status !== 'done') await new Promise((r) => setTimeout(r, 10));
+      }
+      assert.equal(status, 'done');
+      const out = await server.app.inject({ method: 'GET', url: result_url, headers: { 'x-api-key': key } });
+      const rows = parse(out.body, { columns: true }) as Array<Record<string, string>>;
+      assert.deepEqual(Object.keys(rows[0]).slice(-2), ['stars', 'naive_stars']);
+      const rated = (await server.app.inject({ method: 'POST', url: '/v1/rating/rate', headers: { 'x-api-key': key }, payload: { model: 'reviews', texts } })).json() as { results: Rated[] };
+      assert.deepEqual(
+        rows.map((r) => [Number(r.stars), Number(r.naive_stars)]),
+        rated.results.map((r) => [r.stars, r.naive_stars]),
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
 
   test('lists only the models with a rating map, with their measured metrics and the limits', async () => {
     const res = await refuse.app.inject({ method: 'GET', url: '/v1/rating/models' });
