@@ -57,13 +57,9 @@ export async function loadRecipeCompleting(file: string, overrides: readonly str
     }
   }
   if (obj.task === undefined) {
-    let provisional: Recipe;
-    try {
-      provisional = parseRecipe({ ...obj, task: 'multiclass' }, [], file);
-    } catch {
-      // The recipe has other problems: report them all, the missing task among them.
-      return { recipe: parseRecipe(obj, [], file), filled };
-    }
+    // Validated as multiclass until the labels are read: its other mistakes are reported as they
+    // are, without a "task missing" the user was allowed to leave out.
+    const provisional = parseRecipe({ ...obj, task: 'multiclass' }, [], file);
     const prepared = await prepareData(provisional, dataDir, { onBadRow: options.onBadRow });
     let maxLabels = 0;
     for (const e of prepared.unsampledTrain) if (e.labels.length > maxLabels) maxLabels = e.labels.length;
