@@ -45,6 +45,16 @@ export async function loadRecipeCompleting(file: string, overrides: readonly str
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { recipe: parseRecipe(raw, overrides, file), filled: [] };
   const obj = structuredClone(raw) as Record<string, unknown>;
   for (const o of overrides) applyOverride(obj, o);
+  const filled = await completeRawRecipe(obj, file, dataDir, options);
+  return { recipe: parseRecipe(obj, [], file), filled };
+}
+
+/**
+ * Fills `data.format` and `task` into a recipe's plain data (overrides applied, not yet validated)
+ * when it leaves them out; returns one line per filled field. `tune` keeps the plain data to apply
+ * each trial's values to, so it completes that instead of a validated recipe.
+ */
+export async function completeRawRecipe(obj: Record<string, unknown>, file: string, dataDir: string, options: { onBadRow?: 'error' | 'skip' } = {}): Promise<string[]> {
   const filled: string[] = [];
   const data = obj.data;
   if (data !== null && typeof data === 'object' && !Array.isArray(data)) {
@@ -68,5 +78,5 @@ export async function loadRecipeCompleting(file: string, overrides: readonly str
     const why = task === 'multilabel' ? (maxLabels > 1 ? `rows with up to ${maxLabels} labels` : 'data.label_separator is set') : `${prepared.labels.length} labels in the training data`;
     filled.push(`task: ${task} (${why})`);
   }
-  return { recipe: parseRecipe(obj, [], file), filled };
+  return filled;
 }

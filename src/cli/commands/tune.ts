@@ -1,11 +1,9 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import YAML from 'yaml';
 import { parseQueueUrl } from '../../distributed/queue-url.js';
 import { queueTrialRunner } from '../../distributed/tune-coordinator.js';
 import { RecipeError, UsageError } from '../../errors.js';
-import { applyOverride, parseRecipe } from '../../recipe/load.js';
+import { applyOverride, parseRecipe, readRecipeFile } from '../../recipe/load.js';
 import { tuneSchema, type TuneSection } from '../../recipe/schema.js';
 import { recipeDataPaths } from '../../track/commands.js';
 import { numericMetrics, tracked, trackingChoice, TRACKING_FLAGS, TRACKING_HELP } from '../../track/record.js';
@@ -13,6 +11,7 @@ import { writeBestRecipe } from '../../tune/best-recipe.js';
 import { parameterImportance } from '../../tune/importance.js';
 import { describeParams } from '../../tune/space.js';
 import { runTune, type TrialEvent, type TuneResult } from '../../tune/tune.js';
+import { completeRawRecipe } from '../../train/complete-recipe.js';
 import { boolFlag, listFlag, parseCommandArgs, stringFlag, type ParsedCommand } from '../args.js';
 import { out } from '../output.js';
 import { badRowFlag, defaultDataDir } from './train.js';
@@ -99,6 +98,7 @@ export async function runTuneCommand(argv: string[]): Promise<number> {
   }
   const recipeFile = args.positionals[0];
   const baseRaw = readRawRecipe(recipeFile, listFlag(args, 'set'));
+  for (const line of await completeRawRecipe(baseRaw, recipeFile, defaultDataDir(stringFlag(args, 'data-dir')), { onBadRow: badRowFlag(stringFlag(args, 'on-bad-row')) })) process.stderr.write(`recipe: ${line}\n`);
   const recipe = parseRecipe(baseRaw, [], recipeFile);
   if (!recipe.tune) throw new RecipeError('tune: the recipe has no tune section; add tune.space with the parameters to search (see docs/recipes.md)', recipeFile);
   const tune = tuneWithFlags(recipe.tune, args);
@@ -171,18 +171,7 @@ export async function runTuneCommand(argv: string[]): Promise<number> {
 
 /** The recipe file as a plain object with the --set overrides applied (values read as YAML). */
 function readRawRecipe(file: string, overrides: readonly string[]): Record<string, unknown> {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new RecipeError(`cannot read recipe: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message}`, file);
-  }
-  let raw: unknown;
-  try {
-    raw = file.endsWith('.json') ? JSON.parse(text) : YAML.parse(text);
-  } catch (e) {
-    throw new RecipeError(`not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`, file);
-  }
+  const raw = readRecipeFile(file);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new RecipeError('a recipe must be a mapping of keys to values', file);
   const obj = raw as Record<string, unknown>;
   for (const o of overrides) applyOverride(obj, o);
