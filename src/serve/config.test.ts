@@ -23,6 +23,7 @@ describe('serve config', () => {
         rateLimit: 100,
         cors: null,
         logPredictions: 0,
+        jobRetentionDays: 7,
         logLevel: 'info',
         rescanSeconds: 5,
         runsDb: path.resolve('/srv/textclass-runs.sqlite'),

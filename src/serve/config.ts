@@ -24,6 +24,8 @@ export interface ServeConfig {
   cors: string | null;
   /** Days predictions are kept in the prediction log; 0 = no log. */
   logPredictions: number;
+  /** Days a finished batch job (row and files) is kept after it ended; 0 = forever. */
+  jobRetentionDays: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   /** Seconds between rescans of the models folder (the folder is also watched). */
   rescanSeconds: number;
@@ -56,6 +58,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'rateLimit', flag: 'rate-limit', env: 'TEXTCLASS_RATE_LIMIT', fallback: '100' },
   { key: 'cors', flag: 'cors', env: 'TEXTCLASS_CORS', fallback: '' },
   { key: 'logPredictions', flag: 'log-predictions', env: 'TEXTCLASS_LOG_PREDICTIONS', fallback: '0' },
+  { key: 'jobRetentionDays', flag: 'job-retention-days', env: 'TEXTCLASS_JOB_RETENTION_DAYS', fallback: '7' },
   { key: 'logLevel', flag: 'log-level', env: 'TEXTCLASS_LOG_LEVEL', fallback: 'info' },
   { key: 'rescanSeconds', flag: 'rescan-seconds', env: 'TEXTCLASS_RESCAN_SECONDS', fallback: '5' },
   { key: 'runsDb', flag: 'runs-db', env: 'TEXTCLASS_RUNS_DB', fallback: './textclass-runs.sqlite' },
@@ -90,6 +93,7 @@ export const serveConfigSchema = z.object({
   rateLimit: z.coerce.number().min(0),
   cors: z.string().transform((s) => (s === '' || s === 'off' ? null : s)),
   logPredictions: intIn(0, 36500),
+  jobRetentionDays: intIn(0, 36500),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']),
   rescanSeconds: z.coerce.number().min(0.05).max(3600),
   runsDb: z.string().min(1),

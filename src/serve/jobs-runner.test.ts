@@ -118,4 +118,28 @@ describe('batch jobs', () => {
     const out = parse(fs.readFileSync(restarted.resultPath(job.id), 'utf8'), { columns: true }) as Array<Record<string, string>>;
     assert.deepEqual(out.map((r) => r.id), rows.map((_, i) => `r${i}`));
   });
+
+  it('ended jobs past their retention are deleted with their files; newer, queued and failed-recently ones stay', async () => {
+    const runner = new JobsRunner(s.storage.jobs, s.registry, path.join(s.dir, 'jobs-retention'));
+    runner.start();
+    const accept = (text: string) => runner.accept(Readable.from([Buffer.from(`text\n${text}\n`)]), { model: 'starter', format: 'csv', textField: 'text' }, 1 << 20);
+    const old = await accept('so happy');
+    const recent = await accept('so sad');
+    await runner.idle();
+    assert.equal(s.storage.jobs.get(old.id)!.status, 'done');
+    assert.ok(fs.existsSync(runner.resultPath(old.id)));
+    const now = Date.now();
+    s.storage.db.prepare('UPDATE jobs SET finished_at = ? WHERE id = ?').run(new Date(now - 8 * 86_400_000).toISOString(), old.id);
+    // A job still waiting is never purged, whatever its age.
+    const waiting = s.storage.jobs.create({ id: '0123456789abcdef01234567', model: 'starter', format: 'csv', textField: 'text', total: null });
+    assert.equal(runner.purgeEnded(0, now), 0, '0 keeps everything');
+    assert.equal(runner.purgeEnded(7, now), 1);
+    assert.equal(s.storage.jobs.get(old.id), undefined);
+    assert.ok(!fs.existsSync(runner.resultPath(old.id)));
+    assert.equal(s.storage.jobs.get(recent.id)!.status, 'done');
+    assert.ok(fs.existsSync(runner.resultPath(recent.id)));
+    assert.equal(s.storage.jobs.get(waiting.id)!.status, 'queued');
+    const gone = await s.app.inject({ method: 'GET', url: `/v1/jobs/${old.id}`, headers: { 'x-api-key': key } });
+    assert.equal(gone.statusCode, 404);
+  });
 });

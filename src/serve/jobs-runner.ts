@@ -72,6 +72,22 @@ export class JobsRunner {
     this.kick();
   }
 
+  /**
+   * Deletes jobs that ended more than `retentionDays` ago: their files first, then their row, so a
+   * crash in between leaves a row whose result is gone (answered 404) rather than files nobody
+   * can reach. Queued and running jobs are never touched. 0 keeps everything. Returns how many went.
+   */
+  purgeEnded(retentionDays: number, now = Date.now()): number {
+    if (retentionDays <= 0) return 0;
+    const ids = this.jobs.endedBefore(new Date(now - retentionDays * 86_400_000).toISOString());
+    for (const id of ids) {
+      for (const file of [this.resultPath(id), this.tmpPath(id), this.inputPath(id)]) fs.rmSync(file, { force: true });
+      this.jobs.delete(id);
+    }
+    if (ids.length > 0) this.log.info({ jobs: ids.length, retentionDays }, 'deleted ended batch jobs past their retention');
+    return ids.length;
+  }
+
   /** Finishes the current chunk and stops; the job stays `running` and resumes at next start. */
   async stop(): Promise<void> {
     this.stopping = true;

@@ -42,7 +42,11 @@ export async function startServer(config: ServeConfig, options: { webDir: string
     await registry.rescan();
     registry.watch(config.rescanSeconds * 1000);
     storage.predictionLog.purge();
-    const purge = setInterval(() => storage.predictionLog.purge(), 3600_000);
+    jobs.purgeEnded(config.jobRetentionDays);
+    const purge = setInterval(() => {
+      storage.predictionLog.purge();
+      jobs.purgeEnded(config.jobRetentionDays);
+    }, 3600_000);
     purge.unref();
     jobs.start();
     const address = await app.listen({ port: config.port, host: config.host });

@@ -39,6 +39,7 @@ Options (flag, then environment variable, then default):
   --rate-limit <n>         TEXTCLASS_RATE_LIMIT      100 requests/s per key or address (0 = off)
   --cors <origin>          TEXTCLASS_CORS            off
   --log-predictions <days> TEXTCLASS_LOG_PREDICTIONS 0 = off; else keep a prediction log this long
+  --job-retention-days <d> TEXTCLASS_JOB_RETENTION_DAYS 7: ended batch jobs (results too) are then deleted; 0 = keep
   --log-level <level>      TEXTCLASS_LOG_LEVEL       info (fatal, error, warn, info, debug, silent)
   --rescan-seconds <s>     TEXTCLASS_RESCAN_SECONDS  5 (the folder is also watched)
   --no-starter                                       do not train the starter model into an empty folder

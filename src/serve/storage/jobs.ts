@@ -73,6 +73,15 @@ export class JobStore {
     return ids;
   }
 
+  /** Jobs that ended (done or failed) before `cutoff` (ISO time), oldest first. */
+  endedBefore(cutoff: string): string[] {
+    return this.db.prepare<[string], { id: string }>("SELECT id FROM jobs WHERE status IN ('done', 'failed') AND finished_at < ? ORDER BY finished_at").all(cutoff).map((r) => r.id);
+  }
+
+  delete(id: string): void {
+    this.db.prepare("DELETE FROM jobs WHERE id = ? AND status IN ('done', 'failed')").run(id);
+  }
+
   countByStatus(): Record<JobStatus, number> {
     const counts: Record<JobStatus, number> = { queued: 0, running: 0, done: 0, failed: 0 };
     for (const r of this.db.prepare<[], { status: JobStatus; n: number }>('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status').all()) counts[r.status] = r.n;
