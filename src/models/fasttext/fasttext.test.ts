@@ -7,7 +7,9 @@ import { classifierConformance } from '../conformance.js';
 import { restoreClassifier } from '../registry.js';
 import { fnv1a } from './hash.js';
 import { buildLabelTree } from './huffman.js';
-import { FasttextClassifier, fasttextModel, type FasttextOptions } from './index.js';
+import { balancedSideWeights, FasttextClassifier, fasttextModel, MAX_WEIGHTED_RATE, type FasttextOptions } from './index.js';
+import { BucketRanks, bucketRowMap } from './features.js';
+import { projectRows } from './project.js';
 
 // Small and hot: the starter set has 560 short texts, so few dimensions, many epochs, high lr.
 const SMALL: FasttextOptions = {
@@ -191,4 +193,101 @@ test('balanced class weights on skewed data: examples are drawn by weight, so a 
   assert.ok(p[1] > 0.5 && p[2] > 0.5, `rare ${p[1]}, common ${p[2]}`);
   const again = await fasttextModel.fit(input, { ...SMALL, lr: 1, epoch: 10, classWeight: 'balanced' });
   assert.deepEqual(again.predictProba(['fire alarm again']), model.predictProba(['fire alarm again']), 'weighted draws are seeded');
+});
+
+test('balanced ova weights are capped at MAX_WEIGHTED_RATE / lr: a rare label pulls harder without diverging', async () => {
+  // 1 positive in 200: its balanced weight is 100; at lr 0.5 that is a step of 50 (the cap makes it 2).
+  const w = balancedSideWeights(Float64Array.from([1, 100, 199]), 200, MAX_WEIGHTED_RATE / 0.5);
+  // [neg, pos] per label: 200 / (2 · negatives) and 200 / (2 · positives), at most 2.
+  assert.deepEqual(Array.from(w), [200 / 398, 2, 1, 1, 2, 200 / 398].map((v) => Math.fround(v)));
+  const texts: string[] = [];
+  const labels = ['rare', 'common', 'other'];
+  const y = new Uint8Array(600 * 3);
+  for (let i = 0; i < 600; i++) {
+    const rare = i % 200 === 7;
+    texts.push(rare ? `fire alarm smoke ${i % 13}` : i % 2 === 0 ? `lunch coffee meeting ${i % 11}` : `weather rain cloud ${i % 5}`);
+    if (rare) y[i * 3] = 1;
+    y[i * 3 + (i % 2 === 0 ? 1 : 2)] = 1;
+  }
+  const input: FitInput = { task: 'multilabel', labels, texts, targets: { kind: 'multi', y, numLabels: 3 }, seed: 5 };
+  const model = (await fasttextModel.fit(input, { ...SMALL, loss: 'ova', epoch: 10, classWeight: 'balanced' })) as FasttextClassifier;
+  const losses = model.trace!.epochs.map((r) => r.trainLoss);
+  // Summed log loss of 3 sigmoids: a diverged fit sits near 3 × 34.5 (saturated wrong scores).
+  assert.ok(losses.every((l) => Number.isFinite(l) && l < 3), `train losses ${losses.join(', ')}`);
+  const p = model.predictProba(['fire alarm', 'coffee at lunch']);
+  assert.ok(p[0] > 0.5 && p[3] < 0.5, `rare: ${p[0]} for the alarm, ${p[3]} for lunch`);
+});
+
+test('projectRows: every row · every output row, as plain dot products (odd row and output counts)', () => {
+  const dim = 7;
+  for (const [rows, O] of [[5, 9], [4, 4], [1, 3], [0, 2]] as const) {
+    const input = Float32Array.from({ length: rows * dim }, (_, i) => Math.sin(i + 1));
+    const output = Float32Array.from({ length: O * dim }, (_, i) => Math.cos(i * 0.7));
+    const p = projectRows(input, output, rows, O, dim);
+    assert.equal(p.length, rows * O);
+    for (let r = 0; r < rows; r++) {
+      for (let o = 0; o < O; o++) {
+        let s = 0;
+        for (let d = 0; d < dim; d++) s += input[r * dim + d] * output[o * dim + d];
+        assert.ok(Math.abs(p[r * O + o] - s) < 1e-6, `row ${r} output ${o}: ${p[r * O + o]} vs ${s}`);
+      }
+    }
+  }
+});
+
+for (const loss of ['softmax', 'ova', 'hs'] as const) {
+  test(`fasttext: ${loss}: a trained model keeps every row's projection; a model saved without them (before) predicts the same`, async () => {
+    const model = await fasttextModel.fit(emotionInput(), { ...SMALL, dim: 64, loss });
+    const state = model.toState();
+    const c = state.config as unknown as { numWords: number; numUsedBuckets: number; numOutputs: number };
+    assert.equal(state.arrays.projected.length, (c.numWords + c.numUsedBuckets) * c.numOutputs);
+    assert.deepEqual(state.arrays.projected, projectRows(state.arrays.input as Float32Array, state.arrays.output as Float32Array, c.numWords + c.numUsedBuckets, c.numOutputs, 64));
+    const texts = [...probe, ...dev.map((r) => r.text)];
+    const withTable = fasttextModel.fromState(structuredClone(state)).predictProba(texts);
+    assert.deepEqual(withTable, model.predictProba(texts));
+    const { projected: _dropped, ...older } = state.arrays;
+    const without = fasttextModel.fromState({ ...structuredClone(state), arrays: structuredClone(older) });
+    const p = without.predictProba(texts);
+    let worst = 0;
+    for (let i = 0; i < p.length; i++) worst = Math.max(worst, Math.abs(p[i] - withTable[i]));
+    assert.ok(worst < 1e-5, `largest difference ${worst}`);
+    assert.equal(without.toState().arrays.projected, undefined, 'a model restored without the table is saved without it');
+  });
+}
+
+test('fasttext: threads 2: the workers project the final rows, each its share, as one thread would', async () => {
+  const state = (await fasttextModel.fit(emotionInput(), { ...SMALL, dim: 64, threads: 2 })).toState();
+  const c = state.config as unknown as { numWords: number; numUsedBuckets: number; numOutputs: number };
+  const rows = c.numWords + c.numUsedBuckets;
+  assert.deepEqual(Array.from(state.arrays.projected), Array.from(projectRows(state.arrays.input as Float32Array, state.arrays.output as Float32Array, rows, c.numOutputs, 64)));
+});
+
+test('fasttext: many outputs for the dimension (numOutputs > dim / 2): no table is kept', async () => {
+  const model = await fasttextModel.fit(emotionInput(), { ...SMALL, dim: 8 });
+  assert.equal(model.toState().arrays.projected, undefined);
+  const restored = fasttextModel.fromState(structuredClone(model.toState()));
+  assert.deepEqual(restored.predictProba(probe), model.predictProba(probe));
+});
+
+test('fasttext: a projection table of the wrong size is refused at load', async () => {
+  const state = (await fasttextModel.fit(emotionInput(), { ...SMALL, dim: 64 })).toState();
+  assert.throws(() => fasttextModel.fromState({ ...state, arrays: { ...state.arrays, projected: new Float32Array(5) } }), /projected has 5 values/);
+});
+
+test('BucketRanks: the rows of bucketRowMap, from the used list or from the map; a map with gaps is refused', () => {
+  for (const [buckets, numWords, used] of [
+    [1000, 17, [0, 1, 2, 31, 32, 33, 63, 64, 500, 998, 999]],
+    [64, 0, Array.from({ length: 64 }, (_, i) => i)],
+    [100, 5, []],
+    [70, 3, [69]],
+  ] as const) {
+    const usedBuckets = Int32Array.from(used);
+    const map = bucketRowMap(usedBuckets, buckets, numWords);
+    for (const ranks of [BucketRanks.fromUsed(usedBuckets, buckets, numWords), BucketRanks.fromMap(map)]) {
+      for (let b = 0; b < buckets; b++) assert.equal(ranks.row(b), map[b], `bucket ${b}`);
+    }
+  }
+  const gap = bucketRowMap(Int32Array.from([3, 9]), 16, 2);
+  gap[9] = 7;
+  assert.throws(() => BucketRanks.fromMap(gap), /bucket 9 maps to row 7, expected 3/);
 });

@@ -1,11 +1,12 @@
-import { forEachToken, tokenPatternRegex } from '../../text/tokenize.js';
 import { combineHash, fnv1a, fnv1aRange } from './hash.js';
+import { TokenInterner, VocabIndex, WordScanner } from './scan.js';
 
 /**
  * How a text becomes input rows, as in fastText's supervised mode: each word of the vocabulary
  * is a row; word n-grams (2..wordNgrams consecutive tokens, unknown words included) and, with
  * maxn > 0, character n-grams of `<word>` (minn..maxn code points) are hashed into `buckets`.
- * Unit ids live in one space: word w is w, bucket b is numWords + b.
+ * Unit ids live in one space: word w is w, bucket b is numWords + b. Words are the `word`
+ * tokenizer's tokens (scan.ts reproduces it), the same words the TF-IDF models see.
  */
 export interface UnitConfig {
   wordNgrams: number;
@@ -40,12 +41,6 @@ export class IntBuffer {
   toArray(): Int32Array {
     return this.data.slice(0, this.length);
   }
-}
-
-/** Words are the `word` tokenizer's tokens: the same words the TF-IDF models see. */
-export function createWordSplitter(): (text: string, emit: (token: string) => void) => void {
-  const re = tokenPatternRegex('word');
-  return (text, emit) => forEachToken(text, re, emit);
 }
 
 /**
@@ -107,60 +102,97 @@ export function pushUnits(
  * (kept rows); everything else is ignored, where fastText would use the untrained random row.
  */
 export class Featurizer {
-  private readonly vocab = new Map<string, number>();
-  private readonly split = createWordSplitter();
+  private readonly scanner = new WordScanner();
+  private readonly vocab: VocabIndex;
+  private readonly eosId: number;
+  private readonly eosHash = fnv1a(EOS) | 0;
   private tokens: string[] = [];
   private wordIds = new IntBuffer();
   private hashes = new IntBuffer();
   private readonly units = new IntBuffer();
   private readonly starts = new IntBuffer();
   private readonly subwords: ((i: number, out: IntBuffer) => void) | null;
-  /** fnv1a of each vocabulary word, so a known token costs one map lookup and no hashing. */
-  private readonly wordHash: Int32Array;
+  private readonly buckets: BucketRanks;
+
+  private readonly numWords: number;
 
   constructor(
     readonly cfg: UnitConfig,
-    readonly words: readonly string[],
-    /** Bucket id → input row, -1 for buckets unused in training. */
-    private readonly bucketRow: Int32Array,
+    /** The vocabulary, or its index (a restored model builds that without a string per word). */
+    words: readonly string[] | VocabIndex,
+    /** Bucket id → input row, -1 for buckets unused in training (a map as bucketRowMap makes, or its compact form). */
+    bucketRows: Int32Array | BucketRanks,
   ) {
-    words.forEach((w, i) => this.vocab.set(w, i));
-    this.wordHash = Int32Array.from(words, (w) => fnv1a(w));
+    this.buckets = bucketRows instanceof BucketRanks ? bucketRows : BucketRanks.fromMap(bucketRows);
+    this.vocab = words instanceof VocabIndex ? words : VocabIndex.fromWords(words);
+    this.numWords = this.vocab.size;
+    this.eosId = this.vocab.find(EOS, 0, EOS.length, this.eosHash);
     this.subwords = cfg.maxn > 0 ? (i, out) => {
-      if (this.tokens[i] !== EOS) pushCharNgrams(this.tokens[i], cfg, words.length, out, this.starts);
+      if (this.tokens[i] !== EOS) pushCharNgrams(this.tokens[i], cfg, this.numWords, out, this.starts);
     } : null;
-  }
-
-  private addToken(t: string): void {
-    // The tokens themselves are needed only for their character n-grams.
-    if (this.subwords !== null) this.tokens.push(t);
-    const id = this.vocab.get(t);
-    if (id === undefined) {
-      this.wordIds.push(-1);
-      this.hashes.push(fnv1a(t));
-    } else {
-      this.wordIds.push(id);
-      this.hashes.push(this.wordHash[id]);
-    }
   }
 
   /** Input rows of a normalized text, repeats kept, into `out` (reset first). */
   rows(text: string, out: IntBuffer): void {
-    this.tokens.length = 0;
-    this.wordIds.length = 0;
-    this.hashes.length = 0;
-    this.split(text, (t) => this.addToken(t));
-    this.addToken(EOS);
-    this.units.length = 0;
-    pushUnits(this.cfg, this.words.length, this.wordIds.data, this.hashes.data, this.wordIds.length, this.subwords, this.units);
+    const t = this.scanner.scan(text);
+    const n = t.length;
+    const m = n + 1;
+    const wordIds = this.wordIds;
+    const hashes = this.hashes;
+    if (wordIds.data.length < m) {
+      wordIds.grow(m);
+      hashes.grow(m);
+    }
+    const ids = wordIds.data;
+    const hs = hashes.data;
+    for (let i = 0; i < n; i++) {
+      ids[i] = this.vocab.find(text, t.starts[i], t.ends[i], t.hashes[i]);
+      hs[i] = t.hashes[i];
+    }
+    ids[n] = this.eosId;
+    hs[n] = this.eosHash;
+    wordIds.length = m;
+    hashes.length = m;
     out.length = 0;
-    const nw = this.words.length;
+    if (this.subwords === null) {
+      this.wordAndNgramRows(ids, hs, m, out);
+      return;
+    }
+    // The tokens themselves are needed only for their character n-grams.
+    this.tokens.length = 0;
+    for (let i = 0; i < n; i++) this.tokens.push(text.slice(t.starts[i], t.ends[i]));
+    this.tokens.push(EOS);
+    this.units.length = 0;
+    pushUnits(this.cfg, this.numWords, ids, hs, m, this.subwords, this.units);
+    const nw = this.numWords;
     const u = this.units.data;
     for (let i = 0; i < this.units.length; i++) {
       const id = u[i];
-      const row = id < nw ? id : this.bucketRow[id - nw];
+      const row = id < nw ? id : this.buckets.row(id - nw);
       if (row >= 0) out.push(row);
     }
+  }
+
+  /**
+   * pushUnits without character n-grams, straight to rows (no unit list): the known words, then
+   * the word n-grams whose buckets training used, in pushUnits' order.
+   */
+  private wordAndNgramRows(ids: Int32Array, hs: Int32Array, m: number, out: IntBuffer): void {
+    const N = this.cfg.wordNgrams;
+    const B = this.cfg.buckets;
+    if (out.data.length < m * N) out.grow(m * N);
+    const rows = out.data;
+    let k = 0;
+    for (let i = 0; i < m; i++) if (ids[i] >= 0) rows[k++] = ids[i];
+    for (let i = 0; i < m; i++) {
+      let h = hs[i] >>> 0;
+      for (let j = i + 1; j < m && j < i + N; j++) {
+        h = combineHash(h, hs[j] >>> 0);
+        const row = this.buckets.row(h % B);
+        if (row >= 0) rows[k++] = row;
+      }
+    }
+    out.length = k;
   }
 }
 
@@ -182,36 +214,30 @@ export interface EncodedTexts {
  * Tokenizes only once: pass 1 records per-text ids of distinct tokens, pass 2 derives the units.
  */
 export function encodeTraining(texts: readonly string[], cfg: UnitConfig, minCount: number): EncodedTexts {
-  const split = createWordSplitter();
-  const intern = new Map<string, number>();
-  const strings: string[] = [];
-  const counts: number[] = [];
+  const scanner = new WordScanner();
+  const interner = new TokenInterner();
+  const counts = new IntBuffer(1 << 12);
   const seq = new IntBuffer(1 << 16);
   const textOffsets = new Int32Array(texts.length + 1);
-  const add = (tok: string): void => {
-    let id = intern.get(tok);
-    if (id === undefined) {
-      id = strings.length;
-      intern.set(tok, id);
-      strings.push(tok);
-      counts.push(0);
-    }
-    counts[id]++;
+  const eosHash = fnv1a(EOS) | 0;
+  const add = (id: number): void => {
+    if (id === counts.length) counts.push(0);
+    counts.data[id]++;
     seq.push(id);
   };
   for (let t = 0; t < texts.length; t++) {
-    split(texts[t], add);
-    add(EOS);
+    const text = texts[t];
+    const tok = scanner.scan(text);
+    for (let i = 0; i < tok.length; i++) add(interner.intern(text, tok.starts[i], tok.ends[i], tok.hashes[i]));
+    add(interner.intern(EOS, 0, EOS.length, eosHash));
     textOffsets[t + 1] = seq.length;
   }
 
+  const strings = interner.strings;
   const words: string[] = [];
   const wordOf = new Int32Array(strings.length);
-  const hashOf = new Int32Array(strings.length);
-  for (let i = 0; i < strings.length; i++) {
-    wordOf[i] = counts[i] >= minCount ? words.push(strings[i]) - 1 : -1;
-    hashOf[i] = fnv1a(strings[i]) | 0;
-  }
+  const hashOf = interner.hashes;
+  for (let i = 0; i < strings.length; i++) wordOf[i] = counts.data[i] >= minCount ? words.push(strings[i]) - 1 : -1;
   const numWords = words.length;
   const subwords = cfg.maxn > 0 ? charNgramTable(strings, cfg, numWords) : null;
 
@@ -293,6 +319,61 @@ export function compactBuckets(used: Uint8Array, numWords: number): { usedBucket
     bucketRow[b] = numWords + k++;
   }
   return { usedBuckets, bucketRow };
+}
+
+/**
+ * bucket → row of a restored model (row = numWords + index of the bucket in the sorted used
+ * list, −1 when unused) in 1/16 of the space of an Int32Array map over all buckets: per 32
+ * buckets a bitmap of the used ones and the row of the first, the rest by counting bits. With
+ * 2M buckets that is 500 KB instead of 8 MB, which stays in cache: each word n-gram of a text
+ * at prediction paid a cache miss in the 8 MB map before its row was known.
+ */
+export class BucketRanks {
+  private constructor(
+    /** [bits, row of the first used bucket of the 32] per 32 buckets. */
+    private readonly blocks: Int32Array,
+  ) {}
+
+  static fromUsed(usedBuckets: Int32Array, buckets: number, numWords: number): BucketRanks {
+    const blocks = new Int32Array(2 * Math.ceil(buckets / 32));
+    let k = 0;
+    for (let w = 0; w * 2 < blocks.length; w++) {
+      blocks[2 * w + 1] = numWords + k;
+      let bits = 0;
+      while (k < usedBuckets.length && usedBuckets[k] >>> 5 === w) bits |= 1 << (usedBuckets[k++] & 31);
+      blocks[2 * w] = bits;
+    }
+    return new BucketRanks(blocks);
+  }
+
+  /** From a map as bucketRowMap makes: used buckets on consecutive rows in bucket order. */
+  static fromMap(bucketRow: Int32Array): BucketRanks {
+    const used: number[] = [];
+    let first = -1;
+    for (let b = 0; b < bucketRow.length; b++) {
+      if (bucketRow[b] < 0) continue;
+      if (first < 0) first = bucketRow[b];
+      if (bucketRow[b] !== first + used.length) throw new Error(`fasttext: bucket ${b} maps to row ${bucketRow[b]}, expected ${first + used.length} (used buckets on consecutive rows)`);
+      used.push(b);
+    }
+    return BucketRanks.fromUsed(Int32Array.from(used), bucketRow.length, Math.max(first, 0));
+  }
+
+  /** Row of bucket `b`, or −1 when training never used it. */
+  row(b: number): number {
+    const w = b >>> 5;
+    const bits = this.blocks[2 * w];
+    const bit = 1 << (b & 31);
+    if ((bits & bit) === 0) return -1;
+    return this.blocks[2 * w + 1] + popcount32(bits & (bit - 1));
+  }
+}
+
+function popcount32(v: number): number {
+  let x = v - ((v >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
 }
 
 /** bucket → row map of a restored model, from its sorted used-bucket list. */

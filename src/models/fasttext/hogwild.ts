@@ -104,6 +104,13 @@ export class HogwildPool {
     return sum;
   }
 
+  /** Every worker projects its share of the input rows into `table` (over a SharedArrayBuffer; project.ts). */
+  async project(table: Float32Array, numOutputs: number): Promise<void> {
+    for (const l of this.links) l.send({ kind: 'project', table, numOutputs });
+    const replies = await Promise.all(this.links.map((l) => l.next()));
+    for (const r of replies) if (r.kind !== 'projected') throw new Error(`fasttext worker answered ${JSON.stringify(r)} to project`);
+  }
+
   /** Lets the workers finish and waits until they have exited. */
   async close(): Promise<void> {
     for (const l of this.links) l.send({ kind: 'stop' });

@@ -3,8 +3,10 @@ import { DEFAULT_NORMALIZE, normalizeText, type NormalizeConfig } from '../../te
 import { createRng, shuffleInPlace } from '../../util/random.js';
 import { DEFAULT_TRAINING_CONTROLS, type Classifier, type EpochRecord, type EpochTrace, type FitInput, type ModelFactory, type ModelState, type TrainingControls } from '../classifier.js';
 import { EarlyStopper, validationMetric } from './early-stopping.js';
-import { bucketRowMap, encodeTraining, Featurizer, IntBuffer, type UnitConfig } from './features.js';
+import { BucketRanks, encodeTraining, Featurizer, IntBuffer, type UnitConfig } from './features.js';
+import { VocabIndex } from './scan.js';
 import { HogwildPool, shared, sharedFloat32 } from './hogwild.js';
+import { dotRows, projectRowsInto } from './project.js';
 import { buildLabelTree, type LabelTree } from './huffman.js';
 import { addRow, dotRow, initUniform, sigmoid, SliceTrainer, softmaxScores, type EpochStats, type LossKind, type TrainData, type TrainParams, type Weights } from './train-core.js';
 
@@ -58,6 +60,13 @@ export function defaultFasttextOptions(task: Task): FasttextOptions {
 
 const TYPE = 'fasttext';
 
+/** Per-row output projections; `done` marks the rows filled in so far, null when all are. */
+interface ProjectionTable {
+  values: Float32Array;
+  done: Uint8Array | null;
+}
+
+
 /** What toState keeps in `config`. */
 interface FasttextConfig extends UnitConfig {
   task: Task;
@@ -82,48 +91,79 @@ export class FasttextClassifier implements Classifier {
   trace: EpochTrace | null = null;
   /**
    * Once the weights are final (after training, or restored): each input row's projection onto
-   * the output layer (numOutputs numbers), computed the first time a text uses the row. Scores are
-   * linear in the mean of the rows, so a text costs numOutputs additions per unit instead of dim,
-   * and reads a few bytes per row instead of a 400-byte row of a matrix that can be hundreds of
-   * megabytes (IMDB: 1M rows) — the cache misses were most of the prediction time.
+   * the output layer (numOutputs numbers). Scores are linear in the mean of the rows, so a text
+   * costs numOutputs additions per unit instead of dim additions plus numOutputs × dim for the
+   * output layer, and reads a few bytes per row instead of a 400-byte row of a matrix that can be
+   * hundreds of megabytes (IMDB: 1M rows) — the cache misses were most of the prediction time.
+   * Training computes every row's projection once at the end and the model keeps them
+   * (`projected`, see toState and keepsProjection); a model saved without them (by an older
+   * textclass) fills rows in on first use (`done`), where that pays (projectionTable).
    */
-  private projected: { values: Float32Array; done: Uint8Array } | null = null;
+  private projected: ProjectionTable | null = null;
   private frozen = false;
   private readonly logits: Float64Array;
 
+  /** The vocabulary as given, or null until `words` splits `joinedWords`. */
+  private wordList: readonly string[] | null;
+  private readonly joinedWords: string | null;
+
   constructor(
     private readonly config: FasttextConfig,
-    readonly words: readonly string[],
+    /** The vocabulary, or (a restored model) the words joined by '\n' as stored. */
+    words: readonly string[] | string,
     readonly usedBuckets: Int32Array,
     readonly input: Float32Array,
     readonly output: Float32Array,
     private readonly tree: LabelTree | null,
+    /** Every row's projection (rows × numOutputs), as toState keeps it; null = none kept. */
+    projected: Float32Array | null = null,
   ) {
     this.task = config.task;
     this.labels = config.labels;
-    this.featurizer = new Featurizer(config, words, bucketRowMap(usedBuckets, config.buckets, words.length));
+    this.wordList = typeof words === 'string' ? null : words;
+    this.joinedWords = typeof words === 'string' ? words : null;
+    const vocab = typeof words === 'string' ? VocabIndex.fromJoined(words) : VocabIndex.fromWords(words);
+    if (vocab.size !== config.numWords) throw new Error(`fasttext: the vocabulary has ${vocab.size} words, the model ${config.numWords}`);
+    this.featurizer = new Featurizer(config, vocab, BucketRanks.fromUsed(usedBuckets, config.buckets, config.numWords));
     this.hidden = new Float32Array(config.dim);
     this.scores = new Float32Array(Math.max(1, config.numOutputs));
     this.logits = new Float64Array(Math.max(1, config.numOutputs));
+    if (projected !== null) this.projected = this.fullTable(projected);
+  }
+
+  private fullTable(projected: Float32Array): ProjectionTable {
+    const rows = this.config.numWords + this.config.numUsedBuckets;
+    if (projected.length !== rows * this.config.numOutputs) throw new Error(`fasttext: projected has ${projected.length} values, expected ${rows} rows × ${this.config.numOutputs} outputs`);
+    return { values: projected, done: null };
   }
 
   /**
    * Declares the weights final, so predictions may cache per-row projections. Training builds the
    * model over the arrays it is still updating (dev is scored between epochs): it freezes the
-   * model only when done.
+   * model only when done, with every row's projection where keepsProjection says so (project.ts).
    */
-  freeze(): this {
+  /** The vocabulary (word w is input row w); a restored model splits its stored form on first use. */
+  get words(): readonly string[] {
+    this.wordList ??= this.joinedWords === '' || this.joinedWords === null ? [] : this.joinedWords.split('\n');
+    return this.wordList;
+  }
+
+  freeze(projected: Float32Array | null = null): this {
     this.frozen = true;
+    if (projected !== null) this.projected = this.fullTable(projected);
     return this;
   }
 
   /**
-   * Whether the projected path pays: a row's first use costs numOutputs dot products of dim, so
-   * it pays only with few outputs (binary sentiment: 2; GoEmotions' 28 one-vs-all outputs over
+   * The table to score through: the full one a trained model keeps, else (a model saved without
+   * it) one filled in lazily where that pays: a row's first use costs numOutputs dot products of
+   * dim, so only with few outputs (binary sentiment: 2; GoEmotions' 28 one-vs-all outputs over
    * short texts whose rows rarely repeat within a run measured slower, cold, than the plain path).
    */
-  private projectionTable(): { values: Float32Array; done: Uint8Array } | null {
-    if (!this.frozen || this.config.numOutputs * 8 > this.config.dim) return null;
+  private projectionTable(): ProjectionTable | null {
+    if (!this.frozen) return null;
+    if (this.projected?.done === null) return this.projected;
+    if (this.config.numOutputs * 8 > this.config.dim) return null;
     if (this.projected === null) {
       const rows = this.config.numWords + this.config.numUsedBuckets;
       this.projected = { values: new Float32Array(rows * this.config.numOutputs), done: new Uint8Array(rows) };
@@ -149,23 +189,37 @@ export class FasttextClassifier implements Classifier {
   }
 
   /** logits = output · mean(rows), as the mean of the rows' cached projections. */
-  private projectedLogits(text: string, table: { values: Float32Array; done: Uint8Array }): void {
+  private projectedLogits(text: string, table: ProjectionTable): void {
     const rows = this.rowsBuf;
     this.featurizer.rows(text, rows);
     const { dim, numOutputs: O } = this.config;
     const z = this.logits;
     z.fill(0);
     const { values, done } = table;
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows.data[i];
-      const at = r * O;
-      if (done[r] === 0) {
-        for (let o = 0; o < O; o++) values[at + o] = dotRows(this.output, o * dim, this.input, r * dim, dim);
+    const ids = rows.data;
+    const n = rows.length;
+    if (done !== null) {
+      for (let i = 0; i < n; i++) {
+        const r = ids[i];
+        if (done[r] !== 0) continue;
+        for (let o = 0; o < O; o++) values[r * O + o] = dotRows(this.output, o * dim, this.input, r * dim, dim);
         done[r] = 1;
       }
-      for (let o = 0; o < O; o++) z[o] += values[at + o];
     }
-    if (rows.length > 0) for (let o = 0; o < O; o++) z[o] /= rows.length;
+    // Unrolled by four (V8 does not vectorize); this loop is most of a short text's prediction.
+    const O4 = O - (O % 4);
+    for (let i = 0; i < n; i++) {
+      const at = ids[i] * O;
+      let o = 0;
+      for (; o < O4; o += 4) {
+        z[o] += values[at + o];
+        z[o + 1] += values[at + o + 1];
+        z[o + 2] += values[at + o + 2];
+        z[o + 3] += values[at + o + 3];
+      }
+      for (; o < O; o++) z[o] += values[at + o];
+    }
+    if (n > 0) for (let o = 0; o < O; o++) z[o] /= n;
   }
 
   /** scoreInto's rules (softmax, one-vs-all, tree) applied to already computed logits. */
@@ -252,12 +306,13 @@ export class FasttextClassifier implements Classifier {
    */
   toState(): ModelState {
     const arrays: ModelState['arrays'] = {
-      words: new TextEncoder().encode(this.words.join('\n')),
+      words: new TextEncoder().encode(this.joinedWords ?? this.words.join('\n')),
       buckets: this.usedBuckets,
       input: this.input,
       output: this.output,
     };
     if (this.tree) Object.assign(arrays, { treeOffsets: this.tree.pathOffsets, treeNodes: this.tree.pathNodes, treeCodes: this.tree.pathCodes });
+    if (this.projected?.done === null) arrays.projected = this.projected.values;
     return { type: TYPE, config: { ...this.config, labels: [...this.config.labels] }, arrays };
   }
 }
@@ -300,7 +355,7 @@ export const fasttextModel: ModelFactory<FasttextOptions> = {
       labelOffsets,
       labelIds,
       weights: uniform ? rawWeights : new Float32Array(n).fill(1),
-      outWeights: options.classWeight === 'balanced' && options.loss === 'ova' ? balancedSideWeights(labelCounts, n) : new Float32Array(2 * K).fill(1),
+      outWeights: options.classWeight === 'balanced' && options.loss === 'ova' ? balancedSideWeights(labelCounts, n, Math.max(1, MAX_WEIGHTED_RATE / options.lr)) : new Float32Array(2 * K).fill(1),
       focalAlpha: focalAlphaTable(controls, labels),
       order: uniform ? epochOrders(n, options.epoch, input.seed) : weightedEpochOrders(rawWeights, options.epoch, input.seed),
       pathOffsets: tree?.pathOffsets ?? new Int32Array(1),
@@ -327,63 +382,83 @@ export const fasttextModel: ModelFactory<FasttextOptions> = {
     // Built before training over the very weight arrays being trained, so dev can be scored between epochs.
     const model = new FasttextClassifier(config, enc.words, enc.usedBuckets, weights.input, weights.output, tree);
     const runner = multi ? await hogwildRunner(data, params, weights, threads, input.seed) : localRunner(data, params, weights, input.seed);
-    model.trace = await runEpochs(runner, model, weights, options.epoch, controls, input);
-    return model.freeze();
+    let projected: Float32Array | null = null;
+    try {
+      model.trace = await runEpochs(runner, model, weights, options.epoch, controls, input);
+      if (keepsProjection(numOutputs, dim)) {
+        projected = multi ? sharedFloat32(numRows * numOutputs) : new Float32Array(numRows * numOutputs);
+        await runner.project(projected, numOutputs);
+      }
+    } finally {
+      await runner.close();
+    }
+    return model.freeze(projected);
   },
 
   fromState(state: ModelState): Classifier {
     const c = state.config as unknown as FasttextConfig;
     const a = state.arrays;
-    const text = new TextDecoder().decode(a.words as Uint8Array);
-    const words = c.numWords === 0 ? [] : text.split('\n');
+    const words = new TextDecoder().decode(a.words as Uint8Array);
     const tree = c.loss === 'hs' ? { pathOffsets: a.treeOffsets as Int32Array, pathNodes: a.treeNodes as Int32Array, pathCodes: a.treeCodes as Uint8Array } : null;
-    return new FasttextClassifier(c, words, a.buckets as Int32Array, a.input as Float32Array, a.output as Float32Array, tree).freeze();
+    const projected = (a.projected as Float32Array | undefined) ?? null;
+    return new FasttextClassifier(c, words, a.buckets as Int32Array, a.input as Float32Array, a.output as Float32Array, tree, projected).freeze();
   },
 };
 
-/** Trains epoch by epoch, on this thread or on Hogwild workers. */
+/**
+ * Whether a trained model keeps every row's projection (project.ts): where the table is at most
+ * half the size of the input matrix. GoEmotions (28 one-vs-all outputs, dim 100): 27 MB next to
+ * 97 MB, and a short text's prediction ~2x faster than with the plain embedding path.
+ */
+export function keepsProjection(numOutputs: number, dim: number): boolean {
+  return numOutputs > 0 && numOutputs * 2 <= dim;
+}
+
+/** Trains epoch by epoch, on this thread or on Hogwild workers, and projects the final rows. */
 interface EpochRunner {
   epoch(e: number): Promise<EpochStats>;
+  /** Fills `table` (rows × numOutputs) with every input row's projection (project.ts). */
+  project(table: Float32Array, numOutputs: number): Promise<void>;
   close(): Promise<void>;
 }
 
 function localRunner(data: TrainData, params: TrainParams, weights: Weights, seed: number): EpochRunner {
   initUniform(weights.input, 0, weights.input.length, 1 / params.dim, seed);
   const trainer = new SliceTrainer(data, params, weights, 0, 1, seed);
-  return { epoch: async (e) => trainer.epoch(e), close: async () => {} };
+  return {
+    epoch: async (e) => trainer.epoch(e),
+    project: async (table, O) => projectRowsInto(weights.input, weights.output, table, 0, weights.input.length / params.dim, O, params.dim),
+    close: async () => {},
+  };
 }
 
 async function hogwildRunner(data: TrainData, params: TrainParams, weights: Weights, threads: number, seed: number): Promise<EpochRunner> {
   const sharedData = Object.fromEntries(Object.entries(data).map(([k, v]: [string, Int32Array | Float32Array | Uint8Array]) => [k, shared(v)])) as unknown as TrainData;
   const pool = await HogwildPool.start(sharedData, params, weights, threads, seed);
-  return { epoch: (e) => pool.epoch(e), close: () => pool.close() };
+  return { epoch: (e) => pool.epoch(e), project: (table, O) => pool.project(table, O), close: () => pool.close() };
 }
 
 /**
  * Runs the epochs, recording each one's curve point; with early stopping, scores the validation
  * data after every epoch, stops after `patience` epochs without improvement and puts the best
- * epoch's weights back.
+ * epoch's weights back. The caller closes the runner.
  */
 async function runEpochs(runner: EpochRunner, model: FasttextClassifier, weights: Weights, epochs: number, controls: TrainingControls, input: FitInput): Promise<EpochTrace> {
   const rule = controls.earlyStopping;
   const stopper = rule ? new EarlyStopper(rule) : null;
   const records: EpochRecord[] = [];
   let stoppedEarly = false;
-  try {
-    for (let e = 0; e < epochs && !stoppedEarly; e++) {
-      const s = await runner.epoch(e);
-      const record: EpochRecord = { epoch: e + 1, trainLoss: s.examples > 0 ? s.lossSum / s.examples : 0, lr: s.examples > 0 ? s.lrSum / s.examples : 0 };
-      if (stopper && rule && input.validation) {
-        const v = input.validation;
-        record.dev = validationMetric(rule.metric, input.task, input.labels, v.targets, model.predictProba(v.texts));
-        stoppedEarly = stopper.update(e + 1, record.dev, weights) && e + 1 < epochs;
-      }
-      records.push(record);
-      input.onEpoch?.(record);
-      input.progress?.('train', e + 1, epochs);
+  for (let e = 0; e < epochs && !stoppedEarly; e++) {
+    const s = await runner.epoch(e);
+    const record: EpochRecord = { epoch: e + 1, trainLoss: s.examples > 0 ? s.lossSum / s.examples : 0, lr: s.examples > 0 ? s.lrSum / s.examples : 0 };
+    if (stopper && rule && input.validation) {
+      const v = input.validation;
+      record.dev = validationMetric(rule.metric, input.task, input.labels, v.targets, model.predictProba(v.texts));
+      stoppedEarly = stopper.update(e + 1, record.dev, weights) && e + 1 < epochs;
     }
-  } finally {
-    await runner.close();
+    records.push(record);
+    input.onEpoch?.(record);
+    input.progress?.('train', e + 1, epochs);
   }
   stopper?.restore(weights);
   return { epochs: records, metric: rule?.metric ?? null, bestEpoch: stopper?.bestEpoch ?? records.length, stoppedEarly };
@@ -481,13 +556,25 @@ function exampleWeights(input: FitInput, o: FasttextOptions, labelOffsets: Int32
   return w;
 }
 
-/** Balanced weights of each one-vs-all problem: [neg₀, pos₀, neg₁, pos₁, …], as tfidf-logreg uses. */
-function balancedSideWeights(pos: Float64Array, n: number): Float32Array {
+/**
+ * The largest learning rate × class weight of an ova step. Balanced weights n / (2 · positives)
+ * reach the hundreds for rare labels (GoEmotions' grief: 282), and SGD steps of 0.1 × 282 make
+ * training diverge: the summed train loss climbed to ~300 per example and every score saturated
+ * at 0 or 1. fastText's useful learning rates end at about 1, so a weighted step is held there.
+ */
+export const MAX_WEIGHTED_RATE = 1;
+
+/**
+ * Balanced weights of each one-vs-all problem: [neg₀, pos₀, neg₁, pos₁, …], as tfidf-logreg uses,
+ * each at most `maxWeight` (see MAX_WEIGHTED_RATE): a rare label still gets many times the pull
+ * of its negatives, without steps that overshoot.
+ */
+export function balancedSideWeights(pos: Float64Array, n: number, maxWeight: number): Float32Array {
   const out = new Float32Array(pos.length * 2);
   for (let k = 0; k < pos.length; k++) {
     const neg = n - pos[k];
-    out[k * 2] = neg > 0 ? n / (2 * neg) : 1;
-    out[k * 2 + 1] = pos[k] > 0 ? n / (2 * pos[k]) : 1;
+    out[k * 2] = Math.min(maxWeight, neg > 0 ? n / (2 * neg) : 1);
+    out[k * 2 + 1] = Math.min(maxWeight, pos[k] > 0 ? n / (2 * pos[k]) : 1);
   }
   return out;
 }
@@ -527,17 +614,4 @@ function epochOrders(n: number, epochs: number, seed: number): Int32Array {
     order.set(perm, e * n);
   }
   return order;
-}
-
-/** a[aAt, aAt + dim) · b[bAt, bAt + dim), summed in double precision. */
-function dotRows(a: Float32Array, aAt: number, b: Float32Array, bAt: number, dim: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let d = 0;
-  for (; d + 1 < dim; d += 2) {
-    s0 += a[aAt + d] * b[bAt + d];
-    s1 += a[aAt + d + 1] * b[bAt + d + 1];
-  }
-  if (d < dim) s0 += a[aAt + d] * b[bAt + d];
-  return s0 + s1;
 }

@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { projectRowsInto, rowShare } from './project.js';
 import { initUniform, SliceTrainer, type TrainData, type TrainParams, type Weights } from './train-core.js';
 
 /** One Hogwild thread's job; every array is over a SharedArrayBuffer. */
@@ -11,11 +12,11 @@ export interface WorkerJob {
   seed: number;
 }
 
-/** Main thread → worker: train this epoch, or finish. */
-export type WorkerCommand = { kind: 'epoch'; epoch: number } | { kind: 'stop' };
+/** Main thread → worker: train this epoch, project its share of the final rows into `table` (shared), or finish. */
+export type WorkerCommand = { kind: 'epoch'; epoch: number } | { kind: 'project'; table: Float32Array; numOutputs: number } | { kind: 'stop' };
 
-/** Worker → main thread: initialized (its part of the input matrix), or one epoch's sums. */
-export type WorkerReply = { kind: 'ready' } | { kind: 'epoch'; epoch: number; lossSum: number; lrSum: number; examples: number };
+/** Worker → main thread: initialized (its part of the input matrix), one epoch's sums, or its rows projected. */
+export type WorkerReply = { kind: 'ready' } | { kind: 'epoch'; epoch: number; lossSum: number; lrSum: number; examples: number } | { kind: 'projected' };
 
 const job = workerData as WorkerJob;
 const port = parentPort;
@@ -30,6 +31,12 @@ const trainer = new SliceTrainer(job.data, job.params, job.weights, job.thread, 
 port.on('message', (cmd: WorkerCommand) => {
   if (cmd.kind === 'stop') {
     port.close();
+    return;
+  }
+  if (cmd.kind === 'project') {
+    const { from, to } = rowShare(rowsTotal, job.thread, job.threads);
+    projectRowsInto(input, job.weights.output, cmd.table, from, to, cmd.numOutputs, job.params.dim);
+    port.postMessage({ kind: 'projected' } satisfies WorkerReply);
     return;
   }
   const stats = trainer.epoch(cmd.epoch);
