@@ -56,7 +56,7 @@ function stateChip(r) {
 }
 
 /** What to do about a run whose coordinator went silent. @param {DistributedRun} r */
-export function stalledAdvice(r) {
+function stalledAdvice(r) {
   const again = r.kind === 'batch' ? 'rerun the same `textclass predict … --queue` command with --resume' : 'rerun the same `textclass tune … --queue` command';
   return `Its coordinator has not checked in for over a minute (stopped or killed?): ${again} to continue.`;
 }
