@@ -72,6 +72,21 @@ describe('scoreCatalog with a score store', () => {
     store.close();
   });
 
+  test('a large catalog is scored in batches that let the event loop run between them', async () => {
+    const items = Array.from({ length: 600 }, (_, i) => ({ id: `i${i}`, title: `t${i}`, text: `line number ${i} about ${['joy', 'loss', 'anger'][i % 3]}`, line: i + 2, extra: {} }));
+    const store = new ScoreStore(path.join(work, 'large.textclass.sqlite'));
+    let turns = 0;
+    const timer = setInterval(() => turns++, 0);
+    try {
+      const scored = await scoreCatalog({ file: path.join(work, 'large.csv'), format: 'csv', items }, model, store);
+      assert.equal(scored.build.scored, 600);
+    } finally {
+      clearInterval(timer);
+      store.close();
+    }
+    assert.ok(turns >= 1, 'timers ran while the 600 texts were scored (3 batches)');
+  });
+
   test('another model gets scores of its own, under its own key', async () => {
     const file = path.join(work, 'two-models.csv');
     fs.copyFileSync(DEMO, file);

@@ -48,6 +48,10 @@ export async function scoreCatalog(catalog: Catalog, model: LoadedModel, store: 
   const fresh = new Map<string, number[]>();
   const K = labels.length;
   for (let start = 0; start < missing.length; start += SCORE_BATCH) {
+    // A turn of the event loop between batches: the server scores a large catalog on its first
+    // request, and its other requests must not wait for all of it (a synchronous model's promise
+    // resolves in a microtask, which lets no I/O through).
+    if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
     const batch = missing.slice(start, start + SCORE_BATCH);
     const proba = await scoreInBatches(model.classifier, batch.map((m) => m.text), SCORE_BATCH);
     batch.forEach((m, j) => fresh.set(m.hash, Array.from(proba.subarray(j * K, (j + 1) * K), (x) => Math.round(x * 1e6) / 1e6)));
