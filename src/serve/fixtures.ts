@@ -107,3 +107,13 @@ export async function testServer(models: Record<string, string>, overrides: Part
     },
   };
 }
+
+/** Polls GET /v1/jobs/{id} until the batch job is done or failed; its last status object. */
+export async function waitForJob(s: TestServer, id: string, key: string): Promise<Record<string, unknown>> {
+  for (let i = 0; i < 500; i++) {
+    const job = (await s.app.inject({ method: 'GET', url: `/v1/jobs/${id}`, headers: { 'x-api-key': key } })).json() as Record<string, unknown>;
+    if (job.status === 'done' || job.status === 'failed') return job;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('job did not finish');
+}

@@ -5,18 +5,10 @@ import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { JobsRunner } from './jobs-runner.js';
-import { starterModel, testServer, type TestServer } from './fixtures.js';
+import { starterModel, testServer, waitForJob, type TestServer } from './fixtures.js';
 
 const admin = (s: TestServer) => s.storage.keys.create('admin', 'jobs').key;
 
-async function waitForJob(s: TestServer, id: string, key: string): Promise<Record<string, unknown>> {
-  for (let i = 0; i < 500; i++) {
-    const job = (await s.app.inject({ method: 'GET', url: `/v1/jobs/${id}`, headers: { 'x-api-key': key } })).json() as Record<string, unknown>;
-    if (job.status === 'done' || job.status === 'failed') return job;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error('job did not finish');
-}
 
 describe('batch jobs', () => {
   let s: TestServer;

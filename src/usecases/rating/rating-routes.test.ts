@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { loadRecipe } from '../../recipe/load.js';
-import { starterModel, tempDir, testServer, type TestServer } from '../../serve/fixtures.js';
+import { starterModel, tempDir, testServer, waitForJob, type TestServer } from '../../serve/fixtures.js';
 import { trainFromRecipe } from '../../train/train.js';
 import { imdbSubset, IMDB_TRAIN, writeSmallRatingRecipe } from './rating-fixture.js';
 
@@ -53,12 +53,7 @@ describe('GET /v1/rating/models, POST /v1/rating/rate and predict\'s rating fiel
       const res = await server.app.inject({ method: 'POST', url: '/v1/models/reviews/batch', headers: { 'content-type': 'text/csv', 'x-api-key': key }, payload: csv });
       assert.equal(res.statusCode, 202, res.body);
       const { job_id, result_url } = res.json() as Record<string, string>;
-      let status = '';
-      for (let i = 0; i < 500 && status !== 'done' && status !== 'failed'; i++) {
-        status = String((await server.app.inject({ method: 'GET', url: `/v1/jobs/${job_id}`, headers: { 'x-api-key': key } })).json().status);
-        if (status !== 'done') await new Promise((r) => setTimeout(r, 10));
-      }
-      assert.equal(status, 'done');
+      assert.equal((await waitForJob(server, job_id, key)).status, 'done');
       const out = await server.app.inject({ method: 'GET', url: result_url, headers: { 'x-api-key': key } });
       const rows = parse(out.body, { columns: true }) as Array<Record<string, string>>;
       assert.deepEqual(Object.keys(rows[0]).slice(-2), ['stars', 'naive_stars']);
