@@ -77,7 +77,8 @@ const cases: Case[] = [
     recipe: 'dailydialog-next',
     evalData: 'dailydialog/validation.zip',
     labels: 7,
-    devFloor: { metric: 'balanced_accuracy', min: 0.2 },
+    // 0.4262 on validation when the recipe was chosen (by cross-validation, not on validation).
+    devFloor: { metric: 'balanced_accuracy', min: 0.41 },
     inspect: (r) => {
       assert.equal(r.skipped.total, 1, 'train line 7852 has 12 utterances but 11 labels');
       assert.match(r.skipped.byReason[0].first, /dialogues_(emotion_)?train\.txt:7852/);
@@ -85,7 +86,7 @@ const cases: Case[] = [
       const lastTurns = Object.entries(r.dropped).find(([reason]) => /no next turn/.test(reason));
       assert.equal(lastTurns?.[1], 11117 + 1000);
       assert.ok(r.sampling && r.sampling.after['no emotion'] < r.sampling.before['no emotion']);
-      assert.equal(r.sampling!.after['no emotion'], Math.round(r.sampling!.before['no emotion'] * 0.5));
+      assert.equal(r.sampling!.after['no emotion'], Math.round(r.sampling!.before['no emotion'] * 0.51));
     },
   },
   {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DataError } from '../errors.js';
-import { dialogExamples, NO_NEXT_TURN, type DialogTargets } from './dialog-targets.js';
+import { contextText, dialogExamples, NO_NEXT_TURN, tagWords, type DialogTargets } from './dialog-targets.js';
 import type { Example } from './types.js';
 
 function utterances(dialogs: [string, string][][]): Example[] {
@@ -39,4 +39,16 @@ test('a window of previous turns is joined before the current one, never across 
 test('rows without dialog structure are an error, not a silent mis-grouping', async () => {
   const rows: Example[] = [{ text: 'x', labels: ['a'], source: { file: 'f.csv', line: 2 } }];
   await assert.rejects(collect(rows, { target: 'next_turn', contextTurns: 0, contextSeparator: '\n' }), (e) => e instanceof DataError && /f\.csv:2/.test(e.message));
+});
+
+test('context tags repeat each context word with its distance in turns; the current turn stays plain', async () => {
+  const got = await collect(utterances(dialogs), { target: 'next_turn', contextTurns: 2, contextSeparator: '\n', contextTags: true });
+  assert.deepEqual(got.map((e) => e.text), ['hi', 'hi p1_hi\ngreat news!', 'hello']);
+  assert.equal(contextText(['Don\'t go!', 'Why? 😀', 'ok'], { contextTurns: 5, contextSeparator: ' | ', contextTags: true }), "Don't go! p2_Don't p2_go | Why? 😀 p1_Why | ok");
+  assert.equal(contextText(['?!', 'ok'], { contextTurns: 1, contextSeparator: '\n', contextTags: true }), '?!\nok', 'a turn without words adds no tags');
+  assert.equal(contextText(['a', 'b'], { contextTurns: 0, contextSeparator: '\n', contextTags: true }), 'b');
+});
+
+test('tagWords keeps inner apostrophes and any script', () => {
+  assert.equal(tagWords("it's Привет 你好", 3), "p3_it's p3_Привет p3_你好");
 });

@@ -11,6 +11,12 @@ export interface DialogTargets {
   contextTurns: number;
   /** Joins context utterances and the current one into the model's input text. */
   contextSeparator: string;
+  /**
+   * Also repeat each context word tagged with its distance in turns (`p1_sorry`: "sorry" one turn
+   * back), so the features tell the next speaker's own last turn (p1 in a two-party dialog) from
+   * the turn they answer. Absent in models written before it existed: off.
+   */
+  contextTags?: boolean;
 }
 
 /** Why an utterance produced no example; counted, never silent. */
@@ -55,10 +61,31 @@ function* fromDialog(turns: Example[], config: DialogTargets, dropped: Map<strin
  * targets and the forecast route (src/usecases/dialog) both build their text here, so what a model
  * is asked at serving time is exactly what it saw in training.
  */
-export function contextText(texts: readonly string[], config: Pick<DialogTargets, 'contextTurns' | 'contextSeparator'>, current = texts.length - 1): string {
+export function contextText(texts: readonly string[], config: Pick<DialogTargets, 'contextTurns' | 'contextSeparator' | 'contextTags'>, current = texts.length - 1): string {
   const from = Math.max(0, current - config.contextTurns);
   if (from === current) return texts[current];
-  return texts.slice(from, current + 1).join(config.contextSeparator);
+  if (!config.contextTags) return texts.slice(from, current + 1).join(config.contextSeparator);
+  const parts: string[] = [];
+  for (let t = from; t < current; t++) {
+    const tagged = tagWords(texts[t], current - t);
+    parts.push(tagged === '' ? texts[t] : `${texts[t]} ${tagged}`);
+  }
+  parts.push(texts[current]);
+  return parts.join(config.contextSeparator);
+}
+
+/**
+ * Letters/digits runs with inner apostrophes: the `word` token pattern (src/text/tokenize.ts)
+ * without its `!`, `?` and emoji tokens, which a prefix would split off again.
+ */
+const TAGGABLE_WORD = /[\p{L}\p{M}\p{N}_]+(?:['’][\p{L}\p{M}\p{N}_]+)*/gu;
+
+/** The words of a context turn, each prefixed with its distance: `p2_how p2_are p2_you`. */
+export function tagWords(text: string, distance: number): string {
+  const prefix = `p${distance}_`;
+  const out: string[] = [];
+  for (const m of text.matchAll(TAGGABLE_WORD)) out.push(prefix + m[0]);
+  return out.join(' ');
 }
 
 /** How many previous utterances `contextText` puts before utterance `current`. */

@@ -67,6 +67,12 @@ export const dialogSchema = z.strictObject({
   target: z.enum(['same_turn', 'next_turn']).default('same_turn'),
   context_turns: z.number().int().min(0).max(50).default(0),
   context_separator: z.string().default('\n'),
+  /**
+   * Repeat each context word tagged with how many turns back it was said (`p1_sorry`), so a model
+   * can weigh the next speaker's own last turn apart from the turn they answer. No effect with
+   * context_turns 0.
+   */
+  context_tags: z.boolean().default(false),
 });
 
 /** Resampling of the training rows only (dev and test are never resampled). */

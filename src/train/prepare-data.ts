@@ -113,7 +113,7 @@ export async function prepareData(recipe: Recipe, dataDir: string, options: Prep
 function dialogTargetsFromRecipe(recipe: Recipe): DialogTargets | undefined {
   const d = recipe.dialog;
   if (!d) return undefined;
-  return { target: d.target, contextTurns: d.context_turns, contextSeparator: d.context_separator };
+  return { target: d.target, contextTurns: d.context_turns, contextSeparator: d.context_separator, ...(d.context_tags ? { contextTags: true } : {}) };
 }
 
 /** Label names a reader declares up front (integer-code names, folder list), in their order. */

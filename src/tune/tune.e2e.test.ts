@@ -125,13 +125,16 @@ describe('textclass tune on the starter data', () => {
 });
 
 describe('the tuned DailyDialog recipe', { skip: !fs.existsSync(path.join(SHARED_DATASETS, 'dailydialog', 'train.zip')) && 'shared datasets not found beside the repository' }, () => {
-  test('beats the untuned one on dev balanced accuracy', () => {
-    const devBalancedAccuracy = (recipe: string) => {
-      const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'textclass.js'), 'train', path.join(REPO_ROOT, 'recipes', recipe), '--out', path.join(work, 'models', recipe), '--data-dir', SHARED_DATASETS, '--quiet', '--no-track'], { encoding: 'utf8', env });
+  test('beats the settings its sweep started from on dev balanced accuracy', () => {
+    const devBalancedAccuracy = (recipe: string, overrides: string[] = []) => {
+      const sets = overrides.flatMap((o) => ['--set', o]);
+      const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'textclass.js'), 'train', path.join(REPO_ROOT, 'recipes', recipe), '--out', path.join(work, 'models', recipe), '--data-dir', SHARED_DATASETS, '--quiet', '--no-track', ...sets], { encoding: 'utf8', env });
       assert.equal(r.status, 0, r.stderr);
       return Number(/^dev: .*balanced_accuracy=(0\.\d+)/m.exec(r.stdout)![1]);
     };
-    const untuned = devBalancedAccuracy('dailydialog-next.yaml');
+    // The sweep started from what recipes/dailydialog-next.yaml was then (it has changed since).
+    const sweepStart = ['dialog.context_turns=1', 'dialog.context_tags=false', 'sampling.keep={no emotion: 0.5}', 'features.ngram_range=[1, 2]', 'features.min_df=2', 'model.variant=complement', 'model.alpha=0.5'];
+    const untuned = devBalancedAccuracy('dailydialog-next.yaml', sweepStart);
     const tuned = devBalancedAccuracy('dailydialog-next-tuned.yaml');
     // Measured when the sweep ran: 0.4105 and 0.4241.
     assert.ok(tuned > untuned, `tuned ${tuned}, untuned ${untuned}`);

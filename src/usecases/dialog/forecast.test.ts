@@ -26,12 +26,12 @@ async function rawDialogs(file: string): Promise<Map<number, string[]>> {
 }
 
 /** Checks each training example against what the forecast would feed the model for the same turns; returns how many. */
-async function trainingVersusForecast(file: string, contextTurns: number, contextSeparator: string): Promise<number> {
+async function trainingVersusForecast(file: string, contextTurns: number, contextSeparator: string, contextTags = false): Promise<number> {
   const raw = await rawDialogs(file);
-  const { examples } = await loadExamples(file, { reader, dialog: { target: 'next_turn', contextTurns, contextSeparator } }, { onBadRow: 'skip' });
+  const { examples } = await loadExamples(file, { reader, dialog: { target: 'next_turn', contextTurns, contextSeparator, contextTags } }, { onBadRow: 'skip' });
   for (const e of examples) {
     const upTo = raw.get(e.dialog!.id)!.slice(0, e.dialog!.turn + 1);
-    assert.equal(forecastInput(upTo, { contextTurns, contextSeparator }).text, e.text, `dialog ${e.dialog!.id} turn ${e.dialog!.turn}`);
+    assert.equal(forecastInput(upTo, { contextTurns, contextSeparator, contextTags }).text, e.text, `dialog ${e.dialog!.id} turn ${e.dialog!.turn}`);
   }
   return examples.length;
 }
@@ -55,10 +55,11 @@ describe('the forecast builds the model input exactly as training did', () => {
     assert.equal(forecastInput(padded, { contextTurns: 1, contextSeparator: '\n' }).text, 'Hi there ,  how are you ?\nNot bad .');
   });
 
-  test('every next-turn target of the real validation split, for 0, 1 and 3 context turns', { skip: !HAVE_DAILYDIALOG && 'shared datasets not found beside the repository' }, async () => {
+  test('every next-turn target of the real validation split, for 0–4 context turns, tagged or not', { skip: !HAVE_DAILYDIALOG && 'shared datasets not found beside the repository' }, async () => {
     const file = path.join(DAILYDIALOG, 'validation.zip');
     for (const n of [0, 1, 3]) assert.equal(await trainingVersusForecast(file, n, '\n'), 7069, `context_turns ${n}`);
     assert.equal(await trainingVersusForecast(file, 2, ' || '), 7069);
+    assert.equal(await trainingVersusForecast(file, 4, '\n', true), 7069, 'context_turns 4 with context tags');
   });
 
   test('contextText: the last turn and up to N before it, oldest first; how many were used', () => {

@@ -6,6 +6,9 @@ const base = { name: 'm', task: 'multiclass' };
 
 test('a single-label next_turn model is supported, with its context settings', () => {
   assert.deepEqual(forecastSupport({ ...base, dialog: { target: 'next_turn', contextTurns: 2, contextSeparator: ' | ' } }), { ok: true, settings: { contextTurns: 2, contextSeparator: ' | ' } });
+  assert.deepEqual(forecastSupport({ ...base, dialog: { target: 'next_turn', contextTurns: 4, contextSeparator: '\n', contextTags: true } }), { ok: true, settings: { contextTurns: 4, contextSeparator: '\n', contextTags: true } });
+  const badTags = forecastSupport({ ...base, dialog: { target: 'next_turn', contextTurns: 4, contextSeparator: '\n', contextTags: 'yes' } });
+  assert.ok(!badTags.ok && /dialog\.contextTags/.test(badTags.reason));
 });
 
 test('models that cannot forecast the next turn are refused with a reason that says what to do', () => {

@@ -3,7 +3,7 @@ import type { DialogTargets } from '../../data/dialog-targets.js';
 import type { ManifestBody } from '../../persist/model-dir.js';
 
 /** What the forecast needs from a model: how its training text was built from the turns. */
-export type ForecastSettings = Pick<DialogTargets, 'contextTurns' | 'contextSeparator'>;
+export type ForecastSettings = Pick<DialogTargets, 'contextTurns' | 'contextSeparator' | 'contextTags'>;
 
 export type ForecastSupport = { ok: true; settings: ForecastSettings } | { ok: false; reason: string };
 
@@ -12,6 +12,7 @@ const manifestDialog = z.object({
   target: z.enum(['same_turn', 'next_turn']),
   contextTurns: z.number().int().min(0),
   contextSeparator: z.string(),
+  contextTags: z.boolean().optional(),
 });
 
 const HOW = 'train one with a recipe that has `dialog: {target: next_turn, context_turns: N}`, e.g. recipes/dailydialog-next-tuned.yaml';
@@ -36,5 +37,6 @@ export function forecastSupport(manifest: Pick<ManifestBody, 'name' | 'task' | '
   if (manifest.task === 'multilabel') {
     return { ok: false, reason: `model "${manifest.name}" is multilabel; a forecast is one distribution over exclusive labels, so it needs a binary or multiclass next-turn model` };
   }
-  return { ok: true, settings: { contextTurns: parsed.data.contextTurns, contextSeparator: parsed.data.contextSeparator } };
+  const { contextTurns, contextSeparator, contextTags } = parsed.data;
+  return { ok: true, settings: { contextTurns, contextSeparator, ...(contextTags ? { contextTags } : {}) } };
 }
