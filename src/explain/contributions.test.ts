@@ -116,6 +116,9 @@ describe('exact contributions: analyzers and feature modes', () => {
     { name: 'stop words and stemming', tfidf: { ...DEFAULT_TFIDF, ngramRange: [1, 2], minDf: 1, stopWords: 'en', stem: 'en' } },
     { name: 'sklearn token pattern, bigrams only', tfidf: { ...DEFAULT_TFIDF, tokenPattern: 'sklearn', ngramRange: [2, 2], minDf: 1 } },
     { name: 'segmented tokens', tfidf: { ...DEFAULT_TFIDF, tokenPattern: 'segmented', ngramRange: [1, 2], minDf: 1 } },
+    // Character n-grams of punctuation outside word tokens ("," or ". ") have no word to sit on.
+    { name: 'words + char_wb block', tfidf: { ...DEFAULT_TFIDF, ngramRange: [1, 2], minDf: 1, charNgrams: { analyzer: 'char_wb', ngramRange: [2, 4], weight: 0.7 } }, unplacedOk: true },
+    { name: 'hashed words + char block', tfidf: { ...DEFAULT_TFIDF, ngramRange: [1, 2], minDf: 1, hashBuckets: 4096, charNgrams: { analyzer: 'char', ngramRange: [1, 3], weight: 1 } }, unplacedOk: true },
   ];
   const extra = ['我今天非常开心 happy', 'สวัสดีครับ ok', 'the the the'];
   for (const c of configs) {
@@ -137,6 +140,23 @@ describe('exact contributions: analyzers and feature modes', () => {
     // From 2-grams on, every n-gram of a collapsed text holds a visible character.
     for (const text of PROBES) for (const u of (explainText(classifier, text) as ExactExplanation).unplaced) assert.equal(u, 0);
   });
+});
+
+test('words + characters: character n-grams are placed on the words they cover', async () => {
+  for (const hashBuckets of [null, 4096]) {
+    const t: TfidfConfig = { ...DEFAULT_TFIDF, ngramRange: [1, 2], minDf: 1, hashBuckets, charNgrams: { analyzer: 'char_wb', ngramRange: [2, 4], weight: 1 } };
+    const classifier = await tfidfLogreg.fit(taskInput('multiclass'), { normalize, tfidf: t, logistic: { C: 10, maxIter: 100, tol: 1e-4 }, classWeight: null });
+    const wordsOnly = await tfidfLogreg.fit(taskInput('multiclass'), { normalize, tfidf: { ...t, charNgrams: null }, logistic: { C: 10, maxIter: 100, tol: 1e-4 }, classWeight: null });
+    // Letters and spaces only: every character n-gram lies inside one word, so nothing is unplaced.
+    for (const text of ['happy happy happy sad sad', 'I am so happy today', 'the the the', '我今天非常开心 happy']) {
+      const e = explainText(classifier, text) as ExactExplanation;
+      const { sumGap } = checkExact(classifier, e);
+      assert.ok(sumGap < 1e-9);
+      for (const u of e.unplaced) assert.equal(u, 0, `unplaced ${u} for ${JSON.stringify(text)}`);
+      // The tokens are the words, as without the character block.
+      assert.deepEqual(e.tokens.map((x) => x.token), (explainText(wordsOnly, text) as ExactExplanation).tokens.map((x) => x.token));
+    }
+  }
 });
 
 describe('token spans in the original text', () => {

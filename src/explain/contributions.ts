@@ -178,11 +178,14 @@ function featureOccurrences(vectorizer: TfidfVectorizer, units: TextUnits, featu
       occ.push(units.coverStart[p], units.coverEnd[p + len - 1]);
     } else occ.push(units.coverStart[p], units.coverEnd[p]);
   };
+  if (units.charBlock) charBlockOccurrences(vectorizer, units.charBlock, features, hasher, occurrences);
 
   if (config.hashBuckets) {
     const buckets = config.hashBuckets;
     const byBucket = new Map<number, number>();
-    features.forEach((f, j) => byBucket.set(vectorizer.ngrams[f * 3], j));
+    features.forEach((f, j) => {
+      if (!vectorizer.isCharFeature(f)) byBucket.set(vectorizer.ngrams[f * 3], j);
+    });
     const h = units.strings.map((s) => hasher.hash(s));
     for (let p = 0; p < U; p++) {
       for (let len = nMin; len <= nMax && p + len <= U; len++) {
@@ -196,6 +199,7 @@ function featureOccurrences(vectorizer: TfidfVectorizer, units: TextUnits, featu
 
   const byKey = new Map<string, number>();
   features.forEach((f, j) => {
+    if (vectorizer.isCharFeature(f)) return;
     const parts: string[] = [];
     for (let t = 0; t < 3; t++) {
       const id = vectorizer.ngrams[f * 3 + t];
@@ -213,4 +217,22 @@ function featureOccurrences(vectorizer: TfidfVectorizer, units: TextUnits, featu
     }
   }
   return occurrences;
+}
+
+/**
+ * Occurrences of the row's character-block features (TfidfConfig.charNgrams) among the text's
+ * character n-grams, each covering the word tokens its characters lie in (units.ts).
+ */
+function charBlockOccurrences(vectorizer: TfidfVectorizer, block: NonNullable<TextUnits['charBlock']>, features: Int32Array, hasher: TokenHasher, occurrences: number[][]): void {
+  const buckets = vectorizer.config.hashBuckets;
+  const byKey = new Map<string | number, number>();
+  features.forEach((f, j) => {
+    if (vectorizer.isCharFeature(f)) byKey.set(buckets ? vectorizer.ngrams[f * 3] : vectorizer.tokens[vectorizer.ngrams[f * 3]], j);
+  });
+  if (byKey.size === 0) return;
+  for (let u = 0; u < block.strings.length; u++) {
+    const s = block.strings[u];
+    const j = byKey.get(buckets ? hasher.hash(s) % buckets : s);
+    if (j !== undefined) occurrences[j].push(block.coverStart[u], block.coverEnd[u]);
+  }
 }

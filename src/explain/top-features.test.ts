@@ -88,6 +88,24 @@ test('character n-grams show spaces as ␣; hashed features have no name, only a
   }
 });
 
+test('words + characters: character n-grams are named ⟨char⟩…, with ␣ for spaces, and marked block char', async () => {
+  const model = await fitLogreg({ ...DEFAULT_TFIDF, minDf: 1, charNgrams: { analyzer: 'char_wb', ngramRange: [2, 4], weight: 1 } });
+  const top = topFeatures(model, 200);
+  assert.ok(top.available);
+  const features = top.labels.flatMap((l) => l.toward);
+  const chars = features.filter((f) => f.block === 'char');
+  const words = features.filter((f) => f.block === undefined);
+  assert.ok(chars.length > 0 && words.length > 0);
+  for (const f of chars) assert.match(f.name ?? '', /^⟨char⟩\S+$/);
+  assert.ok(chars.some((f) => f.name?.includes('␣')));
+  for (const f of words) assert.ok(!f.name?.startsWith('⟨char⟩') && !f.name?.includes('␣'), f.name ?? '');
+
+  const hashed = topFeatures(await fitLogreg({ ...DEFAULT_TFIDF, minDf: 1, hashBuckets: 1 << 12, charNgrams: { analyzer: 'char', ngramRange: [1, 3], weight: 1 } }), 100);
+  assert.ok(hashed.available);
+  const hashedChars = hashed.labels.flatMap((l) => l.toward).filter((f) => f.block === 'char');
+  assert.ok(hashedChars.length > 0 && hashedChars.every((f) => f.name === null && typeof f.bucket === 'number'));
+});
+
 test('fastText: top features are not available, and the reason says why', async () => {
   const model = await fasttextModel.fit(multiclass, { ...defaultFasttextOptions('multiclass'), dim: 8, epoch: 2, buckets: 10_000, threads: 1 });
   const top = topFeatures(model, 5);

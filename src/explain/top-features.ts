@@ -13,6 +13,8 @@ export interface FeatureWeight {
   name: string | null;
   /** Hashed features: the bucket id (the name is unavailable). */
   bucket?: number;
+  /** Set on features of the character block of a word + character model (TfidfConfig.charNgrams). */
+  block?: 'char';
   weight: number;
 }
 
@@ -94,12 +96,14 @@ function weightScale(view: LinearView): number {
 export function featureDisplayName(vectorizer: TfidfVectorizer, f: number): string | null {
   if (vectorizer.config.hashBuckets) return null;
   const name = vectorizer.featureName(f);
-  return (vectorizer.config.analyzer ?? 'word') === 'word' ? name : name.replace(/ /g, '␣');
+  // Character-block features keep their ⟨char⟩ prefix: `⟨char⟩ing␣`.
+  return (vectorizer.config.analyzer ?? 'word') === 'word' && !vectorizer.isCharFeature(f) ? name : name.replace(/ /g, '␣');
 }
 
 function featureWeight(vectorizer: TfidfVectorizer, f: number, weight: number): FeatureWeight {
   const name = featureDisplayName(vectorizer, f);
-  return name === null ? { feature: f, name, bucket: vectorizer.ngrams[f * 3], weight } : { feature: f, name, weight };
+  const block = vectorizer.isCharFeature(f) ? { block: 'char' as const } : {};
+  return name === null ? { feature: f, name, bucket: vectorizer.ngrams[f * 3], ...block, weight } : { feature: f, name, ...block, weight };
 }
 
 /** The k largest values offered (ties: the lower feature id wins), as a min-heap. */

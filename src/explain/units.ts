@@ -22,6 +22,12 @@ export interface TextUnits {
   /** The display tokens a unit covers: [coverStart, coverEnd) into the display token list. */
   coverStart: Int32Array;
   coverEnd: Int32Array;
+  /**
+   * Word analyzer with a character block (TfidfConfig.charNgrams): its character n-grams in
+   * tokenizer order, each covering the word tokens its characters fall in (none when they all lie
+   * outside word tokens: spaces, punctuation the token pattern skips, dropped stop words).
+   */
+  charBlock?: { strings: string[]; coverStart: Int32Array; coverEnd: Int32Array };
 }
 
 /** A positioned tokenizer for one vectorizer configuration (build once per model, reuse per text). */
@@ -29,6 +35,7 @@ export type UnitTokenizer = (normalized: string) => TextUnits;
 
 export function createUnitTokenizer(config: TfidfConfig): UnitTokenizer {
   const analyzer = config.analyzer ?? 'word';
+  if (analyzer === 'word' && config.charNgrams) return withCharBlock(wordUnits(config), config.charNgrams);
   if (analyzer === 'word') return wordUnits(config);
   const [lo, hi] = config.ngramRange;
   return analyzer === 'char' ? (text) => charUnits(text, lo, hi) : (text) => charWbUnits(text, lo, hi);
@@ -192,4 +199,39 @@ function charWbUnits(text: string, lo: number, hi: number): TextUnits {
     }
   }
   return b.finish();
+}
+
+/**
+ * Word units plus the character block's n-grams, re-pointed from the characters they cover to the
+ * word tokens those characters belong to, so an explanation still reports word tokens.
+ */
+function withCharBlock(words: UnitTokenizer, char: NonNullable<TfidfConfig['charNgrams']>): UnitTokenizer {
+  const [lo, hi] = char.ngramRange;
+  return (text) => {
+    const w = words(text);
+    const c = char.analyzer === 'char' ? charUnits(text, lo, hi) : charWbUnits(text, lo, hi);
+    // Word token of each character display token, or -1; both lists ascend through the text.
+    const C = c.displayStart.length;
+    const wordOf = new Int32Array(C).fill(-1);
+    let t = 0;
+    for (let k = 0; k < C; k++) {
+      while (t < w.displayStart.length && w.displayEnd[t] <= c.displayStart[k]) t++;
+      if (t < w.displayStart.length && w.displayStart[t] < c.displayEnd[k]) wordOf[k] = t;
+    }
+    const U = c.strings.length;
+    const coverStart = new Int32Array(U);
+    const coverEnd = new Int32Array(U);
+    for (let u = 0; u < U; u++) {
+      let first = -1;
+      let last = -1;
+      for (let k = c.coverStart[u]; k < c.coverEnd[u]; k++) {
+        if (wordOf[k] === -1) continue;
+        if (first === -1) first = wordOf[k];
+        last = wordOf[k];
+      }
+      coverStart[u] = first === -1 ? 0 : first;
+      coverEnd[u] = first === -1 ? 0 : last + 1;
+    }
+    return { ...w, charBlock: { strings: c.strings, coverStart, coverEnd } };
+  };
 }

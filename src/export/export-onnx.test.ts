@@ -18,6 +18,7 @@ import { loadStarter, SHARED_DATASETS } from '../test-support/starter-data.js';
 import { DEFAULT_NORMALIZE, type NormalizeConfig } from '../text/normalize.js';
 import { exportOnnx, FEATURIZER_FILE, ONNX_FILE, writeOnnxExport } from './export-onnx.js';
 import { OnnxFeaturizer } from './featurize-for-onnx.js';
+import { parseFeaturizerSpec } from './featurizer-spec.js';
 import { runExported, tryLoadOrt } from './onnx-session.js';
 import { portableFeaturizer } from './portable-featurizer.js';
 
@@ -76,7 +77,11 @@ const fasttextOptions = (task: Task, extra: Partial<FasttextOptions> = {}): Fast
 const logreg = (t: TfidfConfig = tfidf, n: NormalizeConfig = normalize): Case['fit'] => (task, labels, texts, targets) => tfidfLogreg.fit({ task, labels, texts, targets, seed: 7 }, { normalize: n, tfidf: t, logistic, classWeight: null });
 const svm: Case['fit'] = (task, labels, texts, targets) => tfidfSvm.fit({ task, labels, texts, targets, seed: 7 }, { normalize, tfidf, svm: DEFAULT_SVM_OPTIONS, calibration: DEFAULT_SVM_CALIBRATION, classWeight: null });
 const nb = (variant: 'multinomial' | 'complement'): Case['fit'] => (task, labels, texts, targets) => naiveBayes.fit({ task, labels, texts, targets, seed: 7 }, { normalize, tfidf, variant, alpha: 0.5, classWeight: null });
-const nbsvmFit = (binarize: boolean): Case['fit'] => (task, labels, texts, targets) => nbsvm.fit({ task, labels, texts, targets, seed: 7 }, { normalize, tfidf, alpha: 1, binarize, C: 1, maxIter: 200, tol: 1e-4, classWeight: null });
+const nbsvmFit = (binarize: boolean, t: TfidfConfig = tfidf): Case['fit'] => (task, labels, texts, targets) => nbsvm.fit({ task, labels, texts, targets, seed: 7 }, { normalize, tfidf: t, alpha: 1, binarize, C: 1, maxIter: 200, tol: 1e-4, classWeight: null });
+const nbWith = (t: TfidfConfig): Case['fit'] => (task, labels, texts, targets) => naiveBayes.fit({ task, labels, texts, targets, seed: 7 }, { normalize, tfidf: t, variant: 'multinomial', alpha: 0.5, classWeight: null });
+const svmWith = (t: TfidfConfig): Case['fit'] => (task, labels, texts, targets) => tfidfSvm.fit({ task, labels, texts, targets, seed: 7 }, { normalize, tfidf: t, svm: DEFAULT_SVM_OPTIONS, calibration: DEFAULT_SVM_CALIBRATION, classWeight: null });
+/** Word n-grams plus a character block (TfidfConfig.charNgrams). */
+const withChars = (analyzer: 'char' | 'char_wb', ngramRange: [number, number], weight: number, extra: Partial<TfidfConfig> = {}): TfidfConfig => ({ ...tfidf, ...extra, charNgrams: { analyzer, ngramRange, weight } });
 const fasttext = (extra: Partial<FasttextOptions> = {}): Case['fit'] => (task, labels, texts, targets) => fasttextModel.fit({ task, labels, texts, targets, seed: 7 }, fasttextOptions(task, extra));
 
 const CASES: Case[] = [
@@ -105,6 +110,14 @@ const CASES: Case[] = [
   { name: 'nbsvm multiclass', task: 'multiclass', fit: nbsvmFit(false) },
   { name: 'nbsvm multilabel', task: 'multilabel', fit: nbsvmFit(false) },
   { name: 'nbsvm binary + isotonic', task: 'binary', fit: nbsvmFit(true), calibration: 'isotonic' },
+  { name: 'tfidf-logreg, words 1-2 + char_wb 2-5 (weight 0.7)', task: 'multiclass', fit: logreg(withChars('char_wb', [2, 5], 0.7)) },
+  { name: 'tfidf-logreg binary, words + char 1-3, stop words, max_features', task: 'binary', fit: logreg(withChars('char', [1, 3], 1, { stopWords: 'en', maxFeatures: 3000 })) },
+  { name: 'tfidf-logreg, hashed words 1-3 + char_wb 2-4', task: 'multiclass', fit: logreg(withChars('char_wb', [2, 4], 1.5, { hashBuckets: 4096, ngramRange: [1, 3] })) },
+  { name: 'tfidf-logreg multilabel, words + char 2-3, no idf, no norm', task: 'multilabel', fit: logreg(withChars('char', [2, 3], 0.5, { useIdf: false, norm: 'none', sublinearTf: false })) },
+  { name: 'tfidf-svm multiclass, words + char_wb 2-5', task: 'multiclass', fit: svmWith(withChars('char_wb', [2, 5], 1)) },
+  { name: 'tfidf-nb multinomial, words + char_wb 2-4', task: 'multiclass', fit: nbWith(withChars('char_wb', [2, 4], 1)) },
+  { name: 'nbsvm multiclass, words + char_wb 2-5', task: 'multiclass', fit: nbsvmFit(false, withChars('char_wb', [2, 5], 1)) },
+  { name: 'nbsvm binary, binarized, hashed words + char 1-3', task: 'binary', fit: nbsvmFit(true, withChars('char', [1, 3], 1, { hashBuckets: 8192 })) },
   { name: 'fasttext softmax multiclass', task: 'multiclass', fit: fasttext() },
   { name: 'fasttext softmax binary, char n-grams', task: 'binary', fit: fasttext({ minn: 2, maxn: 4 }) },
   { name: 'fasttext ova multilabel', task: 'multilabel', fit: fasttext() },
@@ -213,6 +226,29 @@ test('featurizer.json describes the pipeline, labels and decision rule', { skip 
   // The token regex in the file is the one the vectorizer uses.
   const re = new RegExp(featurizer.features.tokenRegex.source, featurizer.features.tokenRegex.flags);
   assert.deepEqual("don't stop 😡!".match(re), ["don't", 'stop', '😡', '!']);
+});
+
+test('featurizer.json of a word + character model describes the character block', { skip }, async () => {
+  const c = CASES.find((x) => x.name.startsWith('tfidf-logreg, words 1-2 + char_wb'));
+  assert.ok(c);
+  const modelDir = path.join(work, 'spec-chars');
+  await trainModel(c, modelDir);
+  const { featurizer } = exportOnnx(loadModel(modelDir));
+  assert.equal(featurizer.features.kind, 'tfidf');
+  if (featurizer.features.kind !== 'tfidf') return;
+  const { charBlock, features, idf } = featurizer.features;
+  assert.ok(charBlock && features);
+  assert.deepEqual({ ...charBlock, firstFeature: 0 }, { analyzer: 'char_wb', ngramRange: [2, 5], weight: 0.7, firstFeature: 0 });
+  assert.ok(charBlock.firstFeature > 0 && charBlock.firstFeature < idf.length);
+  // Character features are single n-grams of 2–5 code points; word features come before them.
+  for (const f of features.slice(charBlock.firstFeature)) assert.ok(f.length === 1 && [...f[0]].length >= 2 && [...f[0]].length <= 5, JSON.stringify(f));
+  assert.ok(features.slice(0, charBlock.firstFeature).some((f) => f.length === 2), 'word bigrams');
+  assert.ok(featurizer.pipeline.some((s) => s.startsWith('character block (charBlock)')));
+  assert.ok(featurizer.pipeline.some((s) => s.startsWith('l2 per block')));
+  // A featurizer.json written before the character block (no charBlock field) still reads, as none.
+  const { charBlock: _, ...older } = featurizer.features;
+  const parsed = parseFeaturizerSpec(JSON.stringify({ ...featurizer, features: { ...older, config: { ...older.config, charNgrams: undefined } } }), 'older.json');
+  assert.ok(parsed.features.kind === 'tfidf' && parsed.features.charBlock === null);
 });
 
 test('a featurizer.json that is not one is refused with the field named', () => {

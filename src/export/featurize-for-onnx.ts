@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ModelFormatError } from '../errors.js';
-import { TfidfVectorizer, type TfidfConfig } from '../features/tfidf.js';
+import { CHAR_NGRAM_MARK, TfidfVectorizer, type TfidfConfig } from '../features/tfidf.js';
 import { bucketRowMap, Featurizer, IntBuffer } from '../models/fasttext/features.js';
 import { tfidfMatrix } from '../models/tfidf-front.js';
 import { normalizeText, type NormalizeConfig } from '../text/normalize.js';
@@ -85,6 +85,7 @@ export function pad(rows: SparseRows): OnnxFeatures {
 
 function tfidfRows(f: TfidfFeatureSpec, normalize: NormalizeConfig): (texts: readonly string[]) => SparseRows {
   const config = f.config as unknown as TfidfConfig;
+  if (!!f.charBlock !== !!config.charNgrams) throw new ModelFormatError('featurizer.json', 'charBlock and config.charNgrams must be given together');
   const tokens: string[] = [];
   const tokenIds = new Map<string, number>();
   let ngrams: Int32Array;
@@ -105,6 +106,9 @@ function tfidfRows(f: TfidfFeatureSpec, normalize: NormalizeConfig): (texts: rea
       });
     });
   }
+  // The character block's keys carry the vectorizer's mark, as in a model directory.
+  const charStart = f.charBlock ? f.charBlock.firstFeature : ngrams.length / 3;
+  for (let i = charStart; i < ngrams.length / 3; i++) ngrams[i * 3 + 1] = CHAR_NGRAM_MARK;
   const idf = Float32Array.from(f.idf);
   if (idf.length * 3 !== ngrams.length) throw new ModelFormatError('featurizer.json', `${idf.length} idf values for ${ngrams.length / 3} features`);
   const vectorizer = TfidfVectorizer.fromArrays(config, { tokens: new TextEncoder().encode(tokens.join('\n')), ngrams, idf });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ModelFormatError } from '../errors.js';
-import type { TfidfConfig } from '../features/tfidf.js';
+import { CHAR_NGRAM_MARK, type TfidfConfig } from '../features/tfidf.js';
 import type { ModelState } from '../models/classifier.js';
 import { EOS } from '../models/fasttext/features.js';
 import type { Manifest } from '../persist/model-dir.js';
@@ -55,6 +55,21 @@ const tfidfSchema = z.object({
   hashBuckets: z.number().int().positive().nullable(),
   bucketOfFeature: z.array(z.number().int().nonnegative()).nullable(),
   idf: z.array(z.number()),
+  /**
+   * Word + character models (TfidfConfig.charNgrams): feature ids from firstFeature on are character
+   * n-grams — in `features` as one-element lists, in bucketOfFeature as buckets of their own hash
+   * space — normalized as a block of their own and multiplied by weight. Null (or absent, in files
+   * written before): word or character n-grams alone.
+   */
+  charBlock: z
+    .object({
+      analyzer: z.enum(['char', 'char_wb']),
+      ngramRange: z.tuple([z.number().int().min(1), z.number().int().min(1)]),
+      weight: z.number().positive(),
+      firstFeature: z.number().int().nonnegative(),
+    })
+    .nullable()
+    .default(null),
 });
 
 const fasttextSchema = z.object({
@@ -122,29 +137,39 @@ function normalizeSpec(config: NormalizeConfig): FeaturizerSpec['normalize'] {
   };
 }
 
+function charNgramStep(analyzer: 'char' | 'char_wb', [lo, hi]: [number, number]): string {
+  return analyzer === 'char'
+    ? `character n-grams: collapse every whitespace run (/\\s+/u) to one space, then all substrings of ${lo}..${hi} code points, shorter n first`
+    : `character n-grams within words (char_wb): split at whitespace runs, pad each word with one space on both sides, emit its substrings of ${lo}..${hi} code points (shorter n first); a padded word of at most n code points is emitted whole once and its longer n are skipped`;
+}
+
 function tfidfPipeline(t: TfidfConfig, binarize: boolean): string[] {
   const analyzer = t.analyzer ?? 'word';
+  const char = t.charNgrams ?? null;
   const steps = ['normalize (normalize.steps, in order)'];
   if (analyzer === 'word') {
     steps.push(`tokenize: every match of tokenRegex${t.tokenPattern === 'segmented' ? ', tokens containing Han, Hiragana, Katakana, Thai, Lao, Khmer or Myanmar characters split further by ICU word segmentation (Intl.Segmenter "und", word-like segments only)' : ''}`);
     if (t.stopWords) steps.push('drop tokens that are in stopWords');
     if (t.stem) steps.push(`stem each token with the Snowball ${t.stem === 'en' ? 'English (Porter2)' : 'Russian'} stemmer`);
     steps.push(`n-grams: at each token position, n = ${t.ngramRange[0]}..${t.ngramRange[1]} consecutive tokens`);
-  } else if (analyzer === 'char') {
-    steps.push(`character n-grams: collapse every whitespace run (/\\s+/u) to one space, then all substrings of ${t.ngramRange[0]}..${t.ngramRange[1]} code points, shorter n first`);
   } else {
-    steps.push(`character n-grams within words (char_wb): split at whitespace runs, pad each word with one space on both sides, emit its substrings of ${t.ngramRange[0]}..${t.ngramRange[1]} code points (shorter n first); a padded word of at most n code points is emitted whole once and its longer n are skipped`);
+    steps.push(charNgramStep(analyzer, t.ngramRange));
   }
+  if (char) steps.push(`character block (charBlock): also, from the normalized text (not the tokens: no stop words, no stemming), ${charNgramStep(char.analyzer, char.ngramRange)}`);
   if (t.hashBuckets) {
     steps.push('hash: bucket = ngramHash(murmur3(token₁), murmur3(token₂), murmur3(token₃), n) mod hashBuckets (docs/export.md); feature id = the index of the bucket in bucketOfFeature; buckets not listed are dropped');
+    if (char) steps.push('hash the character block: bucket = murmur3(n-gram) mod hashBuckets, looked up among bucketOfFeature[charBlock.firstFeature..] only (its own hash space)');
   } else {
     steps.push('lookup: feature id = index of the n-gram in features (tokens joined exactly); unknown n-grams are dropped');
+    if (char) steps.push('lookup the character block: feature id = index of the one-element list [n-gram] in features[charBlock.firstFeature..] only (a word "ab" and the character n-gram "ab" are different features)');
   }
   if (binarize) {
     steps.push('values: 1 for every distinct feature present');
   } else {
     steps.push(`count each feature's occurrences c; value = ${t.sublinearTf ? '(1 + ln c)' : 'c'} × idf[feature]`);
-    if (t.norm === 'l2') steps.push('l2: divide the values of the text by their Euclidean norm (nothing when all are absent)');
+    if (t.norm === 'l2' && char) steps.push('l2 per block: divide the values of the word features (ids < charBlock.firstFeature) by their Euclidean norm, and multiply those of the character block by charBlock.weight / their Euclidean norm (nothing for an absent block)');
+    else if (t.norm === 'l2') steps.push('l2: divide the values of the text by their Euclidean norm (nothing when all are absent)');
+    if (t.norm !== 'l2' && char) steps.push('multiply the values of the character block by charBlock.weight');
   }
   steps.push('order the distinct features by id; pad rows to the batch width with id 0, value 0');
   return steps;
@@ -214,10 +239,14 @@ export function buildFeaturizerSpec(manifest: Manifest, state: ModelState, onnxF
   const hashed = !!tfidf.hashBuckets;
   const features: string[][] | null = hashed ? null : [];
   const bucketOfFeature: number[] | null = hashed ? [] : null;
+  // Character-block keys are (token or bucket, CHAR_NGRAM_MARK, -1): the first slot alone names them.
+  let firstChar = F;
   for (let f = 0; f < F; f++) {
+    if (ngrams[f * 3 + 1] === CHAR_NGRAM_MARK) firstChar = Math.min(firstChar, f);
     if (bucketOfFeature) bucketOfFeature.push(ngrams[f * 3]);
-    else features?.push([0, 1, 2].filter((j) => ngrams[f * 3 + j] !== -1).map((j) => tokenList[ngrams[f * 3 + j]]));
+    else features?.push([0, 1, 2].filter((j) => ngrams[f * 3 + j] >= 0).map((j) => tokenList[ngrams[f * 3 + j]]));
   }
+  const char = tfidf.charNgrams ?? null;
   return {
     ...common,
     pipeline: tfidfPipeline(tfidf, binarize),
@@ -232,6 +261,7 @@ export function buildFeaturizerSpec(manifest: Manifest, state: ModelState, onnxF
       hashBuckets: hashed ? (tfidf.hashBuckets as number) : null,
       bucketOfFeature,
       idf: Array.from(state.arrays.idf as Float32Array),
+      charBlock: char ? { analyzer: char.analyzer, ngramRange: char.ngramRange, weight: char.weight, firstFeature: firstChar } : null,
     },
   };
 }

@@ -46,11 +46,8 @@ function codePoints(s: string): string[] {
 
 const NO_SPACE_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 
-/** The units TF-IDF counts: n-grams of word tokens (as token lists) or character n-grams (one-element lists). */
-function tfidfUnits(f: TfidfFeatureSpec): (text: string) => string[][] {
-  const config = f.config as { analyzer?: string; tokenPattern: string; ngramRange: [number, number] };
-  const [lo, hi] = config.ngramRange;
-  const analyzer = config.analyzer ?? 'word';
+/** Character n-grams (`char` or `char_wb`) of lengths lo..hi, as one-element lists. */
+function charNgramUnits(analyzer: string, lo: number, hi: number): ((text: string) => string[][]) | null {
   if (analyzer === 'char') {
     return (text) => {
       const cps = codePoints(text.replace(/\s+/gu, ' '));
@@ -76,6 +73,15 @@ function tfidfUnits(f: TfidfFeatureSpec): (text: string) => string[][] {
       return out;
     };
   }
+  return null;
+}
+
+/** The units TF-IDF counts: n-grams of word tokens (as token lists) or character n-grams (one-element lists). */
+function tfidfUnits(f: TfidfFeatureSpec): (text: string) => string[][] {
+  const config = f.config as { analyzer?: string; tokenPattern: string; ngramRange: [number, number] };
+  const [lo, hi] = config.ngramRange;
+  const chars = charNgramUnits(config.analyzer ?? 'word', lo, hi);
+  if (chars) return chars;
   if (f.stem) throw new Error(`this portable featurizer has no Snowball stemmer (${f.stem}); use featurize-for-onnx`);
   const token = re(f.tokenRegex);
   const stop = new Set(f.stopWords ?? []);
@@ -95,22 +101,36 @@ function tfidfUnits(f: TfidfFeatureSpec): (text: string) => string[][] {
 function tfidfFeaturizer(f: TfidfFeatureSpec): (text: string) => PortableRow {
   const config = f.config as { sublinearTf: boolean; norm: 'l2' | 'none' };
   const units = tfidfUnits(f);
-  const vocabulary = new Map((f.features ?? []).map((tokens, id) => [tokens.join('\u0000'), id]));
-  const featureOfBucket = new Map((f.bucketOfFeature ?? []).map((bucket, id) => [bucket, id]));
-  const idOf = f.hashBuckets
-    ? (tokens: string[]) => featureOfBucket.get((ngramHash(tokens.map(murmurUtf8)) >>> 0) % (f.hashBuckets as number))
-    : (tokens: string[]) => vocabulary.get(tokens.join('\u0000'));
+  // Feature ids from charStart on are the character block, looked up in tables of their own.
+  const block = f.charBlock;
+  const charStart = block ? block.firstFeature : f.idf.length;
+  const charUnits = block ? charNgramUnits(block.analyzer, block.ngramRange[0], block.ngramRange[1]) : null;
+  const vocabulary = new Map<string, number>();
+  const charVocabulary = new Map<string, number>();
+  (f.features ?? []).forEach((tokens, id) => (id < charStart ? vocabulary : charVocabulary).set(tokens.join('\u0000'), id));
+  const featureOfBucket = new Map<number, number>();
+  const charFeatureOfBucket = new Map<number, number>();
+  (f.bucketOfFeature ?? []).forEach((bucket, id) => (id < charStart ? featureOfBucket : charFeatureOfBucket).set(bucket, id));
+  const buckets = f.hashBuckets as number;
+  const idOf = f.hashBuckets ? (tokens: string[]) => featureOfBucket.get((ngramHash(tokens.map(murmurUtf8)) >>> 0) % buckets) : (tokens: string[]) => vocabulary.get(tokens.join('\u0000'));
+  const charIdOf = f.hashBuckets ? (ngram: string) => charFeatureOfBucket.get(murmurUtf8(ngram) % buckets) : (ngram: string) => charVocabulary.get(ngram);
   return (text) => {
     const counts = new Map<number, number>();
-    for (const u of units(text)) {
-      const id = idOf(u);
+    const add = (id: number | undefined): void => {
       if (id !== undefined) counts.set(id, (counts.get(id) ?? 0) + 1);
-    }
+    };
+    for (const u of units(text)) add(idOf(u));
+    if (charUnits) for (const [ngram] of charUnits(text)) add(charIdOf(ngram));
     const ids = [...counts.keys()].sort((a, b) => a - b);
     if (f.binarize) return { ids, values: ids.map(() => 1) };
     const w = ids.map((id) => (config.sublinearTf ? 1 + Math.log(counts.get(id) as number) : (counts.get(id) as number)) * f.idf[id]);
-    const norm = config.norm === 'l2' ? Math.sqrt(w.reduce((s, v) => s + v * v, 0)) : 0;
-    return { ids, values: w.map((v) => Math.fround(norm > 0 ? v * (1 / norm) : v)) };
+    const sumSquares = (inBlock: (id: number) => boolean) => w.reduce((s, v, j) => (inBlock(ids[j]) ? s + v * v : s), 0);
+    const l2 = config.norm === 'l2';
+    const norm = l2 ? Math.sqrt(sumSquares((id) => id < charStart)) : 0;
+    const charNorm = l2 ? Math.sqrt(sumSquares((id) => id >= charStart)) : 0;
+    const weight = block ? block.weight : 1;
+    const charScale = charNorm > 0 ? weight / charNorm : weight;
+    return { ids, values: w.map((v, j) => Math.fround(ids[j] >= charStart ? v * charScale : norm > 0 ? v * (1 / norm) : v)) };
   };
 }
 

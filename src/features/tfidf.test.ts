@@ -270,3 +270,161 @@ test('l2 rows have unit norm; sublinear tf is 1 + ln(count)', () => {
   assert.deepEqual(rowByName(raw.vectorizer, raw.matrix, 0), { aa: Math.fround(1 + Math.log(4)), bb: 1 });
   assert.equal(vectorizer.termWeight(1), 1);
 });
+
+// ---- Word + character n-grams in one vectorizer (TfidfConfig.charNgrams) ----
+
+const WORDS_AND_CHARS: TfidfConfig = { ...DEFAULT_TFIDF, minDf: 1, ngramRange: [1, 2], charNgrams: { analyzer: 'char_wb', ngramRange: [2, 4], weight: 1 } };
+
+/** Sum of squares of row i's values over the features `inBlock` accepts. */
+function blockNorm(m: CsrMatrix, i: number, inBlock: (f: number) => boolean): number {
+  let sq = 0;
+  for (let p = m.indptr[i]; p < m.indptr[i + 1]; p++) if (inBlock(m.indices[p])) sq += m.data[p] * m.data[p];
+  return Math.sqrt(sq);
+}
+
+function featureNames(v: TfidfVectorizer): string[] {
+  return Array.from({ length: v.numFeatures }, (_, f) => v.featureName(f));
+}
+
+test('words + chars: every word feature comes first, the character block after it, marked ⟨char⟩', () => {
+  const { vectorizer, matrix } = TfidfVectorizer.fit(golden.corpus, WORDS_AND_CHARS);
+  assertWellFormed(matrix, golden.corpus.length, vectorizer.numFeatures);
+  const names = featureNames(vectorizer);
+  assert.ok(vectorizer.charStart > 0 && vectorizer.charStart < vectorizer.numFeatures);
+  names.forEach((name, f) => assert.equal(name.startsWith('⟨char⟩'), f >= vectorizer.charStart, `${f} ${name}`));
+  // The word block is exactly what the word analyzer alone learns, in the same order.
+  const { vectorizer: wordsOnly } = TfidfVectorizer.fit(golden.corpus, { ...WORDS_AND_CHARS, charNgrams: null });
+  assert.deepEqual(names.slice(0, vectorizer.charStart), featureNames(wordsOnly));
+  assert.equal(wordsOnly.charStart, wordsOnly.numFeatures);
+});
+
+test('words + chars is a FeatureUnion: each block equals its own vectorizer, the character block times weight', () => {
+  const texts = [...golden.corpus, '', 'rain rain rain and more rain!'];
+  const weight = 0.6;
+  const combined = TfidfVectorizer.fit(golden.corpus, { ...WORDS_AND_CHARS, charNgrams: { analyzer: 'char_wb', ngramRange: [2, 4], weight } }).vectorizer;
+  const words = TfidfVectorizer.fit(golden.corpus, { ...WORDS_AND_CHARS, charNgrams: null }).vectorizer;
+  const chars = TfidfVectorizer.fit(golden.corpus, { ...WORDS_AND_CHARS, analyzer: 'char_wb', ngramRange: [2, 4], charNgrams: null }).vectorizer;
+  assert.equal(combined.numFeatures, words.numFeatures + chars.numFeatures);
+  const [c, w, ch] = [combined.transform(texts), words.transform(texts), chars.transform(texts)];
+  for (let i = 0; i < texts.length; i++) {
+    const expected: Record<string, number> = { ...rowByName(words, w, i) };
+    for (const [name, v] of Object.entries(rowByName(chars, ch, i))) expected[`⟨char⟩${name}`] = Math.fround(v * weight);
+    const got = rowByName(combined, c, i);
+    assert.deepEqual(Object.keys(got).sort(), Object.keys(expected).sort(), `text ${i}`);
+    for (const k of Object.keys(got)) assert.ok(Math.abs(got[k] - expected[k]) <= 1e-6, `text ${i} ${k}: ${got[k]} vs ${expected[k]}`);
+  }
+});
+
+test('words + chars, l2: each block has norm 1 (the character block: weight), the row sqrt(1 + weight²)', () => {
+  for (const weight of [1, 0.5, 2]) {
+    for (const hashBuckets of [null, 1024]) {
+      const config: TfidfConfig = { ...WORDS_AND_CHARS, hashBuckets, charNgrams: { analyzer: 'char', ngramRange: [1, 3], weight } };
+      const { vectorizer, matrix } = TfidfVectorizer.fit(golden.corpus, config);
+      for (let i = 0; i < matrix.rows; i++) {
+        const isChar = (f: number) => vectorizer.isCharFeature(f);
+        assert.ok(Math.abs(blockNorm(matrix, i, (f) => !isChar(f)) - 1) < 1e-6, `words, row ${i}`);
+        assert.ok(Math.abs(blockNorm(matrix, i, isChar) - weight) < 1e-6, `chars, row ${i}, weight ${weight}`);
+        assert.ok(Math.abs(blockNorm(matrix, i, () => true) - Math.sqrt(1 + weight * weight)) < 1e-6);
+      }
+    }
+  }
+  // A text with characters but no word tokens: only the character block, still of norm `weight`.
+  const { vectorizer } = TfidfVectorizer.fit(['ab, cd', 'ab cd'], { ...WORDS_AND_CHARS, tokenPattern: 'sklearn', ngramRange: [1, 1], charNgrams: { analyzer: 'char', ngramRange: [1, 1], weight: 3 } });
+  const t = vectorizer.transform([', ,']);
+  assert.deepEqual(Object.keys(rowByName(vectorizer, t, 0)).sort(), ['⟨char⟩ ', '⟨char⟩,']);
+  assert.ok(Math.abs(blockNorm(t, 0, () => true) - 3) < 1e-6);
+});
+
+test('words + chars without norm: the character block is tf × idf × weight', () => {
+  const config: TfidfConfig = { ...RAW, charNgrams: { analyzer: 'char', ngramRange: [2, 2], weight: 2.5 } };
+  const { vectorizer, matrix } = TfidfVectorizer.fit(['aa aa bb'], config);
+  // word tokens: aa ×2, bb ×1; char bigrams of "aa aa bb": "aa" ×2, "a " ×2, " a" ×1, " b" ×1, "bb" ×1.
+  assert.deepEqual(rowByName(vectorizer, matrix, 0), { aa: 2, bb: 1, '⟨char⟩aa': 5, '⟨char⟩a ': 5, '⟨char⟩ a': 2.5, '⟨char⟩ b': 2.5, '⟨char⟩bb': 2.5 });
+});
+
+test('a word and the character n-gram with the same letters are different features (vocabulary and hashing)', () => {
+  for (const hashBuckets of [null, 64]) {
+    const config: TfidfConfig = { ...RAW, hashBuckets, charNgrams: { analyzer: 'char', ngramRange: [2, 2], weight: 1 } };
+    const { vectorizer, matrix } = TfidfVectorizer.fit(['ab ab ab'], config);
+    const row = rowByName(vectorizer, matrix, 0);
+    if (!hashBuckets) {
+      assert.deepEqual(row, { ab: 3, '⟨char⟩ab': 3, '⟨char⟩b ': 2, '⟨char⟩ a': 2 });
+    } else {
+      // The word "ab" and the character bigram "ab" hash to the same bucket number, in different blocks.
+      const bucketOf = (f: number) => vectorizer.ngrams[f * 3];
+      const word = [...Array(vectorizer.charStart).keys()];
+      const char = [...Array(vectorizer.numFeatures - vectorizer.charStart).keys()].map((k) => k + vectorizer.charStart);
+      assert.equal(word.length, 1);
+      const abChar = char.find((f) => bucketOf(f) === bucketOf(word[0]));
+      assert.ok(abChar !== undefined, 'the character bigram "ab" has its own feature');
+      assert.equal(row[vectorizer.featureName(word[0])], 3);
+      assert.equal(row[vectorizer.featureName(abChar)], 3);
+      assert.match(vectorizer.featureName(abChar), /^⟨char⟩#\d+$/);
+    }
+  }
+});
+
+test('words + chars: min_df, max_df and max_features apply over the union of both blocks', () => {
+  const texts = ['xy xy', 'xy zq', 'xy', 'zz'];
+  const config: TfidfConfig = { ...RAW, charNgrams: { analyzer: 'char_wb', ngramRange: [3, 3], weight: 1 } };
+  // min_df 2: the word zq (df 1) and the char trigram " zz" (df 1) go, " xy" and "xy " (df 3) stay.
+  const min2 = featureNames(TfidfVectorizer.fit(texts, { ...config, minDf: 2 }).vectorizer).sort();
+  assert.deepEqual(min2, ['xy', '⟨char⟩ xy', '⟨char⟩xy ']);
+  // max_df 2 documents: everything in three documents goes, from both blocks.
+  const max2 = featureNames(TfidfVectorizer.fit(texts, { ...config, maxDf: 2 }).vectorizer).sort();
+  assert.deepEqual(max2, ['zq', 'zz', '⟨char⟩ zq', '⟨char⟩ zz', '⟨char⟩zq ', '⟨char⟩zz ']);
+  // max_features ranks both blocks by total count: xy 4, " xy" 4, "xy " 4, then the count-1 rest.
+  const top3 = featureNames(TfidfVectorizer.fit(texts, { ...config, maxFeatures: 3 }).vectorizer).sort();
+  assert.deepEqual(top3, ['xy', '⟨char⟩ xy', '⟨char⟩xy ']);
+  const top1 = TfidfVectorizer.fit(texts, { ...config, maxFeatures: 1 }).vectorizer;
+  assert.deepEqual(featureNames(top1), ['xy'], 'ties go to the first seen, a word here');
+  assert.equal(top1.charStart, 1);
+  // Hashing: the same bounds over word and character buckets.
+  const hashed = TfidfVectorizer.fit(texts, { ...config, hashBuckets: 1 << 12, minDf: 2 }).vectorizer;
+  assert.equal(hashed.charStart, 1);
+  assert.equal(hashed.numFeatures, 3);
+});
+
+test('words + chars: stop words and stemming touch the word block only', () => {
+  const config: TfidfConfig = { ...RAW, tokenPattern: 'word', stopWords: 'en', stem: 'en', charNgrams: { analyzer: 'char_wb', ngramRange: [4, 4], weight: 1 } };
+  const { vectorizer, matrix } = TfidfVectorizer.fit(['the running dogs'], config);
+  const row = rowByName(vectorizer, matrix, 0);
+  assert.ok(!('the' in row) && 'run' in row && 'dog' in row, JSON.stringify(row));
+  assert.ok('⟨char⟩ the' in row && '⟨char⟩ning' in row && '⟨char⟩ogs ' in row, JSON.stringify(row));
+});
+
+test('words + chars: fit is deterministic, transform of the training texts repeats fit, arrays round-trip', () => {
+  const texts = [...golden.corpus, ...golden.unseen, '', '😡😡 不好 très bien'];
+  for (const hashBuckets of [null, 2048]) {
+    const config: TfidfConfig = { ...WORDS_AND_CHARS, minDf: 2, maxDf: 0.9, hashBuckets, charNgrams: { analyzer: 'char', ngramRange: [1, 4], weight: 0.8 } };
+    const a = TfidfVectorizer.fit(texts, config);
+    const b = TfidfVectorizer.fit(texts, config);
+    assert.deepEqual(b.vectorizer.toArrays(), a.vectorizer.toArrays());
+    assert.deepEqual(b.matrix, a.matrix);
+    const again = a.vectorizer.transform(texts);
+    assert.deepEqual(again.indices, a.matrix.indices);
+    assert.deepEqual(again.data, a.matrix.data);
+    const arrays = a.vectorizer.toArrays();
+    const restored = TfidfVectorizer.fromArrays(JSON.parse(JSON.stringify(config)) as TfidfConfig, {
+      tokens: Uint8Array.from(arrays.tokens),
+      ngrams: Int32Array.from(arrays.ngrams),
+      idf: Float32Array.from(arrays.idf),
+    });
+    assert.equal(restored.charStart, a.vectorizer.charStart);
+    assert.deepEqual(featureNames(restored), featureNames(a.vectorizer));
+    assert.deepEqual(restored.transform(golden.unseen), a.vectorizer.transform(golden.unseen));
+  }
+});
+
+test('character-block arrays with a config that has no charNgrams are refused, not misread', () => {
+  const { vectorizer } = TfidfVectorizer.fit(golden.corpus, WORDS_AND_CHARS);
+  assert.throws(() => TfidfVectorizer.fromArrays({ ...WORDS_AND_CHARS, charNgrams: null }, vectorizer.toArrays()), (e: Error) => e.name === 'ModelFormatError' && /character n-gram features from \d+ on, but the config has no charNgrams/.test(e.message));
+  const arrays = vectorizer.toArrays();
+  const shuffled = Int32Array.from(arrays.ngrams);
+  // Move the first character feature's key in front of the word features.
+  const last = shuffled.length - 3;
+  const firstKey = shuffled.slice(0, 3);
+  shuffled.set(shuffled.slice(last, last + 3), 0);
+  shuffled.set(firstKey, last);
+  assert.throws(() => TfidfVectorizer.fromArrays(WORDS_AND_CHARS, { ...arrays, ngrams: shuffled }), /the character block must come last/);
+});

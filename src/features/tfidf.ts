@@ -1,7 +1,9 @@
 import type { StemLanguage } from '../text/stemming.js';
 import type { StopWordLanguage } from '../text/stopwords.js';
+import { ModelFormatError } from '../errors.js';
 import { createTokenizer, type Analyzer, type Tokenizer, type TokenPattern } from '../text/tokenize.js';
 import { Float32Builder, Int32Builder, type CsrMatrix } from './csr.js';
+import { CharGramHasher, CharGramTable, codePointsOf, createCharGramScanner, type GramVisitor } from './char-grams.js';
 import { ngramHash, TokenHasher } from './hashing.js';
 import { NgramTable } from './ngram-table.js';
 
@@ -25,6 +27,7 @@ export interface TfidfConfig {
   /**
    * Hash n-grams into this many buckets instead of building a vocabulary of strings (see
    * hashing.ts); null or absent: a vocabulary. min_df/max_df/max_features then apply to buckets.
+   * A character block hashes into buckets of its own, as many again.
    */
   hashBuckets?: number | null;
   useIdf: boolean;
@@ -34,6 +37,25 @@ export interface TfidfConfig {
   stopWords?: StopWordLanguage | null;
   /** Snowball-stem word tokens in this language (word analyzer only); null or absent: no stemming. */
   stem?: StemLanguage | null;
+  /**
+   * Character n-grams counted beside the word n-grams (word analyzer only), as a second block of
+   * features; null or absent (every model written before): word n-grams alone.
+   */
+  charNgrams?: CharNgramsConfig | null;
+}
+
+/**
+ * The character block of a word + character vectorizer: scikit-learn's FeatureUnion of a word and a
+ * character TfidfVectorizer, in one pass and one matrix. Its features come after all word features
+ * (ids charStart..numFeatures−1); tf, idf and the l2 norm are computed per block, then the character
+ * block is multiplied by `weight`, so a row has norm sqrt(1 + weight²) when both blocks are present.
+ */
+export interface CharNgramsConfig {
+  analyzer: 'char' | 'char_wb';
+  /** n-gram lengths in code points, 1 ≤ min ≤ max ≤ 8. */
+  ngramRange: [number, number];
+  /** > 0: the character block's values are multiplied by it after its own normalization. */
+  weight: number;
 }
 
 export const DEFAULT_TFIDF: TfidfConfig = {
@@ -62,9 +84,27 @@ export interface TfidfArrays {
 }
 
 const NO_TOKEN = -1;
+/**
+ * Second key slot of a character-block feature: (token id or bucket, CHAR_NGRAM_MARK, -1). Word
+ * n-grams never hold it, so the character n-gram "ab" and the word "ab" are different features
+ * even though they share one interned string.
+ */
+export const CHAR_NGRAM_MARK = -2;
+/** How feature names mark the character block (`⟨char⟩ing `). */
+export const CHAR_FEATURE_PREFIX = '⟨char⟩';
 
 function tokenizerFor(config: TfidfConfig): Tokenizer {
   return createTokenizer(config.analyzer ?? 'word', config.tokenPattern, config.ngramRange, { stopWords: config.stopWords ?? null, stem: config.stem ?? null });
+}
+
+type CharScanner = (text: string, visit: GramVisitor) => void;
+
+/** The character block's n-gram scanner (char-grams.ts), or null without one. */
+function charScannerFor(config: TfidfConfig): CharScanner | null {
+  const c = config.charNgrams;
+  if (!c) return null;
+  if ((config.analyzer ?? 'word') !== 'word') throw new Error(`charNgrams adds character n-grams to word n-grams; analyzer ${config.analyzer} makes character n-grams already`);
+  return createCharGramScanner(c.analyzer, c.ngramRange[0], c.ngramRange[1]);
 }
 
 /**
@@ -80,6 +120,12 @@ export class TfidfVectorizer {
   private readonly tokenIds: Map<string, number>;
   private readonly table: NgramTable;
   private readonly tokenize: Tokenizer;
+  private readonly charScan: CharScanner | null;
+  /** Vocabulary of the character block: n-gram → gram id, and each gram's feature. */
+  private readonly charGrams: CharGramTable = new CharGramTable(16);
+  private readonly featureOfGram: Int32Array;
+  /** Id of the first character-block feature; numFeatures when there is none. */
+  readonly charStart: number;
   /**
    * Per-feature counts reused by every `transform` (all zero between calls): allocating a
    * vocabulary-sized array per call dominated single-text prediction on large vocabularies.
@@ -95,15 +141,34 @@ export class TfidfVectorizer {
     this.tokenIds = new Map(tokens.map((t, i) => [t, i]));
     this.table = NgramTable.fromKeys(ngrams);
     this.tokenize = tokenizerFor(config);
+    this.charScan = charScannerFor(config);
+    this.charStart = charBlockStart(ngrams, this.charScan !== null);
+    this.featureOfGram = new Int32Array(this.numFeatures - this.charStart);
+    if (!config.hashBuckets) {
+      for (let f = this.charStart; f < this.numFeatures; f++) {
+        const cps = codePointsOf(tokens[ngrams[f * 3]]);
+        this.featureOfGram[this.charGrams.getOrAdd(cps, 0, cps.length)] = f;
+      }
+    }
   }
 
   get numFeatures(): number {
     return this.idf.length;
   }
 
-  /** Human-readable name of feature `f` (`"not good"`), as scikit-learn prints it. */
+  /** Whether feature `f` is a character n-gram of the character block. */
+  isCharFeature(f: number): boolean {
+    return f >= this.charStart;
+  }
+
+  /**
+   * Human-readable name of feature `f` (`"not good"`), as scikit-learn prints it; character-block
+   * features are prefixed with CHAR_FEATURE_PREFIX (`⟨char⟩ing `), hashed ones are `#bucket`.
+   */
   featureName(f: number): string {
-    if (this.config.hashBuckets) return `#${this.ngrams[f * 3]}`;
+    const prefix = this.isCharFeature(f) ? CHAR_FEATURE_PREFIX : '';
+    if (this.config.hashBuckets) return `${prefix}#${this.ngrams[f * 3]}`;
+    if (prefix) return prefix + this.tokens[this.ngrams[f * 3]];
     const parts: string[] = [];
     for (let j = 0; j < 3; j++) {
       const t = this.ngrams[f * 3 + j];
@@ -118,6 +183,7 @@ export class TfidfVectorizer {
     const [nMin, nMax] = tokenNgramRange(config);
     const n = texts.length;
     const tokenize = tokenizerFor(config);
+    const charScan = charScannerFor(config);
 
     // Pass 1: intern tokens, give every n-gram occurrence a candidate id, count document frequency.
     const tokenIds = new Map<string, number>();
@@ -129,42 +195,62 @@ export class TfidfVectorizer {
     let df: Int32Array = new Int32Array(1 << 16);
     let lastDoc: Int32Array = new Int32Array(1 << 16).fill(-1);
     let total = new Float64Array(1 << 16);
-    const intern = (tok: string): void => {
+    const internId = (tok: string): number => {
       let id = tokenIds.get(tok);
       if (id === undefined) {
         id = tokenList.length;
         tokenIds.set(tok, id);
         tokenList.push(tok);
       }
-      docTokens.push(id);
+      return id;
+    };
+    const intern = (tok: string): void => {
+      docTokens.push(internId(tok));
+    };
+    let d = 0;
+    const count = (c: number): void => {
+      if (c >= df.length) {
+        df = growInt32(df, c + 1, 0);
+        lastDoc = growInt32(lastDoc, c + 1, -1);
+        const t = new Float64Array(df.length);
+        t.set(total);
+        total = t;
+      }
+      if (lastDoc[c] !== d) {
+        lastDoc[c] = d;
+        df[c]++;
+      }
+      total[c]++;
+      occurrences.push(c);
+    };
+    // A character n-gram's candidate is (gram id, mark, -1), found once per distinct gram.
+    const grams = new CharGramTable();
+    let candidateOfGram: Int32Array = new Int32Array(1 << 12);
+    const countGram: GramVisitor = (cps, start, len) => {
+      const known = grams.size;
+      const g = grams.getOrAdd(cps, start, len);
+      if (g === known) {
+        if (g === candidateOfGram.length) candidateOfGram = growInt32(candidateOfGram, g + 1, 0);
+        candidateOfGram[g] = table.getOrAdd(g, CHAR_NGRAM_MARK, NO_TOKEN);
+      }
+      count(candidateOfGram[g]);
     };
 
-    for (let d = 0; d < n; d++) {
+    for (d = 0; d < n; d++) {
       docTokens.length = 0;
       tokenize(texts[d], intern);
       const toks = docTokens.view();
       for (let p = 0; p < toks.length; p++) {
         for (let len = nMin; len <= nMax && p + len <= toks.length; len++) {
-          const c = table.getOrAdd(toks[p], len >= 2 ? toks[p + 1] : NO_TOKEN, len >= 3 ? toks[p + 2] : NO_TOKEN);
-          if (c >= df.length) {
-            df = growInt32(df, c + 1, 0);
-            lastDoc = growInt32(lastDoc, c + 1, -1);
-            const t = new Float64Array(df.length);
-            t.set(total);
-            total = t;
-          }
-          if (lastDoc[c] !== d) {
-            lastDoc[c] = d;
-            df[c]++;
-          }
-          total[c]++;
-          occurrences.push(c);
+          count(table.getOrAdd(toks[p], len >= 2 ? toks[p + 1] : NO_TOKEN, len >= 3 ? toks[p + 2] : NO_TOKEN));
         }
       }
+      if (charScan) charScan(texts[d], countGram);
       occOffsets[d + 1] = occurrences.length;
     }
 
-    // Choose the kept n-grams: document-frequency bounds first, then the most frequent ones.
+    // Choose the kept n-grams: document-frequency bounds first, then the most frequent ones, over
+    // both blocks together (as one vocabulary would).
     const numCandidates = table.size;
     const minCount = config.minDf >= 1 ? config.minDf : Math.ceil(config.minDf * n);
     const maxCount = config.maxDf > 1 ? config.maxDf : Math.floor(config.maxDf * n);
@@ -174,18 +260,34 @@ export class TfidfVectorizer {
       kept.sort((a, b) => total[b] - total[a] || a - b);
       kept = kept.slice(0, config.maxFeatures).sort((a, b) => a - b);
     }
-
-    // Compact the vocabulary to the tokens the kept n-grams use.
     const candidateKeys = new Int32Array(numCandidates * 3);
     table.exportKeys(candidateKeys);
+    // Word features first, then the character block, each in first-seen order.
+    if (charScan) kept = [...kept.filter((c) => candidateKeys[c * 3 + 1] !== CHAR_NGRAM_MARK), ...kept.filter((c) => candidateKeys[c * 3 + 1] === CHAR_NGRAM_MARK)];
+
+    // Compact the vocabulary to the tokens the kept n-grams use.
     const remap = new Int32Array(numCandidates).fill(-1);
     const tokenRemap = new Int32Array(tokenList.length).fill(-1);
     const tokens: string[] = [];
     const ngrams = new Int32Array(kept.length * 3);
     const idf = new Float32Array(kept.length);
+    // Character n-grams join the token list, sharing an entry with an equal word token.
+    let tokenIndex: Map<string, number> | null = null;
     for (let f = 0; f < kept.length; f++) {
       const c = kept[f];
       remap[c] = f;
+      idf[f] = config.useIdf ? idfValue(n, df[c], config.smoothIdf) : 1;
+      if (candidateKeys[c * 3 + 1] === CHAR_NGRAM_MARK) {
+        tokenIndex ??= new Map(tokens.map((t, i) => [t, i]));
+        const gram = grams.stringOf(candidateKeys[c * 3]);
+        let t = tokenIndex.get(gram);
+        if (t === undefined) {
+          t = tokens.push(gram) - 1;
+          tokenIndex.set(gram, t);
+        }
+        ngrams.set([t, CHAR_NGRAM_MARK, NO_TOKEN], f * 3);
+        continue;
+      }
       for (let j = 0; j < 3; j++) {
         const t = candidateKeys[c * 3 + j];
         if (t === NO_TOKEN) {
@@ -198,7 +300,6 @@ export class TfidfVectorizer {
         }
         ngrams[f * 3 + j] = tokenRemap[t];
       }
-      idf[f] = config.useIdf ? idfValue(n, df[c], config.smoothIdf) : 1;
     }
 
     const vectorizer = new TfidfVectorizer(config, tokens, ngrams, idf);
@@ -216,16 +317,17 @@ export class TfidfVectorizer {
 
   /**
    * fit() with hashing: the same counting as with a vocabulary, but an n-gram's candidate id is its
-   * bucket, so there is no n-gram table and no token list to grow.
+   * slot (see hashedSlots), so there is no n-gram table and no token list to grow.
    */
   private static fitHashed(texts: readonly string[], config: TfidfConfig, buckets: number): { vectorizer: TfidfVectorizer; matrix: CsrMatrix } {
     const n = texts.length;
-    const df = new Int32Array(buckets);
-    const lastDoc = new Int32Array(buckets).fill(-1);
-    const total = config.maxFeatures !== null ? new Float64Array(buckets) : null;
+    const slots = config.charNgrams ? 2 * buckets : buckets;
+    const df = new Int32Array(slots);
+    const lastDoc = new Int32Array(slots).fill(-1);
+    const total = config.maxFeatures !== null ? new Float64Array(slots) : null;
     const occurrences = new Int32Builder(1 << 16);
     const occOffsets = new Int32Array(n + 1);
-    const hashNgrams = hashedNgrams(config, buckets);
+    const hashNgrams = hashedSlots(config, buckets);
     for (let d = 0; d < n; d++) {
       hashNgrams(texts[d], (bucket) => {
         if (lastDoc[bucket] !== d) {
@@ -240,17 +342,19 @@ export class TfidfVectorizer {
     const minCount = config.minDf >= 1 ? config.minDf : Math.ceil(config.minDf * n);
     const maxCount = config.maxDf > 1 ? config.maxDf : Math.floor(config.maxDf * n);
     let kept: number[] = [];
-    for (let b = 0; b < buckets; b++) if (df[b] > 0 && df[b] >= minCount && df[b] <= maxCount) kept.push(b);
+    for (let b = 0; b < slots; b++) if (df[b] > 0 && df[b] >= minCount && df[b] <= maxCount) kept.push(b);
     if (total && config.maxFeatures !== null && kept.length > config.maxFeatures) {
       kept.sort((a, b) => total[b] - total[a] || a - b);
       kept = kept.slice(0, config.maxFeatures).sort((a, b) => a - b);
     }
-    const remap = new Int32Array(buckets).fill(-1);
+    // Kept slots ascend, so word buckets (slots < buckets) come before the character block.
+    const remap = new Int32Array(slots).fill(-1);
     const keys = new Int32Array(kept.length * 3).fill(NO_TOKEN);
     const idf = new Float32Array(kept.length);
     kept.forEach((b, f) => {
       remap[b] = f;
-      keys[f * 3] = b;
+      keys[f * 3] = b < buckets ? b : b - buckets;
+      if (b >= buckets) keys[f * 3 + 1] = CHAR_NGRAM_MARK;
       idf[f] = config.useIdf ? idfValue(n, df[b], config.smoothIdf) : 1;
     });
     const vectorizer = new TfidfVectorizer(config, [], keys, idf);
@@ -275,6 +379,10 @@ export class TfidfVectorizer {
       ids.push(this.tokenIds.get(tok) ?? NO_TOKEN);
     };
     const builder = new RowBuilder(this.numFeatures, texts.length, texts.length * 32, this.counts());
+    const lookupGram: GramVisitor = (cps, start, len) => {
+      const g = this.charGrams.get(cps, start, len);
+      if (g !== -1) builder.add(this.featureOfGram[g]);
+    };
     try {
       for (let d = 0; d < texts.length; d++) {
         ids.length = 0;
@@ -292,6 +400,7 @@ export class TfidfVectorizer {
             if (f !== -1) builder.add(f);
           }
         }
+        if (this.charScan) this.charScan(texts[d], lookupGram);
         builder.endRow(this);
       }
     } finally {
@@ -307,9 +416,9 @@ export class TfidfVectorizer {
 
   private transformHashed(texts: readonly string[], buckets: number): CsrMatrix {
     const builder = new RowBuilder(this.numFeatures, texts.length, texts.length * 32, this.counts());
-    const hashNgrams = hashedNgrams(this.config, buckets);
-    const add = (bucket: number): void => {
-      const f = this.table.get(bucket, NO_TOKEN, NO_TOKEN);
+    const hashNgrams = hashedSlots(this.config, buckets);
+    const add = (slot: number): void => {
+      const f = slot < buckets ? this.table.get(slot, NO_TOKEN, NO_TOKEN) : this.table.get(slot - buckets, CHAR_NGRAM_MARK, NO_TOKEN);
       if (f !== -1) builder.add(f);
     };
     try {
@@ -339,13 +448,21 @@ export class TfidfVectorizer {
   }
 }
 
-/** Calls `emit` with the bucket of every n-gram of a text, in the config's n-gram range. */
-function hashedNgrams(config: TfidfConfig, buckets: number): (text: string, emit: (bucket: number) => void) => void {
+/**
+ * Calls `emit` with the slot of every n-gram of a text, in the config's n-gram range: a word
+ * n-gram's bucket, then, with a character block, each character n-gram's bucket + `buckets`
+ * (murmur3 of the n-gram, mod buckets): the blocks hash into separate ranges and never collide.
+ */
+function hashedSlots(config: TfidfConfig, buckets: number): (text: string, emit: (slot: number) => void) => void {
   const tokenize = tokenizerFor(config);
+  const charScan = charScannerFor(config);
   const [nMin, nMax] = tokenNgramRange(config);
   const hasher = new TokenHasher();
   const hashes = new Int32Builder(256);
   const push = (tok: string): void => hashes.push(hasher.hash(tok));
+  const gramHasher = new CharGramHasher();
+  let sink: (slot: number) => void = () => {};
+  const emitGram: GramVisitor = (cps, start, len) => sink(buckets + (gramHasher.hash(cps, start, len) % buckets));
   return (text, emit) => {
     hashes.length = 0;
     tokenize(text, push);
@@ -356,7 +473,27 @@ function hashedNgrams(config: TfidfConfig, buckets: number): (text: string, emit
         emit((g >>> 0) % buckets);
       }
     }
+    if (charScan) {
+      sink = emit;
+      charScan(text, emitGram);
+    }
   };
+}
+
+/**
+ * Where the character block starts in a fitted feature list, checking that it is one run at the
+ * end (RowBuilder normalizes the blocks separately by that boundary) and that the config has one.
+ */
+function charBlockStart(ngrams: Int32Array, hasCharBlock: boolean): number {
+  const F = ngrams.length / 3;
+  let start = F;
+  for (let f = 0; f < F; f++) {
+    const isChar = ngrams[f * 3 + 1] === CHAR_NGRAM_MARK;
+    if (isChar && start === F) start = f;
+    if (!isChar && start !== F) throw new ModelFormatError('(vectorizer)', `word feature ${f} after the first character n-gram feature ${start}; the character block must come last`);
+  }
+  if (start < F && !hasCharBlock) throw new ModelFormatError('(vectorizer)', `character n-gram features from ${start} on, but the config has no charNgrams`);
+  return start;
 }
 
 function idfValue(n: number, df: number, smooth: boolean): number {
@@ -407,21 +544,31 @@ class RowBuilder {
     this.numTouched = 0;
   }
 
+  /**
+   * Ends the row: tf × idf, then per block (word, character) the l2 norm, and the character
+   * block's weight — scikit-learn's FeatureUnion of two normalized vectorizers.
+   */
   endRow(v: TfidfVectorizer): void {
     const cols = this.touched.subarray(0, this.numTouched).sort();
     const values = new Float64Array(cols.length);
+    const charStart = v.charStart;
     let sq = 0;
+    let sqChar = 0;
     for (let j = 0; j < cols.length; j++) {
       const f = cols[j];
       const w = v.termWeight(this.counts[f]) * v.idf[f];
       values[j] = w;
-      sq += w * w;
+      if (f < charStart) sq += w * w;
+      else sqChar += w * w;
       this.counts[f] = 0;
     }
-    const scale = v.config.norm === 'l2' && sq > 0 ? 1 / Math.sqrt(sq) : 1;
+    const l2 = v.config.norm === 'l2';
+    const scale = l2 && sq > 0 ? 1 / Math.sqrt(sq) : 1;
+    const weight = v.config.charNgrams?.weight ?? 1;
+    const charScale = l2 && sqChar > 0 ? weight / Math.sqrt(sqChar) : weight;
     for (let j = 0; j < cols.length; j++) {
       this.indices.push(cols[j]);
-      this.data.push(values[j] * scale);
+      this.data.push(values[j] * (cols[j] < charStart ? scale : charScale));
     }
     this.numTouched = 0;
     this.indptr[++this.row] = this.indices.length;

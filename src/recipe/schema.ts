@@ -130,6 +130,22 @@ export const featuresSchema = z.strictObject({
   stop_words: z.enum(['en', 'ru']).nullable().default(null),
   /** Snowball-stem word tokens: null (default) | en | ru. Word analyzer only. */
   stemming: z.enum(['en', 'ru']).nullable().default(null),
+  /**
+   * Character n-grams counted beside the word n-grams (word analyzer only), as a second block with
+   * its own l2 norm, multiplied by `weight`: null (default) | { analyzer: char | char_wb (default),
+   * ngram_range: [lo, hi] in characters (1–8, default [2, 5]), weight: > 0 (default 1) }.
+   */
+  char_ngrams: z
+    .strictObject({
+      analyzer: z.enum(['char', 'char_wb']).default('char_wb'),
+      ngram_range: z
+        .tuple([z.number().int().min(1).max(8), z.number().int().min(1).max(8)])
+        .refine(([a, b]) => a <= b, 'ngram_range must be [min, max] with min <= max')
+        .default([2, 5]),
+      weight: z.number().positive().finite().default(1),
+    })
+    .nullable()
+    .default(null),
 });
 
 /**
@@ -493,6 +509,9 @@ export const checkedRecipeSchema = recipeSchema.superRefine((r, ctx) => {
   }
   if (r.features.analyzer === 'word' && r.features.ngram_range && r.features.ngram_range[1] > 3) {
     ctx.addIssue({ code: 'custom', path: ['features', 'ngram_range'], message: 'word n-grams go up to 3; longer ranges are for analyzer char or char_wb (set features.analyzer)' });
+  }
+  if (r.features.char_ngrams !== null && (r.features.analyzer === 'char' || r.features.analyzer === 'char_wb')) {
+    ctx.addIssue({ code: 'custom', path: ['features', 'char_ngrams'], message: `adds character n-grams to word n-grams; analyzer ${r.features.analyzer} makes character n-grams already (set features.analyzer: word, or drop char_ngrams)` });
   }
   for (const field of ['stop_words', 'stemming'] as const) {
     if (r.features[field] !== null && (r.features.analyzer === 'char' || r.features.analyzer === 'char_wb')) {

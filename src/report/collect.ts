@@ -154,7 +154,7 @@ export async function collectReportData(model: LoadedModel, examples: readonly E
 
   const features = topFeatures(model.rawClassifier, REPORT_LIMITS.featuresPerLabel);
   data.topFeatures = features.available
-    ? { perLabel: features.labels.map((l) => ({ label: l.label, features: l.toward.map((f) => ({ name: f.name ?? `bucket #${f.bucket}`, weight: f.weight })) })), note: `Weights: ${features.weight}.` }
+    ? { perLabel: features.labels.map((l) => ({ label: l.label, features: l.toward.map((f) => ({ name: f.name ?? `${f.block === 'char' ? 'character bucket' : 'bucket'} #${f.bucket}`, weight: f.weight })) })), note: `Weights: ${features.weight}.` }
     : { perLabel: [], note: features.reason };
 
   data.mistakes = await mistakes(model, examples, targets, proba, decision, options.mistakes ?? REPORT_LIMITS.mistakes, progress);

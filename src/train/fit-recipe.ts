@@ -27,6 +27,7 @@ export function textPipelineOf(recipe: Recipe, resolved: ResolvedFeatures): Text
       norm: f.norm,
       stopWords: f.stop_words,
       stem: f.stemming,
+      charNgrams: f.char_ngrams ? { analyzer: f.char_ngrams.analyzer, ngramRange: [f.char_ngrams.ngram_range[0], f.char_ngrams.ngram_range[1]], weight: f.char_ngrams.weight } : null,
     },
   };
 }

@@ -27,6 +27,9 @@ export function resolveFeatures(features: Recipe['features'], trainTexts: readon
   if (analyzer !== 'word' && (features.stop_words || features.stemming)) {
     throw new RecipeError(`features.${features.stop_words ? 'stop_words' : 'stemming'}: applies to word tokens, but analyzer auto chose ${analyzer} n-grams for ${script} text (set features.analyzer: word, or drop the option)`);
   }
+  if (analyzer !== 'word' && features.char_ngrams) {
+    throw new RecipeError(`features.char_ngrams: adds character n-grams to word n-grams, but analyzer auto chose ${analyzer} n-grams for ${script} text (set features.analyzer: word, or drop char_ngrams)`);
+  }
   if (analyzer === 'word' && ngramRange[1] > 3) {
     throw new RecipeError(`features.ngram_range: [${ngramRange.join(', ')}] with analyzer auto, which chose word n-grams for ${script} text; word n-grams go up to 3 (set features.analyzer: char_wb for longer character n-grams)`);
   }
