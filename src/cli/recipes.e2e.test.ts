@@ -44,7 +44,8 @@ const cases: Case[] = [
     recipe: 'goemotions',
     evalData: 'goemotions/dev.tsv',
     labels: 28,
-    devFloor: { metric: 'macro_f1', min: 0.4 },
+    // 0.4862 when the recipe took character n-grams (0.4758 with words alone).
+    devFloor: { metric: 'macro_f1', min: 0.47 },
     inspect: (r) => {
       assert.equal(r.parts[0].rows, 43410);
       assert.equal(r.parts[1].rows, 5426);
@@ -133,7 +134,8 @@ const cases: Case[] = [
 
 describe('shipped recipes on the shared datasets', { skip: missing, concurrency: 1 }, () => {
   for (const c of cases) {
-    test(`${c.recipe}: inspect, train, eval`, { timeout: 300_000 }, () => {
+    // GoEmotions alone trains six models (five folds for its thresholds) in about 3 quiet minutes.
+    test(`${c.recipe}: inspect, train, eval`, { timeout: 900_000 }, () => {
       const recipe = `recipes/${c.recipe}.yaml`;
       const inspect = cli(['inspect', recipe, '--data-dir', SHARED_DATASETS, '--json']);
       assert.equal(inspect.code, 0, inspect.stderr);

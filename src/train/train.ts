@@ -166,7 +166,7 @@ export async function trainFromRecipe(opts: TrainOptions): Promise<TrainResult> 
         ...(data.sampling ? { sampling: data.sampling } : {}),
         seconds,
         seed: recipe.training.seed,
-        features: { script: resolved.script, analyzer: resolved.analyzer, ngram_range: resolved.ngramRange },
+        features: { script: resolved.script, analyzer: resolved.analyzer, ngram_range: resolved.ngramRange, ...(recipe.features.char_ngrams ? { char_ngrams: recipe.features.char_ngrams } : {}) },
         ...(trace ? { iterations: trace.iterations, converged: trace.converged, final_loss: trace.finalLoss, num_features: trace.numFeatures, loss_curve: trace.lossCurve } : {}),
         ...(epochTrace ? manifestTrace(epochTrace) : {}),
       },
