@@ -7,7 +7,7 @@ import { byId, el, formatNumber, formatPercent, showAlert } from './dom.js';
 
 /** @typedef {import('./types.js').ModelSummary} ModelSummary */
 /**
- * @typedef {ModelSummary & {dialog?: {target: string, context_turns: number} | null}} DialogModel
+ * @typedef {ModelSummary & {dialog?: {target: string, context_turns: number, context_tags?: boolean} | null}} DialogModel
  * @typedef {{balanced_accuracy: number, accuracy: number, macro_f1: number}} BaselineScores
  * @typedef {{majority_label: string, majority: BaselineScores, stratified: BaselineScores & {draws: number}}} Baselines
  * @typedef {{model: string, next: string, distribution: {label: string, probability: number}[], top: string[],

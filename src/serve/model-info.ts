@@ -19,8 +19,8 @@ export function modelSummary(entry: ModelEntry) {
     decision: m.decision as unknown as Record<string, unknown>,
     calibration: m.calibration ? m.calibration.method : null,
     has_report: entry.hasReport,
-    /** Dialog models: which turn's label they give and how many previous turns they read (POST /v1/dialog/forecast takes next_turn ones). */
-    dialog: m.dialog ? { target: String(m.dialog.target), context_turns: Number(m.dialog.contextTurns) } : null,
+    /** Dialog models: which turn's label they give, how many previous turns they read and whether those are tagged by distance (POST /v1/dialog/forecast takes next_turn ones). */
+    dialog: m.dialog ? { target: String(m.dialog.target), context_turns: Number(m.dialog.contextTurns), context_tags: m.dialog.contextTags === true } : null,
     /** Names of the groupings `predict` can show the labels through (`group`). */
     groupings: (m.groupings ?? []).map((g) => g.name),
   };

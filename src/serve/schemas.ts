@@ -56,7 +56,7 @@ export const modelSummary = z.object({
   decision: z.record(z.string(), z.unknown()),
   calibration: z.enum(['temperature', 'isotonic']).nullable(),
   has_report: z.boolean(),
-  dialog: z.object({ target: z.string(), context_turns: z.number().int() }).nullable().describe('dialog models: target same_turn or next_turn (POST /v1/dialog/forecast), previous turns read'),
+  dialog: z.object({ target: z.string(), context_turns: z.number().int(), context_tags: z.boolean() }).nullable().describe('dialog models: target same_turn or next_turn (POST /v1/dialog/forecast), previous turns read, whether their words are tagged by distance'),
   groupings: z.array(z.string()).describe('groupings the labels can be shown through (predict `group`)'),
 });
 

@@ -30,7 +30,7 @@ describe('POST /v1/dialog/forecast', { skip: !HAVE_DAILYDIALOG && 'shared datase
 
   it('GET /v1/models says which models forecast the next turn and how many turns they read', async () => {
     const { models } = (await s.app.inject({ method: 'GET', url: '/v1/models' })).json() as { models: { id: string; dialog: unknown }[] };
-    assert.deepEqual(models.find((m) => m.id === 'dialog')?.dialog, { target: 'next_turn', context_turns: 3 });
+    assert.deepEqual(models.find((m) => m.id === 'dialog')?.dialog, { target: 'next_turn', context_turns: 3, context_tags: false });
     assert.equal(models.find((m) => m.id === 'starter')?.dialog, null);
   });
 
