@@ -146,6 +146,9 @@ function formatBuild(file: string, storeFile: string, model: LoadedModel, scored
     `model ${model.manifest.name} (key ${scored.modelKey.slice(0, 12)}): scored ${b.scored} text${b.scored === 1 ? '' : 's'}, reused ${b.reused} stored score${b.reused === 1 ? '' : 's'}; store ${shownPath(storeFile)}`,
     `top emotion per item: ${Object.entries(topLabelCounts(scored)).map(([l, c]) => `${l} ${c}`).join(', ')}`,
   ];
+  if (b.prunedScores > 0 || b.prunedModels > 0) {
+    lines.push(`pruned ${b.prunedScores} stored score${b.prunedScores === 1 ? '' : 's'} of texts gone from the catalog${b.prunedModels > 0 ? ` and of ${b.prunedModels} older version${b.prunedModels === 1 ? '' : 's'} of a retrained model` : ''}`);
+  }
   if (agreement) {
     lines.push(`top emotion = ${agreement.column}: ${agreement.agree} of ${agreement.items} items (${agreement.fraction.toFixed(3)})`);
     for (const [label, s] of Object.entries(agreement.per_label)) {

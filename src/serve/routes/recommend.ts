@@ -38,7 +38,7 @@ export function recommendRoutes(app: FastifyInstance, ctx: ServerContext): void 
     }
     const { scored, fresh } = result;
     if (fresh) metrics.observeTexts(entry.id, scored.build.scored);
-    const build = fresh ? scored.build : { ...scored.build, scored: 0, reused: new Set(scored.items.map((i) => i.text)).size, newItems: 0, changedItems: 0, removedItems: 0 };
+    const build = fresh ? scored.build : { ...scored.build, scored: 0, reused: new Set(scored.items.map((i) => i.text)).size, newItems: 0, changedItems: 0, removedItems: 0, prunedScores: 0, prunedModels: 0 };
     if (body.from_text !== undefined) metrics.observeTexts(entry.id, 1);
     const answer = await recommend(scored, entry.model, { target, n: body.n ?? 5, seed: body.seed ?? 0, ...(body.from_text !== undefined ? { fromText: body.from_text } : {}) }, build);
     return { model: entry.id, catalog: body.catalog, ...answer };

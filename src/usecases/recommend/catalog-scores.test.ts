@@ -34,7 +34,7 @@ describe('scoreCatalog with a score store', () => {
 
     let store = new ScoreStore(storeFile);
     const first = await scoreCatalog(readCatalog(file), model, store);
-    assert.deepEqual(first.build, { items: 30, scored: 30, reused: 0, newItems: 30, changedItems: 0, removedItems: 0 });
+    assert.deepEqual(first.build, { items: 30, scored: 30, reused: 0, newItems: 30, changedItems: 0, removedItems: 0, prunedScores: 0, prunedModels: 0 });
     assert.equal(first.distributions.length, 30);
     for (const p of first.distributions) assert.ok(Math.abs(p.reduce((a, b) => a + b, 0) - 1) < 1e-6, 'each distribution sums to 1');
     // What the model says, to the stored precision.
@@ -45,7 +45,7 @@ describe('scoreCatalog with a score store', () => {
     // A new process (a new store handle): nothing to score.
     store = new ScoreStore(storeFile);
     const again = await scoreCatalog(readCatalog(file), model, store);
-    assert.deepEqual(again.build, { items: 30, scored: 0, reused: 30, newItems: 0, changedItems: 0, removedItems: 0 });
+    assert.deepEqual(again.build, { items: 30, scored: 0, reused: 30, newItems: 0, changedItems: 0, removedItems: 0, prunedScores: 0, prunedModels: 0 });
     assert.deepEqual(again.distributions, first.distributions);
 
     // Edit one text, add one item (with a text another item already has), remove one.
@@ -55,7 +55,8 @@ describe('scoreCatalog with a score store', () => {
     lines.push(`en-99,Twin,"${first.items[10].text}",,joy`);
     fs.writeFileSync(file, lines.join('\n') + '\n');
     const edited = await scoreCatalog(readCatalog(file), model, store);
-    assert.deepEqual(edited.build, { items: 30, scored: 1, reused: 28, newItems: 1, changedItems: 1, removedItems: 1 }, 'only the changed text is scored; the twin reuses its sibling');
+    // The removed item's text and the edited item's old text are no item's text any more: pruned.
+    assert.deepEqual(edited.build, { items: 30, scored: 1, reused: 28, newItems: 1, changedItems: 1, removedItems: 1, prunedScores: 2, prunedModels: 0 }, 'only the changed text is scored; the twin reuses its sibling');
     store.close();
 
     // A copy of the same model directory is the same model: same key, no scoring.
@@ -68,7 +69,7 @@ describe('scoreCatalog with a score store', () => {
     const stored = store.models();
     assert.equal(stored.length, 1);
     assert.equal(stored[0].modelName, 'starter');
-    assert.equal(stored[0].texts, 31, 'the old text of the edited item stays stored');
+    assert.equal(stored[0].texts, 29, 'one score per distinct text of the catalog (30 items, one twin): nothing stale is kept');
     store.close();
   });
 
@@ -104,6 +105,64 @@ describe('scoreCatalog with a score store', () => {
       assert.deepEqual(store.models().map((m) => m.texts), [30, 30]);
       const row = store.db.prepare('SELECT proba_json FROM scores WHERE model_key = ? AND text_sha256 = ?').pluck().get(modelKey(otherModel), textHash(b.items[0].text)) as string;
       assert.equal((JSON.parse(row) as number[]).length, 7, 'one probability per label, keyed by the text hash');
+    } finally {
+      store.close();
+    }
+  });
+
+  test('a retrained model keeps the two most recent keys of its name; older ones and their scores are dropped', async () => {
+    const file = path.join(work, 'retrained.csv');
+    fs.copyFileSync(DEMO, file);
+    const recipe = path.join(REPO_ROOT, 'recipes', 'starter.yaml');
+    // Three "retrainings" of the starter model (same name, different weights, so different keys).
+    const versions: LoadedModel[] = [];
+    for (const C of [0.5, 2, 8]) {
+      const dir = path.join(work, `starter-v${C}`);
+      await trainFromRecipe({ recipe: loadRecipe(recipe, [`model.C=${C}`]), dataDir: path.join(REPO_ROOT, 'data'), outDir: dir });
+      versions.push(loadModel(dir));
+    }
+    const store = new ScoreStore(storePathOf(file));
+    try {
+      const other = await scoreCatalog(readCatalog(file), model, store);
+      assert.equal(other.build.prunedModels, 0);
+      const b1 = await scoreCatalog(readCatalog(file), versions[0], store);
+      assert.deepEqual([b1.build.prunedScores, b1.build.prunedModels], [0, 0], 'two keys of the name "starter": both kept');
+      const b2 = await scoreCatalog(readCatalog(file), versions[1], store);
+      assert.deepEqual([b2.build.prunedScores, b2.build.prunedModels], [30, 1], 'a third key: the least recently used one goes, with its 30 scores');
+      const kept = store.models().map((m) => m.modelKey);
+      assert.deepEqual(new Set(kept), new Set([modelKey(versions[0]), modelKey(versions[1])]));
+      // The most recently used keys stay: building with the older of the two again marks it used ...
+      assert.equal((await scoreCatalog(readCatalog(file), versions[0], store)).build.scored, 0);
+      // ... so a fourth key now evicts versions[1], not versions[0].
+      const b3 = await scoreCatalog(readCatalog(file), versions[2], store);
+      assert.equal(b3.build.prunedModels, 1);
+      assert.deepEqual(new Set(store.models().map((m) => m.modelKey)), new Set([modelKey(versions[0]), modelKey(versions[2])]));
+      const orphanScores = store.db.prepare('SELECT COUNT(*) FROM scores WHERE model_key NOT IN (SELECT model_key FROM models)').pluck().get();
+      assert.equal(orphanScores, 0, 'no score outlives its model row');
+    } finally {
+      store.close();
+    }
+  });
+
+  test('a store written before pruning existed is upgraded in place and pruned on its next build', async () => {
+    const file = path.join(work, 'old-store.csv');
+    fs.copyFileSync(DEMO, file);
+    const storeFile = storePathOf(file);
+    // Schema version 1 as an earlier textclass wrote it, with a score of a text no item has.
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(storeFile);
+    db.exec(`CREATE TABLE models (model_key TEXT PRIMARY KEY, model_name TEXT NOT NULL, labels_json TEXT NOT NULL, model_created_at TEXT, first_used_at TEXT NOT NULL);
+      CREATE TABLE scores (model_key TEXT NOT NULL REFERENCES models (model_key), text_sha256 TEXT NOT NULL, proba_json TEXT NOT NULL, scored_at TEXT NOT NULL, PRIMARY KEY (model_key, text_sha256)) WITHOUT ROWID;
+      CREATE TABLE items (item_id TEXT PRIMARY KEY, text_sha256 TEXT NOT NULL) WITHOUT ROWID;`);
+    db.pragma('user_version = 1');
+    db.prepare('INSERT INTO models VALUES (?, ?, ?, NULL, ?)').run(modelKey(model), 'starter', JSON.stringify(model.manifest.labels), '2026-01-01T00:00:00.000Z');
+    db.prepare('INSERT INTO scores VALUES (?, ?, ?, ?)').run(modelKey(model), textHash('a line that was deleted long ago'), JSON.stringify(model.manifest.labels.map(() => 1 / 7)), '2026-01-01T00:00:00.000Z');
+    db.close();
+    const store = new ScoreStore(storeFile);
+    try {
+      assert.equal(store.db.pragma('user_version', { simple: true }), 2);
+      const b = await scoreCatalog(readCatalog(file), model, store);
+      assert.deepEqual([b.build.scored, b.build.prunedScores, b.build.prunedModels], [30, 1, 0]);
     } finally {
       store.close();
     }

@@ -20,6 +20,10 @@ export interface BuildStats extends CatalogDelta {
   scored: number;
   /** Distinct texts whose stored scores were reused. */
   reused: number;
+  /** Stored scores this build dropped: of texts gone from the catalog, and of superseded model keys. */
+  prunedScores: number;
+  /** Model keys this build dropped with their scores: older versions of a retrained model. */
+  prunedModels: number;
 }
 
 /** Texts per scoring call: large enough to share the vectorizer's work, small enough to bound memory. */
@@ -56,8 +60,9 @@ export async function scoreCatalog(catalog: Catalog, model: LoadedModel, store: 
     const proba = await scoreInBatches(model.classifier, batch.map((m) => m.text), SCORE_BATCH);
     batch.forEach((m, j) => fresh.set(m.hash, Array.from(proba.subarray(j * K, (j + 1) * K), (x) => Math.round(x * 1e6) / 1e6)));
   }
-  if (fresh.size > 0) store.save(key, model, fresh);
+  store.save(key, model, fresh);
   const delta = store.recordItems(catalog.items.map((item, i) => ({ id: item.id, hash: hashes[i] })));
+  const pruned = store.prune();
   const distributions = hashes.map((h) => {
     const p = stored.get(h) ?? fresh.get(h)!;
     if (p.length !== K) throw new Error(`stored scores of text ${h.slice(0, 12)} have ${p.length} values, the model has ${K} labels`);
@@ -68,6 +73,6 @@ export async function scoreCatalog(catalog: Catalog, model: LoadedModel, store: 
     modelKey: key,
     items: catalog.items,
     distributions,
-    build: { items: catalog.items.length, scored: fresh.size, reused: new Set(hashes).size - fresh.size, ...delta },
+    build: { items: catalog.items.length, scored: fresh.size, reused: new Set(hashes).size - fresh.size, ...delta, prunedScores: pruned.scores, prunedModels: pruned.models },
   };
 }

@@ -68,6 +68,8 @@ export const recommendResponse = z.object({
     new_items: z.number().int().describe('items whose id the last build of this catalog had not seen'),
     changed_items: z.number().int().describe('items whose text changed since the last build'),
     removed_items: z.number().int().describe('items of the last build that are gone'),
+    pruned_scores: z.number().int().describe('stored scores dropped by this build: of texts no item has any more, and of superseded model keys'),
+    pruned_models: z.number().int().describe('older keys of a retrained model dropped by this build (the 2 most recently used keys of each model name are kept)'),
   }),
 });
 

@@ -14,7 +14,7 @@ function catalog(distributions: number[][]): ScoredCatalog {
     modelKey: 'test',
     items: distributions.map((_, i) => ({ id: `i${i}`, title: `item ${i}`, text: `text ${i}`, extra: {}, line: i + 2 })),
     distributions: distributions.map(normalize),
-    build: { items: distributions.length, scored: distributions.length, reused: 0, newItems: distributions.length, changedItems: 0, removedItems: 0 },
+    build: { items: distributions.length, scored: distributions.length, reused: 0, newItems: distributions.length, changedItems: 0, removedItems: 0, prunedScores: 0, prunedModels: 0 },
   };
 }
 

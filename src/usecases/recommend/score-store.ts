@@ -32,7 +32,25 @@ const MIGRATIONS: readonly string[] = [
      item_id TEXT PRIMARY KEY,
      text_sha256 TEXT NOT NULL
    ) WITHOUT ROWID;`,
+  // When a model key last built this catalog (a counter, so two builds in one millisecond still
+  // order): pruning keeps the most recent keys of each model name.
+  `ALTER TABLE models ADD COLUMN last_used_at TEXT;
+   ALTER TABLE models ADD COLUMN last_used_seq INTEGER NOT NULL DEFAULT 0;
+   UPDATE models SET last_used_at = first_used_at, last_used_seq = rowid;`,
 ];
+
+/**
+ * Model keys kept per model name. A retrained model gets a new key, so without a bound every
+ * retraining would leave a full set of scores behind; two, not one, so a server still holding the
+ * previous model while the CLI builds with the new one does not make them evict each other.
+ */
+export const KEYS_KEPT_PER_MODEL_NAME = 2;
+
+/** What pruning removed: scores of texts no catalog item has any more, and of superseded model keys. */
+export interface PruneStats {
+  scores: number;
+  models: number;
+}
 
 /** The store file of a catalog file: its name without the extension, plus `.textclass.sqlite`. */
 export function storePathOf(catalogFile: string): string {
@@ -102,14 +120,47 @@ export class ScoreStore {
     return found;
   }
 
-  /** Stores new scores (one transaction); a row another process stored meanwhile is left as is. */
+  /**
+   * Stores new scores (one transaction; a row another process stored meanwhile is left as is) and
+   * marks the model as used now, also when there is nothing new to store.
+   */
   save(key: string, model: LoadedModel, scores: ReadonlyMap<string, readonly number[]>): void {
     const now = new Date().toISOString();
     const insertModel = this.db.prepare('INSERT OR IGNORE INTO models (model_key, model_name, labels_json, model_created_at, first_used_at) VALUES (?, ?, ?, ?, ?)');
+    const touchModel = this.db.prepare('UPDATE models SET last_used_at = ?, last_used_seq = (SELECT MAX(last_used_seq) FROM models) + 1 WHERE model_key = ?');
     const insertScore = this.db.prepare('INSERT OR IGNORE INTO scores (model_key, text_sha256, proba_json, scored_at) VALUES (?, ?, ?, ?)');
     this.db.transaction(() => {
       insertModel.run(key, model.manifest.name, JSON.stringify(model.manifest.labels), model.manifest.createdAt ?? null, now);
+      touchModel.run(now, key);
       for (const [h, p] of scores) insertScore.run(key, h, JSON.stringify(p), now);
+    })();
+  }
+
+  /**
+   * Drops what no build can use again, in one transaction: scores of texts that no item of the
+   * last recorded build has (removed items, the old text of changed ones), and every model key of
+   * a model name beyond its KEYS_KEPT_PER_MODEL_NAME most recently used (retrained models).
+   * Call after recordItems. SQLite reuses the freed pages, so the file stops growing.
+   */
+  prune(): PruneStats {
+    return this.db.transaction((): PruneStats => {
+      const hasItems = (this.db.prepare('SELECT EXISTS (SELECT 1 FROM items)').pluck().get() as number) === 1;
+      const staleTexts = hasItems ? this.db.prepare('DELETE FROM scores WHERE text_sha256 NOT IN (SELECT text_sha256 FROM items)').run().changes : 0;
+      const keys = this.db.prepare('SELECT model_key, model_name FROM models ORDER BY model_name, last_used_seq DESC').all() as { model_key: string; model_name: string }[];
+      const dropScores = this.db.prepare('DELETE FROM scores WHERE model_key = ?');
+      const dropModel = this.db.prepare('DELETE FROM models WHERE model_key = ?');
+      let superseded = 0;
+      let models = 0;
+      const seen = new Map<string, number>();
+      for (const { model_key, model_name } of keys) {
+        const rank = (seen.get(model_name) ?? 0) + 1;
+        seen.set(model_name, rank);
+        if (rank <= KEYS_KEPT_PER_MODEL_NAME) continue;
+        superseded += dropScores.run(model_key).changes;
+        dropModel.run(model_key);
+        models++;
+      }
+      return { scores: staleTexts + superseded, models };
     })();
   }
 

@@ -32,10 +32,12 @@ export interface CatalogScoresJson {
   new_items: number;
   changed_items: number;
   removed_items: number;
+  pruned_scores: number;
+  pruned_models: number;
 }
 
 export function catalogScoresJson(key: string, b: BuildStats): CatalogScoresJson {
-  return { model_key: key, items: b.items, scored: b.scored, reused: b.reused, new_items: b.newItems, changed_items: b.changedItems, removed_items: b.removedItems };
+  return { model_key: key, items: b.items, scored: b.scored, reused: b.reused, new_items: b.newItems, changed_items: b.changedItems, removed_items: b.removedItems, pruned_scores: b.prunedScores, pruned_models: b.prunedModels };
 }
 
 /** The model's emotion distribution of one text (scaled to sum to 1, as the catalog's are). */
