@@ -1,8 +1,9 @@
 // The Runs view: tracked train/tune/eval/cv runs (GET /v1/runs), one run (GET /v1/runs/{id}) and
 // a tune run's sweep (GET /v1/runs/{id}/sweep). It lives at #runs, #runs/<id> and
 // #runs/<id>/sweep, so links, reloads and the Back button work; any other address shows the
-// model sections again. Text from the runs database is put on the page as text only (dom.js).
-import { explainError, requestJson } from './api.js';
+// model sections again. A sweep whose run is still running refreshes itself in place until the run
+// ends. Text from the runs database is put on the page as text only (dom.js).
+import { ApiError, explainError, requestJson } from './api.js';
 import { byId, el, formatBytes, formatNumber, metricName } from './dom.js';
 import { startDistributed, stopDistributed } from './distributed-view.js';
 import { importanceBars, sweepChart, trialsTable } from './sweep-view.js';
@@ -138,7 +139,9 @@ async function drawRun(body, id) {
       ['Model', r.model_type ?? '—'],
     ]),
     run.error ? el('p', { class: 'alert', role: 'note' }, run.error) : null,
-    run.sweep_url ? el('p', {}, el('a', { href: `#runs/${run.id}/sweep`, class: 'download sweep-link' }, 'Open the sweep: metric over trials and parameter importance')) : null,
+    run.sweep_url
+      ? el('p', {}, el('a', { href: `#runs/${run.id}/sweep`, class: 'download sweep-link' }, run.status === 'running' ? 'Watch the sweep as it runs: trials so far, the running best and parameter importance' : 'Open the sweep: metric over trials and parameter importance'))
+      : null,
     el('h4', {}, 'Metrics'),
     metricsTable(run.metrics),
   ];
@@ -173,6 +176,171 @@ async function drawRun(body, id) {
   body.replaceChildren(...parts.filter((p) => p !== null));
 }
 
+/** How often the page asks again for a sweep whose run is still running. */
+export const SWEEP_POLL_MS = 3000;
+
+/**
+ * @typedef {{heading: HTMLElement, lead: HTMLElement, live: HTMLElement, cards: HTMLElement, bestParams: HTMLElement,
+ *   chartTitle: HTMLElement, chart: HTMLElement, importance: HTMLElement, trials: HTMLElement,
+ *   sort: import('./sweep-view.js').TrialsSort}} SweepSlots
+ * @typedef {{id: number, slots: SweepSlots, shown: string, timer: ReturnType<typeof setTimeout> | null, paused: boolean}} LiveSweep
+ */
+
+/**
+ * The sweep on screen while its run is running: asked again every SWEEP_POLL_MS while the tab is
+ * visible (paused while it is hidden, asked at once when it shows again), until the run ends (its
+ * final view is drawn once more) or the reader goes elsewhere.
+ * @type {LiveSweep | null}
+ */
+let liveSweep = null;
+
+function stopLiveSweep() {
+  if (liveSweep?.timer) clearTimeout(liveSweep.timer);
+  liveSweep = null;
+}
+
+/** @param {HTMLElement} node @param {string} text */
+function setText(node, text) {
+  // Screen readers hear a change, not the same sentence on every refresh.
+  if (node.textContent !== text) node.textContent = text;
+}
+
+/** @param {Sweep} sweep */
+function trialCounts(sweep) {
+  const count = (/** @type {string} */ s) => sweep.trials.filter((t) => t.status === s).length;
+  const complete = count('complete');
+  const pruned = count('pruned');
+  const failed = count('failed');
+  return { complete, pruned, failed, finished: complete + pruned + failed, inProgress: count('running') };
+}
+
+/** @param {number} n */
+const trialsWord = (n) => `${n} trial${n === 1 ? '' : 's'}`;
+
+/**
+ * The line announced (politely) about a sweep: how far a running one is, or how it ended.
+ * @param {Sweep} sweep @param {boolean} watched the reader saw it running on this page
+ */
+export function sweepStateText(sweep, watched) {
+  const c = trialCounts(sweep);
+  if (sweep.status === 'running') return `Running — ${trialsWord(c.finished)} so far${c.inProgress ? `, ${c.inProgress} in progress` : ''}. This view refreshes every ${SWEEP_POLL_MS / 1000} s.`;
+  if (sweep.status === 'failed') return `The run failed after ${trialsWord(c.finished)}; these are the trials it finished.`;
+  return watched ? `Finished — ${trialsWord(sweep.trials.length)} (${c.complete} complete, ${c.pruned} pruned, ${c.failed} failed). This is the final view.` : '';
+}
+
+/** The sweep page's parts, empty: a refresh fills them again in place, so focus and the reader's place stay. */
+function sweepSlots() {
+  return /** @type {SweepSlots} */ ({
+    heading: heading(''),
+    lead: el('p', { class: 'lead' }),
+    live: el('p', { class: 'sweep-live', role: 'status', 'aria-live': 'polite' }),
+    cards: el('div', { class: 'cards' }),
+    bestParams: el('div', { class: 'best-params-slot' }),
+    chartTitle: el('h4'),
+    chart: el('div', { class: 'sweep-chart-slot' }),
+    importance: el('div'),
+    trials: el('div', { class: 'sweep-trials' }),
+    sort: { key: 'number', ascending: true },
+  });
+}
+
+/**
+ * Puts `node` in `slot` in place of what was there; a sort button that had the focus has it again
+ * afterwards, and the table keeps its sideways scroll.
+ * @param {HTMLElement} slot @param {Node} node
+ */
+function replaceKeepingFocus(slot, node) {
+  const active = document.activeElement;
+  const key = active instanceof HTMLElement && slot.contains(active) ? (active.closest('[data-key]')?.getAttribute('data-key') ?? null) : null;
+  const scrolled = slot.querySelector('.table-wrap')?.scrollLeft ?? 0;
+  slot.replaceChildren(node);
+  const wrap = slot.querySelector('.table-wrap');
+  if (wrap && scrolled) wrap.scrollLeft = scrolled;
+  if (key !== null) /** @type {HTMLElement | null} */ (slot.querySelector(`[data-key="${CSS.escape(key)}"] button`))?.focus({ preventScroll: true });
+}
+
+/**
+ * Draws `sweep` into the slots; nothing is touched when it is what is shown already.
+ * @param {SweepSlots} slots @param {Sweep} sweep @param {boolean} watched
+ * @returns {string} what is shown now (to compare the next answer with)
+ */
+function fillSweep(slots, sweep, watched, shown = '') {
+  const now = JSON.stringify(sweep);
+  if (now === shown) return shown;
+  const c = trialCounts(sweep);
+  const baseline = sweep.baseline ? sweep.trials.find((t) => t.number === 0) : undefined;
+  const cards = [
+    ['Best ' + metricName(sweep.metric), sweep.best ? formatNumber(sweep.best.value) : '—'],
+    ['Best trial', sweep.best ? String(sweep.best.number) : '—'],
+    ...(baseline && typeof baseline.value === 'number' ? [['Baseline (trial 0)', formatNumber(baseline.value)]] : []),
+    ['Trials', String(sweep.trials.length)],
+    ['Complete', String(c.complete)],
+    ['Pruned', String(c.pruned)],
+    ['Failed', String(c.failed)],
+  ];
+  // The heading keeps its node (it may have the focus); only its text and chip change.
+  slots.heading.replaceChildren(`Sweep of ${sweep.recipe} (run ${sweep.run_id}) `, statusChip(sweep.status));
+  setText(slots.lead, `${sweep.direction === 'maximize' ? 'Maximizing' : 'Minimizing'} ${metricName(sweep.metric)} on dev. Journal ${sweep.journal}, study ${sweep.study || 'not journaled yet'}.`);
+  const state = sweepStateText(sweep, watched);
+  setText(slots.live, state);
+  slots.live.hidden = state === '';
+  slots.cards.replaceChildren(...cards.map(([k, v]) => el('div', { class: 'card' }, el('div', { class: 'k' }, k), el('div', { class: 'v' }, v))));
+  slots.bestParams.replaceChildren(
+    ...(sweep.best && Object.keys(sweep.best.params).length
+      ? [el('p', { class: 'best-params' }, 'Best values: ', ...Object.entries(sweep.best.params).map(([k, v]) => el('span', { class: 'chip' }, `${k} = ${typeof v === 'string' ? v : JSON.stringify(v)}`)))]
+      : []),
+  );
+  setText(slots.chartTitle, `${metricName(sweep.metric)} over trials`);
+  if (sweep.trials.length === 0) slots.chart.replaceChildren(el('p', { class: 'hint sweep-waiting' }, 'No trial has been journaled yet: the first one shows here once it starts.'));
+  else slots.chart.replaceChildren(sweepChart(sweep));
+  slots.importance.replaceChildren(importanceBars(sweep));
+  replaceKeepingFocus(slots.trials, trialsTable(sweep, slots.sort));
+  return now;
+}
+
+/** @param {LiveSweep} view */
+function scheduleRefresh(view) {
+  view.timer = setTimeout(() => {
+    view.timer = null;
+    void refreshSweep(view);
+  }, SWEEP_POLL_MS);
+}
+
+/** @param {LiveSweep} view */
+async function refreshSweep(view) {
+  if (view !== liveSweep) return;
+  if (document.hidden) {
+    view.paused = true;
+    return;
+  }
+  /** @type {Sweep} */
+  let sweep;
+  try {
+    sweep = await requestJson(`/v1/runs/${view.id}/sweep`);
+  } catch (e) {
+    if (view !== liveSweep) return;
+    // A server that is busy or restarting is asked again; a run that is gone, or a key now refused, is not.
+    const status = e instanceof ApiError ? e.status : -1;
+    const again = status === 0 || status === 429 || status >= 500;
+    setText(view.slots.live, `Could not refresh the sweep: ${explainError(e)} ${again ? `Trying again in ${SWEEP_POLL_MS / 1000} s.` : 'Refreshing stopped.'}`);
+    view.slots.live.hidden = false;
+    if (again) scheduleRefresh(view);
+    else stopLiveSweep();
+    return;
+  }
+  if (view !== liveSweep) return;
+  view.shown = fillSweep(view.slots, sweep, true, view.shown);
+  if (sweep.status === 'running') scheduleRefresh(view);
+  else stopLiveSweep();
+}
+
+function resumeHiddenSweep() {
+  if (!document.hidden && liveSweep?.paused) {
+    liveSweep.paused = false;
+    void refreshSweep(liveSweep);
+  }
+}
+
 /** @param {HTMLElement} body @param {number} id */
 async function drawSweep(body, id) {
   const seq = ++drawSeq;
@@ -182,32 +350,26 @@ async function drawSweep(body, id) {
   /** @type {Sweep} */
   const sweep = await requestJson(`/v1/runs/${id}/sweep`);
   if (seq !== drawSeq) return;
-  const count = (/** @type {string} */ s) => sweep.trials.filter((t) => t.status === s).length;
-  const baseline = sweep.baseline ? sweep.trials.find((t) => t.number === 0) : undefined;
-  const cards = [
-    ['Best ' + metricName(sweep.metric), sweep.best ? formatNumber(sweep.best.value) : '—'],
-    ['Best trial', sweep.best ? String(sweep.best.number) : '—'],
-    ...(baseline && typeof baseline.value === 'number' ? [['Baseline (trial 0)', formatNumber(baseline.value)]] : []),
-    ['Trials', String(sweep.trials.length)],
-    ['Complete', String(count('complete'))],
-    ['Pruned', String(count('pruned'))],
-    ['Failed', String(count('failed'))],
-  ];
+  const slots = sweepSlots();
   body.replaceChildren(
     el('p', { class: 'crumbs' }, el('a', { href: '#runs' }, '← All runs'), ' · ', el('a', { href: `#runs/${id}` }, `Run ${id}`)),
-    heading(`Sweep of ${sweep.recipe} (run ${id})`),
-    el('p', { class: 'lead' }, `${sweep.direction === 'maximize' ? 'Maximizing' : 'Minimizing'} ${metricName(sweep.metric)} on dev. Journal ${sweep.journal}, study ${sweep.study}.`),
-    el('div', { class: 'cards' }, ...cards.map(([k, v]) => el('div', { class: 'card' }, el('div', { class: 'k' }, k), el('div', { class: 'v' }, v)))),
-    ...(sweep.best && Object.keys(sweep.best.params).length
-      ? [el('p', { class: 'best-params' }, 'Best values: ', ...Object.entries(sweep.best.params).map(([k, v]) => el('span', { class: 'chip' }, `${k} = ${typeof v === 'string' ? v : JSON.stringify(v)}`)))]
-      : []),
-    el('h4', {}, `${metricName(sweep.metric)} over trials`),
-    sweepChart(sweep),
+    slots.heading,
+    slots.lead,
+    slots.live,
+    slots.cards,
+    slots.bestParams,
+    slots.chartTitle,
+    slots.chart,
     el('h4', {}, 'Parameter importance'),
-    importanceBars(sweep),
+    slots.importance,
     el('h4', {}, 'Trials'),
-    trialsTable(sweep),
+    slots.trials,
   );
+  const shown = fillSweep(slots, sweep, false);
+  if (sweep.status === 'running') {
+    liveSweep = { id, slots, shown, timer: null, paused: false };
+    scheduleRefresh(liveSweep);
+  }
 }
 
 /**
@@ -224,6 +386,7 @@ async function route(moveFocus) {
   if (!inRuns) {
     drawSeq++;
     stopDistributed();
+    stopLiveSweep();
     // The section linked to was hidden when the browser looked for it: scroll to it now.
     if (wasRuns && location.hash.length > 1) document.getElementById(location.hash.slice(1))?.scrollIntoView();
     return;
@@ -231,6 +394,7 @@ async function route(moveFocus) {
   const body = byId('runs-body');
   const error = byId('runs-error');
   error.hidden = true;
+  stopLiveSweep();
   try {
     if (where.view === 'list') await drawList(body);
     else if (where.view === 'run') await drawRun(body, where.id);
@@ -253,5 +417,6 @@ export function setUpRuns() {
   });
   byId('runs-command').addEventListener('change', () => void route(false));
   window.addEventListener('hashchange', () => void route(true));
+  document.addEventListener('visibilitychange', resumeHiddenSweep);
   void route(false);
 }

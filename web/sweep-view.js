@@ -157,11 +157,15 @@ export function importanceBars(sweep) {
   return el('div', {}, list, el('p', { class: 'hint' }, 'Share of the spread of the metric over complete trials that each parameter explains (grouping trials by its value). A parameter seen in fewer than 3 complete trials gets 0.'));
 }
 
+/** @typedef {{key: string, ascending: boolean}} TrialsSort */
+
 /**
  * The trials as a table; each column header is a button that sorts by it (again: the other way).
  * @param {Sweep} sweep
+ * @param {TrialsSort} [sort] the order to show and to keep the reader's choices in: a live sweep
+ *   passes the same object to each redraw, so a refresh keeps the order the reader chose
  */
-export function trialsTable(sweep) {
+export function trialsTable(sweep, sort = { key: 'number', ascending: true }) {
   const params = [...new Set(sweep.trials.flatMap((t) => Object.keys(t.params)))];
   /** @type {{key: string, label: string, num: boolean, get: (t: SweepTrial) => number | string | null}[]} */
   const columns = [
@@ -171,7 +175,6 @@ export function trialsTable(sweep) {
     { key: 'seconds', label: 'Seconds', num: true, get: (t) => t.seconds },
     ...params.map((p) => ({ key: `param:${p}`, label: p, num: false, get: (/** @type {SweepTrial} */ t) => (p in t.params ? paramText(t.params[p]) : null) })),
   ];
-  const sort = { key: 'number', ascending: true };
   const tbody = el('tbody');
   const headRow = el('tr');
   const table = el('table', { class: 'trials-table' }, el('caption', {}, 'Trials (choose a column heading to sort)'), el('thead', {}, headRow), tbody);

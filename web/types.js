@@ -22,7 +22,7 @@
  *   steps: {step: number, name: string, value: number}[], artifacts: Record<string, string>, error: string|null}} RunDetail
  * @typedef {{number: number, params: Record<string, unknown>, value: number|null,
  *   status: 'running'|'complete'|'pruned'|'failed', seconds: number|null, error?: string}} SweepTrial
- * @typedef {{run_id: number, journal: string, study: string, recipe: string, metric: string,
+ * @typedef {{run_id: number, status: 'running'|'ok'|'failed', journal: string, study: string, recipe: string, metric: string,
  *   direction: 'maximize'|'minimize', baseline: boolean, trials: SweepTrial[],
  *   best: {number: number, value: number, params: Record<string, unknown>}|null,
  *   importance: {parameter: string, importance: number}[]}} Sweep

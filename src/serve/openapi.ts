@@ -127,9 +127,10 @@ export function buildOpenApi(config: Pick<ServeConfig, 'maxTexts' | 'maxTextChar
       '/v1/runs/{id}/sweep': {
         get: {
           summary: "A tune run's sweep: trials, metric, direction, best trial, parameter importance",
+          description: 'Also while the sweep runs (`status: running`): the trials journaled so far, none before the first one starts.',
           security: read,
           parameters: runId,
-          responses: { '200': json(s.sweepResponse, 'the sweep'), '404': err('no such run, not a tune run, or its trial journal is gone'), ...common },
+          responses: { '200': json(s.sweepResponse, 'the sweep'), '404': err('no such run, not a tune run, or its trial journal is gone'), ...common, '503': err('the journal of a running sweep could not be read just now; retry') },
         },
       },
       ...dialogPaths(),

@@ -2,12 +2,16 @@
  * The runs routes over a real runs database and a real trial journal, both written with the
  * classes the CLI uses (RunsDb, TuneJournal) in a temp folder: the list and its filters, one run
  * with file names instead of paths, a tune run's sweep (trials, best, importance, the right study
- * of a journal that holds two), the 404s, a missing database as "no runs", and the OpenAPI entry.
+ * of a journal that holds two), the 404s, a missing database as "no runs", and the OpenAPI entry;
+ * and a sweep while it runs (the run recorded by TrackedRun as `textclass tune` records it, the
+ * journal held open and written trial by trial): the trials so far, then the final view.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { TrackedRun } from '../track/record.js';
 import { RunsDb } from '../track/runs-db.js';
 import { TuneJournal } from '../tune/journal.js';
 import { tempDir, testServer, type TestServer } from './fixtures.js';
@@ -240,5 +244,159 @@ describe('runs routes: helpers', () => {
   it('paths in text become file names; relative paths and plain words stay', () => {
     assert.equal(hidePathsInText('cannot open /tmp/a/b/train.csv, see recipes/x.yaml and a/b'), 'cannot open train.csv, see recipes/x.yaml and a/b');
     assert.equal(hidePathsInText('--data-dir=/work/shared/datasets'), '--data-dir=datasets');
+  });
+});
+
+describe('serve: a sweep while it runs', () => {
+  /**
+   * A tune run as `textclass tune` records it (TrackedRun with the journal and study at the start)
+   * and its journal, held open by the "sweep" like the tune process holds it, written trial by trial.
+   */
+  function startSweep(prefix: string, options: { createJournal: boolean } = { createJournal: true }) {
+    const dir = tempDir(prefix);
+    const runsDb = path.join(dir, 'runs.sqlite');
+    const journalFile = path.join(dir, 'out', 'starter-tuned.journal.sqlite');
+    const study = 'live000000000001';
+    const run = TrackedRun.start(
+      { enabled: true, dbPath: runsDb },
+      { command: 'tune', recipeName: 'starter', recipe: { name: 'starter', tune: { metric: 'macro_f1' } }, seed: 0, argv: ['recipes/starter.yaml', '--no-baseline'], artifacts: { journal: journalFile, study } },
+    )!;
+    assert.ok(run, 'the run is tracked');
+    const journal = options.createJournal ? new TuneJournal(journalFile) : null;
+    journal?.ensureStudy(study, 'starter', { tune: { metric: 'macro_f1', strategy: 'random' }, baseline: false });
+    return { dir, runsDb, journalFile, study, run, journal };
+  }
+
+  const trial = (journal: TuneJournal, study: string, n: number, value: number) => {
+    journal.start(study, n, { 'model.C': n + 1 });
+    journal.finish(study, n, { state: 'complete', value, seconds: 0.1 });
+  };
+
+  it('serves the trials journaled so far with status running, then the final view once the run has finished', async () => {
+    const live = startSweep('live');
+    trial(live.journal!, live.study, 0, 0.5);
+    trial(live.journal!, live.study, 1, 0.6);
+    const s = await testServer({}, { runsDb: live.runsDb });
+    try {
+      const listed = (await s.app.inject({ method: 'GET', url: '/v1/runs' })).json() as { runs: { id: number; status: string; sweep_url?: string }[] };
+      assert.deepEqual(listed.runs.map((r) => [r.id, r.status, r.sweep_url]), [[live.run.id, 'running', `/v1/runs/${live.run.id}/sweep`]], 'a running sweep is linked');
+
+      const res = await s.app.inject({ method: 'GET', url: `/v1/runs/${live.run.id}/sweep` });
+      assert.equal(res.statusCode, 200, res.body);
+      const sweep = res.json() as Record<string, any>;
+      assert.equal(sweep.status, 'running');
+      assert.equal(sweep.study, live.study);
+      assert.equal(sweep.metric, 'macro_f1');
+      assert.deepEqual(sweep.trials.map((t: { number: number; status: string; value: number }) => [t.number, t.status, t.value]), [
+        [0, 'complete', 0.5],
+        [1, 'complete', 0.6],
+      ]);
+      assert.deepEqual(sweep.best, { number: 1, value: 0.6, params: { 'model.C': 2 } });
+      assertNoPaths(res.body, live.dir);
+
+      // A trial in progress shows without a value; the sweep is still running.
+      live.journal!.start(live.study, 2, { 'model.C': 3 });
+      const during = (await s.app.inject({ method: 'GET', url: `/v1/runs/${live.run.id}/sweep` })).json() as Record<string, any>;
+      assert.deepEqual(during.trials.map((t: { status: string; value: number | null }) => [t.status, t.value]), [['complete', 0.5], ['complete', 0.6], ['running', null]]);
+      assert.equal(during.status, 'running');
+
+      live.journal!.finish(live.study, 2, { state: 'complete', value: 0.7, seconds: 0.1 });
+      trial(live.journal!, live.study, 3, 0.4);
+      live.journal!.close();
+      await live.run.finish({ metrics: { best_macro_f1: 0.7, trials: 4 }, artifacts: { best_recipe: path.join(live.dir, 'out', 'starter-tuned.yaml') } });
+      const done = (await s.app.inject({ method: 'GET', url: `/v1/runs/${live.run.id}/sweep` })).json() as Record<string, any>;
+      assert.equal(done.status, 'ok');
+      assert.equal(done.trials.length, 4);
+      assert.deepEqual(done.best, { number: 2, value: 0.7, params: { 'model.C': 3 } });
+      const detail = (await s.app.inject({ method: 'GET', url: `/v1/runs/${live.run.id}` })).json() as Record<string, any>;
+      assert.deepEqual(detail.artifacts, { journal: 'starter-tuned.journal.sqlite', study: live.study, best_recipe: 'starter-tuned.yaml' });
+    } finally {
+      live.journal?.close();
+      await s.close();
+    }
+  });
+
+  it("picks the study the run recorded, not the journal's newest, before any trial value is recorded", async () => {
+    const live = startSweep('resume');
+    // A newer study of the same recipe, finished earlier (another search space): a resumed older
+    // sweep must still show its own trials.
+    live.journal!.ensureStudy('newer00000000000', 'starter', { tune: { metric: 'macro_f1' }, baseline: false });
+    trial(live.journal!, 'newer00000000000', 0, 0.9);
+    trial(live.journal!, live.study, 0, 0.3);
+    // Make "newer" strictly the newest, so matching by recipe and recency alone would pick it.
+    const raw = new Database(live.journalFile);
+    raw.prepare("UPDATE studies SET created_at = '2999-01-01T00:00:00.000Z' WHERE id = 'newer00000000000'").run();
+    raw.close();
+    const s = await testServer({}, { runsDb: live.runsDb });
+    try {
+      const sweep = (await s.app.inject({ method: 'GET', url: `/v1/runs/${live.run.id}/sweep` })).json() as Record<string, any>;
+      assert.equal(sweep.study, live.study);
+      assert.deepEqual(sweep.trials.map((t: { value: number }) => t.value), [0.3]);
+    } finally {
+      live.journal!.close();
+      await s.close();
+    }
+  });
+
+  it('a running sweep without a journal yet is an empty sweep (no trials so far), not an error', async () => {
+    const live = startSweep('nojournal', { createJournal: false });
+    const s = await testServer({}, { runsDb: live.runsDb });
+    try {
+      const res = await s.app.inject({ method: 'GET', url: `/v1/runs/${live.run.id}/sweep` });
+      assert.equal(res.statusCode, 200, res.body);
+      const sweep = res.json() as Record<string, any>;
+      assert.equal(sweep.status, 'running');
+      assert.deepEqual(sweep.trials, []);
+      assert.equal(sweep.best, null);
+      assert.deepEqual(sweep.importance, []);
+      assert.equal(sweep.study, live.study);
+      assert.equal(sweep.journal, 'starter-tuned.journal.sqlite');
+      assert.equal(sweep.metric, 'macro_f1', "the recipe's metric until the journal names it");
+      assert.equal(sweep.baseline, false, '--no-baseline');
+      assert.equal(fs.existsSync(live.journalFile), false, 'the server does not create the journal');
+
+      // The sweep has just created the file, not its tables yet.
+      fs.mkdirSync(path.dirname(live.journalFile), { recursive: true });
+      const bare = new Database(live.journalFile);
+      bare.pragma('journal_mode = WAL');
+      const blank = await s.app.inject({ method: 'GET', url: `/v1/runs/${live.run.id}/sweep` });
+      assert.equal(blank.statusCode, 200, blank.body);
+      assert.deepEqual((blank.json() as { trials: unknown[] }).trials, []);
+      bare.close();
+
+      // The journal exists but the run's study is not in it yet: still no trials so far.
+      const journal = new TuneJournal(live.journalFile);
+      journal.ensureStudy('someother0000000', 'starter', { tune: { metric: 'accuracy' }, baseline: true });
+      trial(journal, 'someother0000000', 0, 0.8);
+      const other = (await s.app.inject({ method: 'GET', url: `/v1/runs/${live.run.id}/sweep` })).json() as Record<string, any>;
+      assert.equal(other.status, 'running');
+      assert.deepEqual(other.trials, [], "another study's trials are not this run's");
+      journal.close();
+
+      // Once the run has ended, a missing journal is the usual 404.
+      fs.rmSync(live.journalFile);
+      await live.run.fail(new Error('stopped'));
+      const gone = await s.app.inject({ method: 'GET', url: `/v1/runs/${live.run.id}/sweep` });
+      assert.equal(gone.statusCode, 404);
+      assert.match(gone.json().error.message, /no longer on this machine/);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a failed sweep keeps its journal: the trials it got through, with status failed', async () => {
+    const live = startSweep('failed');
+    trial(live.journal!, live.study, 0, 0.5);
+    live.journal!.start(live.study, 1, { 'model.C': 2 });
+    live.journal!.close();
+    await live.run.fail(new Error('a worker thread crashed'));
+    const s = await testServer({}, { runsDb: live.runsDb });
+    try {
+      const sweep = (await s.app.inject({ method: 'GET', url: `/v1/runs/${live.run.id}/sweep` })).json() as Record<string, any>;
+      assert.equal(sweep.status, 'failed');
+      assert.deepEqual(sweep.trials.map((t: { status: string }) => t.status), ['complete', 'running']);
+    } finally {
+      await s.close();
+    }
   });
 });

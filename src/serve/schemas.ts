@@ -150,6 +150,7 @@ export const runDetail = runSummary.extend({
 
 export const sweepResponse = z.object({
   run_id: z.number().int(),
+  status: z.enum(['running', 'ok', 'failed']).describe("the run's status: while `running`, the trials journaled so far (more are coming; ask again)"),
   journal: z.string().describe('the journal file name'),
   study: z.string(),
   recipe: z.string(),

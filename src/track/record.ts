@@ -28,6 +28,11 @@ export interface RunStart {
   recipe?: unknown;
   seed?: number | null;
   argv: readonly string[];
+  /**
+   * Artifacts known at the start, recorded with it: a tune run names its trial journal here, so
+   * `textclass serve` can show the sweep while it runs. The artifacts of RunEnd are merged over them.
+   */
+  artifacts?: Record<string, string>;
 }
 
 export interface RunEnd {
@@ -53,7 +58,7 @@ export class TrackedRun {
     if (!choice.enabled) return null;
     try {
       const db = new RunsDb(choice.dbPath);
-      const id = db.startRun({ command: run.command, recipeName: run.recipeName ?? null, recipe: run.recipe ?? null, seed: run.seed ?? null, gitCommit: gitCommit(), argv: run.argv });
+      const id = db.startRun({ command: run.command, recipeName: run.recipeName ?? null, recipe: run.recipe ?? null, seed: run.seed ?? null, gitCommit: gitCommit(), argv: run.argv, ...(run.artifacts ? { artifacts: run.artifacts } : {}) });
       return new TrackedRun(db, id);
     } catch (e) {
       warn(choice.dbPath, e);

@@ -15,6 +15,11 @@ export interface NewRun {
   gitCommit: string;
   /** The command-line arguments after the command name. */
   argv: readonly string[];
+  /**
+   * Artifacts known when the run starts (a tune run's trial journal, which fills while it runs),
+   * so readers can follow a run in progress; the artifacts given when it finishes are merged over them.
+   */
+  artifacts?: Record<string, string>;
 }
 
 /** One value per step: an epoch's loss, a trial's score, a fold's metric. */
@@ -119,8 +124,8 @@ export class RunsDb implements HashCache {
 
   startRun(run: NewRun): number {
     const r = this.db
-      .prepare(`INSERT INTO runs (command, recipe_name, recipe_json, seed, git_commit, argv_json, status, started_at) VALUES (?, ?, ?, ?, ?, ?, 'running', ?)`)
-      .run(run.command, run.recipeName, run.recipe === null || run.recipe === undefined ? null : JSON.stringify(run.recipe), run.seed, run.gitCommit, JSON.stringify(run.argv), new Date().toISOString());
+      .prepare(`INSERT INTO runs (command, recipe_name, recipe_json, seed, git_commit, argv_json, status, started_at, artifacts_json) VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?)`)
+      .run(run.command, run.recipeName, run.recipe === null || run.recipe === undefined ? null : JSON.stringify(run.recipe), run.seed, run.gitCommit, JSON.stringify(run.argv), new Date().toISOString(), JSON.stringify(run.artifacts ?? {}));
     return Number(r.lastInsertRowid);
   }
 
@@ -135,9 +140,13 @@ export class RunsDb implements HashCache {
     this.db.prepare('INSERT OR REPLACE INTO run_data (run_id, role, path, sha256, bytes, files) VALUES (?, ?, ?, ?, ?, ?)').run(runId, role, hash.path, hash.sha256, hash.bytes, hash.files);
   }
 
+  /**
+   * Ends a run. Its artifacts are merged over those recorded at the start (json_patch): a failed
+   * tune run that names none keeps its journal, so the trials it got through stay visible.
+   */
   finishRun(runId: number, result: { status: Exclude<RunStatus, 'running'>; seconds: number; metrics?: Record<string, number>; artifacts?: Record<string, string>; error?: string }): void {
     this.db
-      .prepare('UPDATE runs SET status = ?, finished_at = ?, seconds = ?, metrics_json = ?, artifacts_json = ?, error = ? WHERE id = ?')
+      .prepare("UPDATE runs SET status = ?, finished_at = ?, seconds = ?, metrics_json = ?, artifacts_json = json_patch(COALESCE(artifacts_json, '{}'), ?), error = ? WHERE id = ?")
       .run(result.status, new Date().toISOString(), result.seconds, JSON.stringify(result.metrics ?? {}), JSON.stringify(result.artifacts ?? {}), result.error ?? null, runId);
   }
 

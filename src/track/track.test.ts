@@ -89,6 +89,36 @@ describe('runs database', () => {
     assert.ok(rec.seconds !== null && rec.seconds >= 0);
   });
 
+  test('artifacts known at the start are recorded then; those of the end are merged over them, a failure keeps them', async () => {
+    const dbPath = path.join(work, 'start-artifacts.sqlite');
+    const start = { command: 'tune' as const, recipeName: 'r', argv: ['r.yaml'], artifacts: { journal: '/w/r.journal.sqlite', study: 'abc123' } };
+    const ok = TrackedRun.start({ enabled: true, dbPath }, start)!;
+    const failed = TrackedRun.start({ enabled: true, dbPath }, start)!;
+    const read = (id: number) => {
+      const db = new RunsDb(dbPath);
+      try {
+        return db.getRun(id)!;
+      } finally {
+        db.close();
+      }
+    };
+    assert.equal(read(ok.id).status, 'running');
+    assert.deepEqual(read(ok.id).artifacts, { journal: '/w/r.journal.sqlite', study: 'abc123' });
+    await ok.finish({ artifacts: { best_recipe: '/w/r-tuned.yaml', journal: '/w/moved.journal.sqlite' } });
+    assert.deepEqual(read(ok.id).artifacts, { journal: '/w/moved.journal.sqlite', study: 'abc123', best_recipe: '/w/r-tuned.yaml' });
+    await failed.fail(new Error('worker crashed'));
+    const f = read(failed.id);
+    assert.equal(f.status, 'failed');
+    assert.equal(f.error, 'worker crashed');
+    assert.deepEqual(f.artifacts, { journal: '/w/r.journal.sqlite', study: 'abc123' }, 'a failed sweep still names its journal');
+  });
+
+  test('a runs database that cannot be opened at the start: the run goes on untracked', () => {
+    const notADir = path.join(work, 'a-file');
+    fs.writeFileSync(notADir, 'x');
+    assert.equal(TrackedRun.start({ enabled: true, dbPath: path.join(notADir, 'runs.sqlite') }, { command: 'tune', argv: [], artifacts: { journal: '/j' } }), null);
+  });
+
   test('a disabled tracker records nothing', () => {
     const dbPath = path.join(work, 'disabled.sqlite');
     assert.equal(TrackedRun.start({ enabled: false, dbPath }, { command: 'train', argv: [] }), null);

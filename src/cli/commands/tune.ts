@@ -10,7 +10,7 @@ import { numericMetrics, tracked, trackingChoice, TRACKING_FLAGS, TRACKING_HELP 
 import { writeBestRecipe } from '../../tune/best-recipe.js';
 import { parameterImportance } from '../../tune/importance.js';
 import { describeParams } from '../../tune/space.js';
-import { runTune, type TrialEvent, type TuneResult } from '../../tune/tune.js';
+import { runTune, studyIdOf, type TrialEvent, type TuneResult } from '../../tune/tune.js';
 import { completeRawRecipe } from '../../train/complete-recipe.js';
 import { boolFlag, listFlag, parseCommandArgs, stringFlag, type ParsedCommand } from '../args.js';
 import { out } from '../output.js';
@@ -112,10 +112,14 @@ export async function runTuneCommand(argv: string[]): Promise<number> {
   const json = boolFlag(args, 'json');
   const onBadRow = badRowFlag(stringFlag(args, 'on-bad-row'));
   const dataPaths = recipeDataPaths(recipe, dataDir);
+  const baseline = !boolFlag(args, 'no-baseline');
+  // The journal and the sweep's study in it are recorded when the run starts, so the Runs view
+  // of `textclass serve` can show the trials while the sweep runs.
+  const liveArtifacts = { journal: journalPath, study: studyIdOf({ baseRaw, tune, dataDir, onBadRow, baseline }) };
 
   const result = await tracked(
     trackingChoice(args),
-    { command: 'tune', recipeName: recipe.name, recipe, seed: tune.seed, argv },
+    { command: 'tune', recipeName: recipe.name, recipe, seed: tune.seed, argv, artifacts: liveArtifacts },
     () =>
       runTune({
         baseRaw,
@@ -125,7 +129,7 @@ export async function runTuneCommand(argv: string[]): Promise<number> {
         onBadRow,
         parallel: parallel ?? 1,
         journalPath,
-        baseline: !boolFlag(args, 'no-baseline'),
+        baseline,
         onTrial: json ? undefined : (e) => printTrial(e, tune.metric),
         ...(address !== undefined
           ? {
@@ -150,7 +154,7 @@ export async function runTuneCommand(argv: string[]): Promise<number> {
         failed: r.trials.filter((t) => t.state === 'failed').length,
       },
       steps: r.trials.filter((t) => t.value !== null).map((t) => ({ step: t.number, name: t.state === 'pruned' ? `${tune.metric}@${tune.pruning.fraction}` : tune.metric, value: t.value! })),
-      artifacts: { best_recipe: outFile, journal: journalPath },
+      artifacts: { ...liveArtifacts, best_recipe: outFile },
       data: dataPaths,
     }),
     { data: dataPaths },

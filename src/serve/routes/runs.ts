@@ -13,7 +13,7 @@ import { parseInput } from '../validate.js';
 
 /**
  * The experiment-tracking database over HTTP, for the web page's Runs view: the list of runs, one
- * run, and a tune run's sweep (its trial journal). Everything is read-only: the database is opened
+ * run, and a tune run's sweep (its trial journal, also while the sweep runs). Everything is read-only: the database is opened
  * read-only per request (WAL lets a sweep keep writing meanwhile), a missing file is "no runs yet",
  * and no absolute path leaves the server: files are shown by name.
  */
@@ -49,13 +49,39 @@ export function runRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const { id } = parseInput(runIdParams, req.params, 'params');
     const run = runOr404(file, id);
     const journal = journalOf(run.row);
-    if (run.row.command === 'tune' && run.row.status === 'running' && journal === null) throw new ApiError(404, `run ${run.row.id} is still running; its sweep is shown once it has finished (\`textclass tune\` prints each trial meanwhile)`);
+    const running = run.row.status === 'running';
+    // Tune runs record their journal when they start; one recorded by an older textclass names it only at the end.
+    if (run.row.command === 'tune' && running && journal === null) throw new ApiError(404, `run ${run.row.id} is still running and did not record its trial journal at the start; its sweep is shown once it has finished (\`textclass tune\` prints each trial meanwhile)`);
     if (run.row.command !== 'tune' || journal === null) throw new ApiError(404, `run ${run.row.id} is a ${run.row.command} run without a trial journal; only tune runs have a sweep`);
-    if (!fs.existsSync(journal)) throw new ApiError(404, `the trial journal of run ${run.row.id} (${path.basename(journal)}) is no longer on this machine`);
-    const study = studyOfRun(readSweep(journal), run);
-    if (!study) throw new ApiError(404, `the trial journal of run ${run.row.id} (${path.basename(journal)}) holds no sweep of recipe "${run.row.recipe_name ?? '?'}"`);
-    return sweepView(run.row, path.basename(journal), study);
+    const journalName = path.basename(journal);
+    // A sweep that has just started may not have created its journal or its study yet: no trials so far.
+    if (!fs.existsSync(journal)) {
+      if (running) return sweepView(run.row, journalName, null);
+      throw new ApiError(404, `the trial journal of run ${run.row.id} (${journalName}) is no longer on this machine`);
+    }
+    const study = studyOfRun(readJournal(journal, run.row), run);
+    if (!study && !running) throw new ApiError(404, `the trial journal of run ${run.row.id} (${journalName}) holds no sweep of recipe "${run.row.recipe_name ?? '?'}"`);
+    return sweepView(run.row, journalName, study);
   });
+}
+
+/**
+ * The studies of a journal, read while the sweep may still be writing it (WAL: a reader sees the
+ * last committed trial and never blocks the writer). A journal created a moment ago may have no
+ * tables yet: that is no trials so far. Any other failure of a running sweep's journal is a 503
+ * worth retrying; of a finished one, a 500.
+ */
+function readJournal(journal: string, row: RunRow): SweepStudy[] {
+  try {
+    return readSweep(journal);
+  } catch (e) {
+    const message = hidePathsInText((e as Error).message ?? String(e)).slice(0, 120);
+    if (row.status === 'running') {
+      if (/no such table/.test(message)) return [];
+      throw new ApiError(503, `the trial journal of run ${row.id} (${path.basename(journal)}) could not be read just now (${message}); try again in a moment`, { 'retry-after': '2' });
+    }
+    throw new ApiError(500, `the trial journal of run ${row.id} (${path.basename(journal)}) could not be read (${message})`);
+  }
 }
 
 /** A row of the runs table as SQLite returns it. */
@@ -146,6 +172,12 @@ function journalOf(row: RunRow): string | null {
   return typeof journal === 'string' && journal !== '' ? journal : null;
 }
 
+/** The study id a tune run recorded when it started (runs recorded before that have none). */
+function recordedStudyOf(row: RunRow): string | null {
+  const study = parseObject(row.artifacts_json).study;
+  return typeof study === 'string' && study !== '' ? study : null;
+}
+
 function runSummary(row: RunRow) {
   return {
     id: row.id,
@@ -161,6 +193,15 @@ function runSummary(row: RunRow) {
   };
 }
 
+function argvOf(row: RunRow): string[] {
+  try {
+    const argv = JSON.parse(row.argv_json) as unknown;
+    return Array.isArray(argv) ? argv.map(String) : [];
+  } catch {
+    return [];
+  }
+}
+
 function runDetail({ row, data, steps }: RunRecord) {
   const recipe = row.recipe_json ? (hideAbsolutePaths(JSON.parse(row.recipe_json)) as unknown) : null;
   const r = recipe !== null && typeof recipe === 'object' ? (recipe as Record<string, unknown>) : {};
@@ -168,12 +209,8 @@ function runDetail({ row, data, steps }: RunRecord) {
   const text = (v: unknown) => (typeof v === 'string' ? v : null);
   const artifacts: Record<string, string> = {};
   for (const [name, value] of Object.entries(parseObject(row.artifacts_json))) if (typeof value === 'string') artifacts[name] = path.basename(value);
-  let argv: string[] = [];
-  try {
-    argv = (JSON.parse(row.argv_json) as unknown[]).map((a) => hidePathsInText(String(a)));
-  } catch {
-    // an unreadable argv is shown as none
-  }
+  // an unreadable argv is shown as none
+  const argv = argvOf(row).map(hidePathsInText);
   return {
     ...runSummary(row),
     metrics: parseObject(row.metrics_json) as Record<string, number>,
@@ -188,11 +225,19 @@ function runDetail({ row, data, steps }: RunRecord) {
 }
 
 /**
- * A journal may hold several studies (one per recipe, space and strategy). The run's study is
- * the one of its recipe whose trial values agree with the most of the run's recorded steps (a
- * tune run records each trial's value as a step); ties go to the newest study.
+ * A journal may hold several studies (one per recipe, space and strategy). The run's study is the
+ * one it recorded when it started. A running run whose study is not journaled yet has none so far.
+ * For runs recorded without one: the study of its recipe whose trial values agree with the most
+ * of the run's recorded steps (a tune run records each trial's value as a step when it finishes);
+ * ties go to the newest study.
  */
 function studyOfRun(studies: SweepStudy[], run: RunRecord): SweepStudy | null {
+  const recorded = recordedStudyOf(run.row);
+  if (recorded !== null) {
+    const study = studies.find((s) => s.id === recorded);
+    if (study) return study;
+    if (run.row.status === 'running') return null;
+  }
   const named = studies.filter((s) => run.row.recipe_name === null || s.recipeName === run.row.recipe_name);
   const candidates = named.length ? named : studies;
   let best: SweepStudy | null = null;
@@ -208,22 +253,30 @@ function studyOfRun(studies: SweepStudy[], run: RunRecord): SweepStudy | null {
   return best;
 }
 
-function sweepView(row: RunRow, journalName: string, study: SweepStudy) {
-  const spec = (study.spec ?? {}) as { tune?: { metric?: unknown; direction?: unknown }; baseline?: unknown };
+/**
+ * The sweep as the page shows it. `study` null is a running sweep that has journaled nothing yet:
+ * no trials so far, with the metric and direction of the run's recipe (the journal's spec, which
+ * also knows the command-line flags, takes over once it is there).
+ */
+function sweepView(row: RunRow, journalName: string, study: SweepStudy | null) {
+  const recipe = parseObject(row.recipe_json);
+  const spec = (study?.spec ?? { tune: recipe.tune, baseline: !argvOf(row).includes('--no-baseline') }) as { tune?: { metric?: unknown; direction?: unknown }; baseline?: unknown };
   const metric = typeof spec.tune?.metric === 'string' ? spec.tune.metric : 'metric';
   const direction = spec.tune?.direction === 'minimize' || spec.tune?.direction === 'maximize' ? spec.tune.direction : defaultDirection(metric);
   const sign = direction === 'maximize' ? 1 : -1;
+  const trials = study?.trials ?? [];
   let best: JournalTrial | null = null;
-  for (const t of study.trials) if (t.state === 'complete' && t.value !== null && (best === null || sign * t.value > sign * best.value!)) best = t;
+  for (const t of trials) if (t.state === 'complete' && t.value !== null && (best === null || sign * t.value > sign * best.value!)) best = t;
   return {
     run_id: row.id,
+    status: row.status,
     journal: journalName,
-    study: study.id,
-    recipe: study.recipeName,
+    study: study?.id ?? recordedStudyOf(row) ?? '',
+    recipe: study?.recipeName ?? row.recipe_name ?? (typeof recipe.name === 'string' ? recipe.name : ''),
     metric,
     direction,
     baseline: spec.baseline === true,
-    trials: study.trials.map((t) => ({
+    trials: trials.map((t) => ({
       number: t.number,
       params: hideAbsolutePaths(t.params) as Record<string, unknown>,
       value: t.value !== null && Number.isFinite(t.value) ? t.value : null,
@@ -232,7 +285,7 @@ function sweepView(row: RunRow, journalName: string, study: SweepStudy) {
       ...(t.error !== null ? { error: hidePathsInText(t.error) } : {}),
     })),
     best: best ? { number: best.number, value: best.value!, params: hideAbsolutePaths(best.params) as Record<string, unknown> } : null,
-    importance: Object.entries(study.importance).map(([parameter, importance]) => ({ parameter, importance })),
+    importance: Object.entries(study?.importance ?? {}).map(([parameter, importance]) => ({ parameter, importance })),
   };
 }
 
