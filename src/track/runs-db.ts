@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { DataFileHash, HashCache } from './file-hash.js';
@@ -120,12 +121,13 @@ export class RunsDb implements HashCache {
     this.db.pragma('busy_timeout = 10000');
     this.db.pragma('foreign_keys = ON');
     this.db.exec(SCHEMA);
+    addProcessColumns(this.db);
   }
 
   startRun(run: NewRun): number {
     const r = this.db
-      .prepare(`INSERT INTO runs (command, recipe_name, recipe_json, seed, git_commit, argv_json, status, started_at, artifacts_json) VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?)`)
-      .run(run.command, run.recipeName, run.recipe === null || run.recipe === undefined ? null : JSON.stringify(run.recipe), run.seed, run.gitCommit, JSON.stringify(run.argv), new Date().toISOString(), JSON.stringify(run.artifacts ?? {}));
+      .prepare(`INSERT INTO runs (command, recipe_name, recipe_json, seed, git_commit, argv_json, status, started_at, artifacts_json, pid, host) VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)`)
+      .run(run.command, run.recipeName, run.recipe === null || run.recipe === undefined ? null : JSON.stringify(run.recipe), run.seed, run.gitCommit, JSON.stringify(run.argv), new Date().toISOString(), JSON.stringify(run.artifacts ?? {}), process.pid, os.hostname());
     return Number(r.lastInsertRowid);
   }
 
@@ -176,7 +178,7 @@ export class RunsDb implements HashCache {
       recipe: row.recipe_json ? JSON.parse(row.recipe_json as string) : null,
       argv: JSON.parse(row.argv_json as string) as string[],
       artifacts: JSON.parse(row.artifacts_json as string) as Record<string, string>,
-      error: (row.error as string | null) ?? null,
+      error: orphanedRunError(row) ?? (row.error as string | null) ?? null,
       data,
       steps,
     };
@@ -201,11 +203,45 @@ function summaryOf(row: Record<string, unknown>): RunSummary {
     id: row.id as number,
     command: row.command as RunCommand,
     recipeName: (row.recipe_name as string | null) ?? null,
-    status: row.status as RunStatus,
+    status: orphanedRunError(row) !== null ? 'failed' : (row.status as RunStatus),
     startedAt: row.started_at as string,
     seconds: (row.seconds as number | null) ?? null,
     gitCommit: row.git_commit as string,
     seed: (row.seed as number | null) ?? null,
     metrics: JSON.parse(row.metrics_json as string) as Record<string, number>,
   };
+}
+
+/**
+ * The process columns (which process on which machine runs a `running` run), added to databases
+ * created before they existed; rows from then have none and are taken at their word.
+ */
+function addProcessColumns(db: Database.Database): void {
+  const columns = new Set((db.prepare('PRAGMA table_info(runs)').all() as { name: string }[]).map((c) => c.name));
+  if (!columns.has('pid')) db.exec('ALTER TABLE runs ADD COLUMN pid INTEGER');
+  if (!columns.has('host')) db.exec('ALTER TABLE runs ADD COLUMN host TEXT');
+}
+
+/**
+ * Why a run that says `running` is not: its process on this machine is gone without finishing it
+ * (Ctrl-C, killed, out of memory, the machine restarted). Checked when runs are read rather than
+ * caught by signal handlers in the run itself: a handler would not run while a synchronous fit
+ * blocks the main thread, so Ctrl-C would wait for the fit, and SIGKILL reaches no handler at all.
+ * Null when the run is not running, ran on another machine (its process cannot be checked from
+ * here), or its process is alive. Shown as a failed run with this error; the row is left as written.
+ */
+export function orphanedRunError(row: { status?: unknown; pid?: unknown; host?: unknown }): string | null {
+  if (row.status !== 'running' || typeof row.pid !== 'number' || row.host !== os.hostname()) return null;
+  if (row.pid === process.pid || processAlive(row.pid)) return null;
+  return `its process (pid ${row.pid}) ended without finishing the run (interrupted, killed, out of memory, or the machine restarted)`;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: a process of another user has the pid, so it is alive.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

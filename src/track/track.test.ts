@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import Database from 'better-sqlite3';
 import { REPO_ROOT } from '../test-support/starter-data.js';
 import { hashDataPath, sha256OfFile } from './file-hash.js';
 import { gitCommit } from './git.js';
@@ -117,6 +118,48 @@ describe('runs database', () => {
     const notADir = path.join(work, 'a-file');
     fs.writeFileSync(notADir, 'x');
     assert.equal(TrackedRun.start({ enabled: true, dbPath: path.join(notADir, 'runs.sqlite') }, { command: 'tune', argv: [], artifacts: { journal: '/j' } }), null);
+  });
+
+  test('a running run whose process on this machine is gone reads as failed, with why; alive or elsewhere it stays running', () => {
+    const dbPath = path.join(work, 'orphans.sqlite');
+    const db = new RunsDb(dbPath);
+    try {
+      const alive = db.startRun({ command: 'train', recipeName: 'r', recipe: null, seed: 1, gitCommit: 'x', argv: [] });
+      const gone = db.startRun({ command: 'tune', recipeName: 'r', recipe: null, seed: 1, gitCommit: 'x', argv: [] });
+      const elsewhere = db.startRun({ command: 'cv', recipeName: 'r', recipe: null, seed: 1, gitCommit: 'x', argv: [] });
+      // A pid that no process has any more: a child that has exited.
+      const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+      const deadPid = Number(child.stdout);
+      assert.ok(Number.isInteger(deadPid) && deadPid > 0);
+      const raw = new Database(dbPath);
+      raw.prepare('UPDATE runs SET pid = ? WHERE id IN (?, ?)').run(deadPid, gone, elsewhere);
+      raw.prepare("UPDATE runs SET host = 'another-machine' WHERE id = ?").run(elsewhere);
+      raw.close();
+      const status = new Map(db.listRuns().map((r) => [r.id, r.status]));
+      assert.equal(status.get(alive), 'running', 'this process is alive');
+      assert.equal(status.get(gone), 'failed');
+      assert.equal(status.get(elsewhere), 'running', 'a process on another machine cannot be checked from here');
+      assert.match(db.getRun(gone)!.error ?? '', new RegExp(`its process \\(pid ${deadPid}\\) ended without finishing the run`));
+      assert.equal(db.getRun(alive)!.error, null);
+    } finally {
+      db.close();
+    }
+  });
+
+  test('a runs database written before runs recorded their process gains the columns; its old rows are taken at their word', () => {
+    const dbPath = path.join(work, 'old-runs.sqlite');
+    const raw = new Database(dbPath);
+    raw.exec(`CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, command TEXT NOT NULL, recipe_name TEXT, recipe_json TEXT, seed INTEGER, git_commit TEXT NOT NULL, argv_json TEXT NOT NULL, status TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT, seconds REAL, metrics_json TEXT NOT NULL DEFAULT '{}', artifacts_json TEXT NOT NULL DEFAULT '{}', error TEXT)`);
+    raw.prepare("INSERT INTO runs (command, git_commit, argv_json, status, started_at) VALUES ('train', 'x', '[]', 'running', '2026-01-01T00:00:00.000Z')").run();
+    raw.close();
+    const db = new RunsDb(dbPath);
+    try {
+      assert.equal(db.listRuns()[0].status, 'running');
+      const id = db.startRun({ command: 'train', recipeName: null, recipe: null, seed: null, gitCommit: 'x', argv: [] });
+      assert.equal(db.getRun(id)!.status, 'running');
+    } finally {
+      db.close();
+    }
   });
 
   test('a disabled tracker records nothing', () => {

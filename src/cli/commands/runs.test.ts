@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -87,6 +87,38 @@ describe('textclass runs', () => {
     assert.match(text, /dev_accuracy\s+0\.\d{4}\s+0\.\d{4} \([+-]0\.\d{4}\)/);
     assert.match(text, /recipe fields that differ:\n.*\nmodel\.C\s+10\s+1/);
     assert.match(text, /data: same files \(sha256\)/);
+  });
+
+  test('a sweep stopped with Ctrl-C (SIGINT) lists as failed, saying its process ended, not as running for ever', async () => {
+    const db = path.join(work, 'interrupted.sqlite');
+    const tune = `{metric: macro_f1, trials: 400, strategy: random, seed: 1, space: {model.C: {log_range: [0.01, 30]}}}`;
+    const child = spawn(process.execPath, [CLI, 'tune', recipe, '--data-dir', dataDir, '--out', path.join(work, 'interrupted-best.yaml'), '--runs-db', db, '--no-pruning', '--set', `tune=${tune}`], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    try {
+      // Wait for a finished trial (so the run is recorded and well under way), then interrupt.
+      const deadline = Date.now() + 120_000;
+      while (!/trial\s+\d+/.test(output)) {
+        if (child.exitCode !== null) assert.fail(`tune ended before it could be interrupted:\n${output}`);
+        if (Date.now() > deadline) assert.fail(`no trial finished within 2 minutes:\n${output}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const running = JSON.parse(cli(['runs', '--runs-db', db, '--json']).stdout) as { id: number; status: string }[];
+      assert.equal(running[0].status, 'running');
+      child.kill('SIGINT');
+      const end = await exited;
+      assert.ok(end.signal === 'SIGINT' || end.code !== 0, `tune kept going after SIGINT: ${JSON.stringify(end)}`);
+      const listed = JSON.parse(cli(['runs', '--runs-db', db, '--json']).stdout) as { id: number; status: string }[];
+      assert.equal(listed[0].id, running[0].id);
+      assert.equal(listed[0].status, 'failed');
+      const shown = cli(['runs', 'show', String(running[0].id), '--runs-db', db]);
+      assert.equal(shown.code, 0, shown.stderr);
+      assert.match(shown.stdout, new RegExp(`its process \\(pid ${child.pid}\\) ended without finishing the run`));
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
   });
 
   test('usage errors are one line', () => {

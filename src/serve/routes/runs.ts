@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
-import type { RunCommand, RunStatus } from '../../track/runs-db.js';
+import { orphanedRunError, type RunCommand, type RunStatus } from '../../track/runs-db.js';
 import { readSweep, type SweepStudy } from '../../tune/importance.js';
 import type { JournalTrial } from '../../tune/journal.js';
 import { defaultDirection } from '../../tune/space.js';
@@ -34,7 +34,7 @@ export function runRoutes(app: FastifyInstance, ctx: ServerContext): void {
         values.push(query.recipe);
       }
       const sql = `SELECT * FROM runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`;
-      return db.prepare(sql).all(...values, query.limit ?? 50) as RunRow[];
+      return (db.prepare(sql).all(...values, query.limit ?? 50) as RunRow[]).map(settled);
     });
     return { runs: rows.map(runSummary) };
   });
@@ -99,6 +99,15 @@ interface RunRow {
   metrics_json: string;
   artifacts_json: string;
   error: string | null;
+  /** The process that runs it, and its machine (absent in rows written before they were recorded). */
+  pid?: number | null;
+  host?: string | null;
+}
+
+/** The row as it stands: a `running` run whose process on this machine is gone is a failed one. */
+function settled(row: RunRow): RunRow {
+  const orphaned = orphanedRunError(row);
+  return orphaned === null ? row : { ...row, status: 'failed', error: orphaned };
 }
 
 interface RunRecord {
@@ -136,8 +145,9 @@ const RUN_ID = /^[1-9][0-9]{0,14}$/;
 function runOr404(file: string, id: string): RunRecord {
   const found = RUN_ID.test(id)
     ? withRunsDb<RunRecord | null>(file, null, (db) => {
-        const row = db.prepare('SELECT * FROM runs WHERE id = ?').get(Number(id)) as RunRow | undefined;
-        if (!row) return null;
+        const stored = db.prepare('SELECT * FROM runs WHERE id = ?').get(Number(id)) as RunRow | undefined;
+        if (!stored) return null;
+        const row = settled(stored);
         const data = db.prepare('SELECT role, path, sha256, bytes, files FROM run_data WHERE run_id = ? ORDER BY role, path').all(row.id) as RunRecord['data'];
         const steps = db.prepare('SELECT step, name, value FROM run_steps WHERE run_id = ? ORDER BY name, step').all(row.id) as RunRecord['steps'];
         return { row, data, steps };
