@@ -46,7 +46,9 @@ async function renderAndCheck(name: string, data: ReportData, htmlPath: string, 
 describe('HTML report of real models in Chromium', { skip: missingData || missingChromium, concurrency: 1 }, () => {
   test('GoEmotions: every chart renders; tuned thresholds raise dev macro-F1 over 0.5', { timeout: 600_000 }, async () => {
     const model = path.join(work, 'goemotions');
-    const train = cli(['train', 'recipes/goemotions.yaml', '--data-dir', SHARED_DATASETS, '--out', model, '--quiet']);
+    // Word n-grams alone: the report's charts are the same, training takes a quarter of the time
+    // (recipes.e2e trains the full recipe, character block included, and checks its dev figure).
+    const train = cli(['train', 'recipes/goemotions.yaml', '--data-dir', SHARED_DATASETS, '--out', model, '--set', 'features.char_ngrams=null', '--quiet']);
     assert.equal(train.code, 0, train.stderr);
     const html = path.join(work, 'goemotions.html');
     const json = path.join(work, 'goemotions.json');

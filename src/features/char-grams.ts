@@ -1,5 +1,6 @@
 /**
- * Character n-grams of the character block (TfidfConfig.charNgrams) without a string per n-gram.
+ * Character n-grams without a string per n-gram: those of the standalone `char` / `char_wb`
+ * analyzers and of the character block beside word n-grams (TfidfConfig.charNgrams).
  *
  * Counting the character n-grams of a review as strings allocates one string per n-gram — four or
  * five per character for a 2–5 range, many times what the word path allocates — and hashes each

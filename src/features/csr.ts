@@ -43,6 +43,16 @@ export class Int32Builder {
   toArray(): Int32Array {
     return this.buf.slice(0, this.length);
   }
+  /**
+   * The contents, right-sized, and the builder emptied: the buffer itself when exactly full (no
+   * copy of a large matrix array), else a copy.
+   */
+  detach(): Int32Array {
+    const out = this.length === this.buf.length ? this.buf : this.buf.slice(0, this.length);
+    this.buf = new Int32Array(16);
+    this.length = 0;
+    return out;
+  }
   view(): Int32Array {
     return this.buf.subarray(0, this.length);
   }
@@ -65,5 +75,12 @@ export class Float32Builder {
   }
   toArray(): Float32Array {
     return this.buf.slice(0, this.length);
+  }
+  /** As Int32Builder.detach. */
+  detach(): Float32Array {
+    const out = this.length === this.buf.length ? this.buf : this.buf.slice(0, this.length);
+    this.buf = new Float32Array(16);
+    this.length = 0;
+    return out;
   }
 }

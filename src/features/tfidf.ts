@@ -4,6 +4,7 @@ import { ModelFormatError } from '../errors.js';
 import { createTokenizer, type Analyzer, type Tokenizer, type TokenPattern } from '../text/tokenize.js';
 import { Float32Builder, Int32Builder, type CsrMatrix } from './csr.js';
 import { CharGramHasher, CharGramTable, codePointsOf, createCharGramScanner, type GramVisitor } from './char-grams.js';
+import { DocumentCounter } from './doc-counts.js';
 import { ngramHash, TokenHasher } from './hashing.js';
 import { NgramTable } from './ngram-table.js';
 
@@ -93,11 +94,26 @@ export const CHAR_NGRAM_MARK = -2;
 /** How feature names mark the character block (`⟨char⟩ing `). */
 export const CHAR_FEATURE_PREFIX = '⟨char⟩';
 
-function tokenizerFor(config: TfidfConfig): Tokenizer {
-  return createTokenizer(config.analyzer ?? 'word', config.tokenPattern, config.ngramRange, { stopWords: config.stopWords ?? null, stem: config.stem ?? null });
+/** The word tokenizer; null for the character analyzers, which scan code points (analyzerScannerFor). */
+function tokenizerFor(config: TfidfConfig): Tokenizer | null {
+  if ((config.analyzer ?? 'word') !== 'word') return null;
+  return createTokenizer('word', config.tokenPattern, config.ngramRange, { stopWords: config.stopWords ?? null, stem: config.stem ?? null });
 }
 
 type CharScanner = (text: string, visit: GramVisitor) => void;
+
+/**
+ * The n-gram scanner of a standalone `char` / `char_wb` analyzer, or null for `word`. It visits the
+ * units createTokenizer emits for these analyzers, in the same order, as code point windows
+ * (char-grams.ts): a feature is a one-unit n-gram (token id, -1, -1) as before, so vocabularies,
+ * hash buckets and saved models are the same; only no string is built per n-gram.
+ */
+function analyzerScannerFor(config: TfidfConfig): CharScanner | null {
+  const analyzer = config.analyzer ?? 'word';
+  if (analyzer === 'word') return null;
+  if (config.stopWords || config.stem) throw new Error(`stop words and stemming apply to word tokens; analyzer ${analyzer} makes character n-grams`);
+  return createCharGramScanner(analyzer, config.ngramRange[0], config.ngramRange[1]);
+}
 
 /** The character block's n-gram scanner (char-grams.ts), or null without one. */
 function charScannerFor(config: TfidfConfig): CharScanner | null {
@@ -107,22 +123,21 @@ function charScannerFor(config: TfidfConfig): CharScanner | null {
   return createCharGramScanner(c.analyzer, c.ngramRange[0], c.ngramRange[1]);
 }
 
-/**
- * The n-gram range over the tokenizer's units: character analyzers already emit whole n-grams as
- * tokens, so each token is a feature on its own.
- */
-function tokenNgramRange(config: TfidfConfig): [number, number] {
-  return (config.analyzer ?? 'word') === 'word' ? config.ngramRange : [1, 1];
-}
-
 /** A fitted TF-IDF vectorizer: frozen vocabulary and idf weights. */
 export class TfidfVectorizer {
   private readonly tokenIds: Map<string, number>;
   private readonly table: NgramTable;
-  private readonly tokenize: Tokenizer;
+  /** Word tokenizer (word analyzer), or null. */
+  private readonly tokenize: Tokenizer | null;
+  /** Scanner of the standalone char / char_wb analyzer, or null. */
+  private readonly analyzerScan: CharScanner | null;
+  /** Scanner of the character block beside word n-grams, or null. */
   private readonly charScan: CharScanner | null;
-  /** Vocabulary of the character block: n-gram → gram id, and each gram's feature. */
-  private readonly charGrams: CharGramTable = new CharGramTable(16);
+  /**
+   * Character n-grams with a feature (the standalone analyzer's, or the character block's) → gram
+   * id, and each gram's feature; empty with hashing.
+   */
+  private readonly charGrams: CharGramTable;
   private readonly featureOfGram: Int32Array;
   /** Id of the first character-block feature; numFeatures when there is none. */
   readonly charStart: number;
@@ -138,17 +153,21 @@ export class TfidfVectorizer {
     readonly ngrams: Int32Array,
     readonly idf: Float32Array,
   ) {
-    this.tokenIds = new Map(tokens.map((t, i) => [t, i]));
-    this.table = NgramTable.fromKeys(ngrams);
     this.tokenize = tokenizerFor(config);
+    this.analyzerScan = analyzerScannerFor(config);
     this.charScan = charScannerFor(config);
     this.charStart = charBlockStart(ngrams, this.charScan !== null);
-    this.featureOfGram = new Int32Array(this.numFeatures - this.charStart);
-    if (!config.hashBuckets) {
-      for (let f = this.charStart; f < this.numFeatures; f++) {
-        const cps = codePointsOf(tokens[ngrams[f * 3]]);
-        this.featureOfGram[this.charGrams.getOrAdd(cps, 0, cps.length)] = f;
-      }
+    // The character analyzers look n-grams up by code points (charGrams) and need no string map.
+    this.tokenIds = this.tokenize ? new Map(tokens.map((t, i) => [t, i])) : new Map();
+    // Without hashing, a character analyzer's features are found through charGrams alone.
+    this.table = this.analyzerScan && !config.hashBuckets ? new NgramTable(16) : NgramTable.fromKeys(ngrams);
+    const firstGramFeature = this.analyzerScan ? 0 : this.charStart;
+    const numGrams = config.hashBuckets ? 0 : this.numFeatures - firstGramFeature;
+    this.charGrams = new CharGramTable(Math.max(16, numGrams));
+    this.featureOfGram = new Int32Array(numGrams);
+    for (let f = firstGramFeature; f < firstGramFeature + numGrams; f++) {
+      const cps = codePointsOf(tokens[ngrams[f * 3]]);
+      this.featureOfGram[this.charGrams.getOrAdd(cps, 0, cps.length)] = f;
     }
   }
 
@@ -180,48 +199,27 @@ export class TfidfVectorizer {
   /** Learns the vocabulary and idf from `texts` and returns their matrix (fit_transform). */
   static fit(texts: readonly string[], config: TfidfConfig): { vectorizer: TfidfVectorizer; matrix: CsrMatrix } {
     if (config.hashBuckets) return TfidfVectorizer.fitHashed(texts, config, config.hashBuckets);
-    const [nMin, nMax] = tokenNgramRange(config);
+    const analyzerScan = analyzerScannerFor(config);
+    if (analyzerScan) return TfidfVectorizer.fitCharAnalyzer(texts, config, analyzerScan);
+    const [nMin, nMax] = config.ngramRange;
     const n = texts.length;
-    const tokenize = tokenizerFor(config);
+    const tokenize = tokenizerFor(config) as Tokenizer;
     const charScan = charScannerFor(config);
 
-    // Pass 1: intern tokens, give every n-gram occurrence a candidate id, count document frequency.
+    // Pass 1: intern tokens, give every n-gram a candidate id, count per document.
     const tokenIds = new Map<string, number>();
     const tokenList: string[] = [];
     const docTokens = new Int32Builder(1 << 16);
-    const occurrences = new Int32Builder(1 << 16);
-    const occOffsets = new Int32Array(n + 1);
     const table = new NgramTable(1 << 16);
-    let df: Int32Array = new Int32Array(1 << 16);
-    let lastDoc: Int32Array = new Int32Array(1 << 16).fill(-1);
-    let total = new Float64Array(1 << 16);
-    const internId = (tok: string): number => {
+    const counter = new DocumentCounter(n, 1 << 16, config.maxFeatures !== null);
+    const intern = (tok: string): void => {
       let id = tokenIds.get(tok);
       if (id === undefined) {
         id = tokenList.length;
         tokenIds.set(tok, id);
         tokenList.push(tok);
       }
-      return id;
-    };
-    const intern = (tok: string): void => {
-      docTokens.push(internId(tok));
-    };
-    let d = 0;
-    const count = (c: number): void => {
-      if (c >= df.length) {
-        df = growInt32(df, c + 1, 0);
-        lastDoc = growInt32(lastDoc, c + 1, -1);
-        const t = new Float64Array(df.length);
-        t.set(total);
-        total = t;
-      }
-      if (lastDoc[c] !== d) {
-        lastDoc[c] = d;
-        df[c]++;
-      }
-      total[c]++;
-      occurrences.push(c);
+      docTokens.push(id);
     };
     // A character n-gram's candidate is (gram id, mark, -1), found once per distinct gram.
     const grams = new CharGramTable();
@@ -233,33 +231,25 @@ export class TfidfVectorizer {
         if (g === candidateOfGram.length) candidateOfGram = growInt32(candidateOfGram, g + 1, 0);
         candidateOfGram[g] = table.getOrAdd(g, CHAR_NGRAM_MARK, NO_TOKEN);
       }
-      count(candidateOfGram[g]);
+      counter.add(candidateOfGram[g]);
     };
 
-    for (d = 0; d < n; d++) {
+    for (let d = 0; d < n; d++) {
       docTokens.length = 0;
       tokenize(texts[d], intern);
       const toks = docTokens.view();
       for (let p = 0; p < toks.length; p++) {
         for (let len = nMin; len <= nMax && p + len <= toks.length; len++) {
-          count(table.getOrAdd(toks[p], len >= 2 ? toks[p + 1] : NO_TOKEN, len >= 3 ? toks[p + 2] : NO_TOKEN));
+          counter.add(table.getOrAdd(toks[p], len >= 2 ? toks[p + 1] : NO_TOKEN, len >= 3 ? toks[p + 2] : NO_TOKEN));
         }
       }
       if (charScan) charScan(texts[d], countGram);
-      occOffsets[d + 1] = occurrences.length;
+      counter.endDocument();
     }
 
-    // Choose the kept n-grams: document-frequency bounds first, then the most frequent ones, over
-    // both blocks together (as one vocabulary would).
+    // Choose the kept n-grams over both blocks together (as one vocabulary would).
     const numCandidates = table.size;
-    const minCount = config.minDf >= 1 ? config.minDf : Math.ceil(config.minDf * n);
-    const maxCount = config.maxDf > 1 ? config.maxDf : Math.floor(config.maxDf * n);
-    let kept: number[] = [];
-    for (let c = 0; c < numCandidates; c++) if (df[c] >= minCount && df[c] <= maxCount) kept.push(c);
-    if (config.maxFeatures !== null && kept.length > config.maxFeatures) {
-      kept.sort((a, b) => total[b] - total[a] || a - b);
-      kept = kept.slice(0, config.maxFeatures).sort((a, b) => a - b);
-    }
+    let kept = keptCandidates(counter, numCandidates, n, config);
     const candidateKeys = new Int32Array(numCandidates * 3);
     table.exportKeys(candidateKeys);
     // Word features first, then the character block, each in first-seen order.
@@ -276,7 +266,7 @@ export class TfidfVectorizer {
     for (let f = 0; f < kept.length; f++) {
       const c = kept[f];
       remap[c] = f;
-      idf[f] = config.useIdf ? idfValue(n, df[c], config.smoothIdf) : 1;
+      idf[f] = config.useIdf ? idfValue(n, counter.df[c], config.smoothIdf) : 1;
       if (candidateKeys[c * 3 + 1] === CHAR_NGRAM_MARK) {
         tokenIndex ??= new Map(tokens.map((t, i) => [t, i]));
         const gram = grams.stringOf(candidateKeys[c * 3]);
@@ -303,16 +293,38 @@ export class TfidfVectorizer {
     }
 
     const vectorizer = new TfidfVectorizer(config, tokens, ngrams, idf);
-    const builder = new RowBuilder(kept.length, n, occurrences.length);
-    const occ = occurrences.view();
+    return { vectorizer, matrix: fittedRows(vectorizer, counter, remap) };
+  }
+
+  /**
+   * fit() for the standalone `char` / `char_wb` analyzers: n-grams are code point windows counted
+   * in a CharGramTable, whose dense ids (first-seen order) are the candidates, exactly the token
+   * ids and n-gram ids the string tokenizer gave them; strings are made for kept n-grams only.
+   */
+  private static fitCharAnalyzer(texts: readonly string[], config: TfidfConfig, scan: CharScanner): { vectorizer: TfidfVectorizer; matrix: CsrMatrix } {
+    const n = texts.length;
+    const counter = new DocumentCounter(n, 1 << 16, config.maxFeatures !== null);
+    const grams = new CharGramTable(1 << 16);
+    const countGram: GramVisitor = (cps, start, len) => counter.add(grams.getOrAdd(cps, start, len));
     for (let d = 0; d < n; d++) {
-      for (let p = occOffsets[d]; p < occOffsets[d + 1]; p++) {
-        const f = remap[occ[p]];
-        if (f !== -1) builder.add(f);
-      }
-      builder.endRow(vectorizer);
+      scan(texts[d], countGram);
+      counter.endDocument();
     }
-    return { vectorizer, matrix: builder.finish() };
+    const numCandidates = grams.size;
+    const kept = keptCandidates(counter, numCandidates, n, config);
+    const remap = new Int32Array(numCandidates).fill(-1);
+    const tokens = new Array<string>(kept.length);
+    const ngrams = new Int32Array(kept.length * 3).fill(NO_TOKEN);
+    const idf = new Float32Array(kept.length);
+    for (let f = 0; f < kept.length; f++) {
+      const c = kept[f];
+      remap[c] = f;
+      tokens[f] = grams.stringOf(c);
+      ngrams[f * 3] = f;
+      idf[f] = config.useIdf ? idfValue(n, counter.df[c], config.smoothIdf) : 1;
+    }
+    const vectorizer = new TfidfVectorizer(config, tokens, ngrams, idf);
+    return { vectorizer, matrix: fittedRows(vectorizer, counter, remap) };
   }
 
   /**
@@ -322,32 +334,15 @@ export class TfidfVectorizer {
   private static fitHashed(texts: readonly string[], config: TfidfConfig, buckets: number): { vectorizer: TfidfVectorizer; matrix: CsrMatrix } {
     const n = texts.length;
     const slots = config.charNgrams ? 2 * buckets : buckets;
-    const df = new Int32Array(slots);
-    const lastDoc = new Int32Array(slots).fill(-1);
-    const total = config.maxFeatures !== null ? new Float64Array(slots) : null;
-    const occurrences = new Int32Builder(1 << 16);
-    const occOffsets = new Int32Array(n + 1);
+    const counter = new DocumentCounter(n, slots, config.maxFeatures !== null);
     const hashNgrams = hashedSlots(config, buckets);
+    const add = (slot: number): void => counter.add(slot);
     for (let d = 0; d < n; d++) {
-      hashNgrams(texts[d], (bucket) => {
-        if (lastDoc[bucket] !== d) {
-          lastDoc[bucket] = d;
-          df[bucket]++;
-        }
-        if (total) total[bucket]++;
-        occurrences.push(bucket);
-      });
-      occOffsets[d + 1] = occurrences.length;
-    }
-    const minCount = config.minDf >= 1 ? config.minDf : Math.ceil(config.minDf * n);
-    const maxCount = config.maxDf > 1 ? config.maxDf : Math.floor(config.maxDf * n);
-    let kept: number[] = [];
-    for (let b = 0; b < slots; b++) if (df[b] > 0 && df[b] >= minCount && df[b] <= maxCount) kept.push(b);
-    if (total && config.maxFeatures !== null && kept.length > config.maxFeatures) {
-      kept.sort((a, b) => total[b] - total[a] || a - b);
-      kept = kept.slice(0, config.maxFeatures).sort((a, b) => a - b);
+      hashNgrams(texts[d], add);
+      counter.endDocument();
     }
     // Kept slots ascend, so word buckets (slots < buckets) come before the character block.
+    const kept = keptCandidates(counter, slots, n, config);
     const remap = new Int32Array(slots).fill(-1);
     const keys = new Int32Array(kept.length * 3).fill(NO_TOKEN);
     const idf = new Float32Array(kept.length);
@@ -355,38 +350,42 @@ export class TfidfVectorizer {
       remap[b] = f;
       keys[f * 3] = b < buckets ? b : b - buckets;
       if (b >= buckets) keys[f * 3 + 1] = CHAR_NGRAM_MARK;
-      idf[f] = config.useIdf ? idfValue(n, df[b], config.smoothIdf) : 1;
+      idf[f] = config.useIdf ? idfValue(n, counter.df[b], config.smoothIdf) : 1;
     });
     const vectorizer = new TfidfVectorizer(config, [], keys, idf);
-    const builder = new RowBuilder(kept.length, n, occurrences.length);
-    const occ = occurrences.view();
-    for (let d = 0; d < n; d++) {
-      for (let p = occOffsets[d]; p < occOffsets[d + 1]; p++) {
-        const f = remap[occ[p]];
-        if (f !== -1) builder.add(f);
-      }
-      builder.endRow(vectorizer);
-    }
-    return { vectorizer, matrix: builder.finish() };
+    return { vectorizer, matrix: fittedRows(vectorizer, counter, remap) };
   }
 
   /** The TF-IDF matrix of `texts` under the fitted vocabulary; unknown n-grams are ignored. */
   transform(texts: readonly string[]): CsrMatrix {
     if (this.config.hashBuckets) return this.transformHashed(texts, this.config.hashBuckets);
-    const [nMin, nMax] = tokenNgramRange(this.config);
-    const ids = new Int32Builder(256);
-    const lookup = (tok: string): void => {
-      ids.push(this.tokenIds.get(tok) ?? NO_TOKEN);
-    };
     const builder = new RowBuilder(this.numFeatures, texts.length, texts.length * 32, this.counts());
     const lookupGram: GramVisitor = (cps, start, len) => {
       const g = this.charGrams.get(cps, start, len);
       if (g !== -1) builder.add(this.featureOfGram[g]);
     };
+    const analyzerScan = this.analyzerScan;
+    if (analyzerScan) {
+      try {
+        for (let d = 0; d < texts.length; d++) {
+          analyzerScan(texts[d], lookupGram);
+          builder.endRow(this);
+        }
+      } finally {
+        builder.abandonRow();
+      }
+      return builder.finish();
+    }
+    const tokenize = this.tokenize as Tokenizer;
+    const [nMin, nMax] = this.config.ngramRange;
+    const ids = new Int32Builder(256);
+    const lookup = (tok: string): void => {
+      ids.push(this.tokenIds.get(tok) ?? NO_TOKEN);
+    };
     try {
       for (let d = 0; d < texts.length; d++) {
         ids.length = 0;
-        this.tokenize(texts[d], lookup);
+        tokenize(texts[d], lookup);
         const toks = ids.view();
         for (let p = 0; p < toks.length; p++) {
           // An n-gram with an unknown token can never be a feature; stopping also avoids
@@ -454,14 +453,24 @@ export class TfidfVectorizer {
  * (murmur3 of the n-gram, mod buckets): the blocks hash into separate ranges and never collide.
  */
 function hashedSlots(config: TfidfConfig, buckets: number): (text: string, emit: (slot: number) => void) => void {
-  const tokenize = tokenizerFor(config);
+  const gramHasher = new CharGramHasher();
+  let sink: (slot: number) => void = () => {};
+  // A standalone character analyzer's n-gram is a one-token n-gram: its bucket is its string's
+  // hash (ngramHash of length 1), mod buckets, in the word range of slots.
+  const analyzerScan = analyzerScannerFor(config);
+  if (analyzerScan) {
+    const emitOwnGram: GramVisitor = (cps, start, len) => sink(gramHasher.hash(cps, start, len) % buckets);
+    return (text, emit) => {
+      sink = emit;
+      analyzerScan(text, emitOwnGram);
+    };
+  }
+  const tokenize = tokenizerFor(config) as Tokenizer;
   const charScan = charScannerFor(config);
-  const [nMin, nMax] = tokenNgramRange(config);
+  const [nMin, nMax] = config.ngramRange;
   const hasher = new TokenHasher();
   const hashes = new Int32Builder(256);
   const push = (tok: string): void => hashes.push(hasher.hash(tok));
-  const gramHasher = new CharGramHasher();
-  let sink: (slot: number) => void = () => {};
   const emitGram: GramVisitor = (cps, start, len) => sink(buckets + (gramHasher.hash(cps, start, len) % buckets));
   return (text, emit) => {
     hashes.length = 0;
@@ -496,6 +505,37 @@ function charBlockStart(ngrams: Int32Array, hasCharBlock: boolean): number {
   return start;
 }
 
+/**
+ * Candidates that pass the document-frequency bounds, then, with max_features, the most frequent
+ * of them (by total count; ties: first seen), ascending.
+ */
+function keptCandidates(counter: DocumentCounter, numCandidates: number, n: number, config: TfidfConfig): number[] {
+  const { df, total } = counter;
+  const minCount = config.minDf >= 1 ? config.minDf : Math.ceil(config.minDf * n);
+  const maxCount = config.maxDf > 1 ? config.maxDf : Math.floor(config.maxDf * n);
+  let kept: number[] = [];
+  for (let c = 0; c < numCandidates; c++) if (df[c] > 0 && df[c] >= minCount && df[c] <= maxCount) kept.push(c);
+  if (total !== null && config.maxFeatures !== null && kept.length > config.maxFeatures) {
+    kept.sort((a, b) => total[b] - total[a] || a - b);
+    kept = kept.slice(0, config.maxFeatures).sort((a, b) => a - b);
+  }
+  return kept;
+}
+
+/** The training matrix from the counted pairs, candidates renumbered to features by `remap` (−1: dropped). */
+function fittedRows(vectorizer: TfidfVectorizer, counter: DocumentCounter, remap: Int32Array): CsrMatrix {
+  // The exact nnz sizes the matrix arrays once; they fill as the pairs are freed.
+  const builder = new RowBuilder(vectorizer.numFeatures, counter.numDocuments, counter.countKept(remap));
+  counter.drain(
+    (id, count) => {
+      const f = remap[id];
+      if (f !== -1) builder.addCount(f, count);
+    },
+    () => builder.endRow(vectorizer),
+  );
+  return builder.finish();
+}
+
 function idfValue(n: number, df: number, smooth: boolean): number {
   return smooth ? Math.log((1 + n) / (1 + df)) + 1 : Math.log(n / df) + 1;
 }
@@ -512,6 +552,8 @@ class RowBuilder {
   private readonly counts: Int32Array;
   private touched: Int32Array;
   private numTouched = 0;
+  /** Weights of the row being ended (reused). */
+  private values = new Float64Array(1024);
   private readonly indptr: Int32Array;
   private readonly indices: Int32Builder;
   private readonly data: Float32Builder;
@@ -538,6 +580,15 @@ class RowBuilder {
     }
   }
 
+  /** `count` occurrences of feature f at once. */
+  addCount(f: number, count: number): void {
+    if (this.counts[f] === 0) {
+      if (this.numTouched === this.touched.length) this.touched = growInt32(this.touched, this.touched.length * 2, 0);
+      this.touched[this.numTouched++] = f;
+    }
+    this.counts[f] += count;
+  }
+
   /** Zeroes the counts of a row left unfinished (an exception mid-row), so shared counts stay clean. */
   abandonRow(): void {
     for (let j = 0; j < this.numTouched; j++) this.counts[this.touched[j]] = 0;
@@ -550,13 +601,18 @@ class RowBuilder {
    */
   endRow(v: TfidfVectorizer): void {
     const cols = this.touched.subarray(0, this.numTouched).sort();
-    const values = new Float64Array(cols.length);
+    if (this.values.length < cols.length) this.values = new Float64Array(this.touched.length);
+    const values = this.values;
     const charStart = v.charStart;
+    const sublinear = v.config.sublinearTf;
+    const idf = v.idf;
     let sq = 0;
     let sqChar = 0;
     for (let j = 0; j < cols.length; j++) {
       const f = cols[j];
-      const w = v.termWeight(this.counts[f]) * v.idf[f];
+      // termWeight(count), inlined: this loop runs once per stored value.
+      const count = this.counts[f];
+      const w = (sublinear ? 1 + Math.log(count) : count) * idf[f];
       values[j] = w;
       if (f < charStart) sq += w * w;
       else sqChar += w * w;
@@ -575,6 +631,6 @@ class RowBuilder {
   }
 
   finish(): CsrMatrix {
-    return { rows: this.row, cols: this.cols, indptr: this.indptr, indices: this.indices.toArray(), data: this.data.toArray() };
+    return { rows: this.row, cols: this.cols, indptr: this.indptr, indices: this.indices.detach(), data: this.data.detach() };
   }
 }

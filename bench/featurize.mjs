@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// Featurization speed and memory: TfidfVectorizer.fit on the 25,000 IMDB train reviews (lower-cased,
+// nothing else), one child process per setting and run, so each peak RSS is that fit's own.
+//
+//   npm run build && node bench/featurize.mjs [--data-dir ../shared/datasets] [--repeat 3] [--only cwb25,char25]
+//
+// Settings (min_df 2, sublinear tf, l2): word13 (word 1–3), word13+cwb25 (word 1–3 plus a char_wb
+// 2–5 block), cwb25 (standalone char_wb 2–5), char25 (standalone char 2–5), and the same with
+// hashing into 2^20 buckets (suffix -h). Prints per run: fit seconds, features, nnz, peak RSS
+// (process.resourceUsage().maxRSS, which includes the ~120 MB of the texts), then the medians.
+// Timings depend on the machine and its load: compare runs made side by side, not with old logs.
+
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { values } = parseArgs({
+  options: {
+    'data-dir': { type: 'string', default: path.join(repoRoot, '..', 'shared', 'datasets') },
+    repeat: { type: 'string', default: '3' },
+    only: { type: 'string' },
+    child: { type: 'string' },
+  },
+});
+
+const SETTINGS = {
+  word13: { analyzer: 'word', ngramRange: [1, 3] },
+  'word13+cwb25': { analyzer: 'word', ngramRange: [1, 3], charNgrams: { analyzer: 'char_wb', ngramRange: [2, 5], weight: 1 } },
+  cwb25: { analyzer: 'char_wb', ngramRange: [2, 5] },
+  char25: { analyzer: 'char', ngramRange: [2, 5] },
+};
+for (const name of Object.keys(SETTINGS)) SETTINGS[`${name}-h`] = { ...SETTINGS[name], hashBuckets: 1 << 20 };
+
+if (values.child) {
+  const { DEFAULT_TFIDF, TfidfVectorizer } = await import(pathToFileURL(path.join(repoRoot, 'dist/features/tfidf.js')).href);
+  const root = path.join(values['data-dir'], 'imdb/aclImdb/train');
+  const texts = [];
+  for (const label of ['neg', 'pos']) {
+    for (const f of fs.readdirSync(path.join(root, label)).sort()) texts.push(fs.readFileSync(path.join(root, label, f), 'utf8').toLowerCase());
+  }
+  const start = performance.now();
+  const { vectorizer, matrix } = TfidfVectorizer.fit(texts, { ...DEFAULT_TFIDF, minDf: 2, ...SETTINGS[values.child] });
+  const seconds = (performance.now() - start) / 1000;
+  const peakMB = Math.round((process.resourceUsage().maxRSS * 1024) / 1e6);
+  console.log(JSON.stringify({ setting: values.child, seconds: +seconds.toFixed(2), features: vectorizer.numFeatures, nnz: matrix.indptr[matrix.rows], peakMB }));
+  process.exit(0);
+}
+
+if (!fs.existsSync(path.join(repoRoot, 'dist/features/tfidf.js'))) throw new Error('bench: build first (npm run build)');
+const names = values.only ? values.only.split(',') : Object.keys(SETTINGS);
+for (const n of names) if (!SETTINGS[n]) throw new Error(`bench: unknown setting ${n}; known: ${Object.keys(SETTINGS).join(', ')}`);
+const runs = new Map(names.map((n) => [n, []]));
+// Settings interleaved per round, so load changes on the machine spread over all of them.
+for (let round = 0; round < Number(values.repeat); round++) {
+  for (const name of names) {
+    const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', name, '--data-dir', values['data-dir']], { encoding: 'utf8' });
+    if (child.status !== 0) throw new Error(`bench: ${name} failed:\n${child.stderr}`);
+    const result = JSON.parse(child.stdout.trim().split('\n').pop());
+    console.log(JSON.stringify(result));
+    runs.get(name).push(result);
+  }
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+console.log('\nsetting         fit s (median)  peak RSS MB (median)  features    nnz');
+for (const [name, rs] of runs) {
+  console.log(`${name.padEnd(16)}${String(median(rs.map((r) => r.seconds))).padStart(14)}${String(median(rs.map((r) => r.peakMB))).padStart(22)}  ${String(rs[0].features).padStart(9)}  ${rs[0].nnz}`);
+}
