@@ -218,8 +218,15 @@ function summaryOf(row: Record<string, unknown>): RunSummary {
  */
 function addProcessColumns(db: Database.Database): void {
   const columns = new Set((db.prepare('PRAGMA table_info(runs)').all() as { name: string }[]).map((c) => c.name));
-  if (!columns.has('pid')) db.exec('ALTER TABLE runs ADD COLUMN pid INTEGER');
-  if (!columns.has('host')) db.exec('ALTER TABLE runs ADD COLUMN host TEXT');
+  for (const [name, type] of [['pid', 'INTEGER'], ['host', 'TEXT']] as const) {
+    if (columns.has(name)) continue;
+    try {
+      db.exec(`ALTER TABLE runs ADD COLUMN ${name} ${type}`);
+    } catch (e) {
+      // Another process opening the same old database added it first.
+      if (!/duplicate column name/.test((e as Error).message)) throw e;
+    }
+  }
 }
 
 /**
