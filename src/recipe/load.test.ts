@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { RecipeError } from '../errors.js';
+import { DataError, RecipeError } from '../errors.js';
 import { REPO_ROOT } from '../test-support/starter-data.js';
-import { loadRecipe, parseRecipe } from './load.js';
+import { loadRecipe, parseRecipe, resolveRecipeDataFile } from './load.js';
 
 const minimal = { name: 'x', task: 'multiclass', data: { format: 'csv', train: 't.csv', text_field: 'text', label_field: 'label' } };
 
@@ -52,4 +52,34 @@ test('files: missing, invalid YAML, and every shipped recipe validates', () => {
   for (const f of fs.readdirSync(path.join(REPO_ROOT, 'recipes'))) {
     assert.doesNotThrow(() => loadRecipe(path.join(REPO_ROOT, 'recipes', f)), `recipes/${f}`);
   }
+});
+
+test('a relative data file missing from the data folder says where it was looked for and which --data-dir finds it', (t) => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tc-datadir-'));
+  t.after(() => fs.rmSync(root, { recursive: true, force: true }));
+  fs.mkdirSync(path.join(root, 'data'));
+  fs.writeFileSync(path.join(root, 'data', 'in-data.csv'), 'text,label\n');
+  fs.writeFileSync(path.join(root, 'beside.csv'), 'text,label\n');
+  const cwd = process.cwd();
+  process.chdir(root);
+  t.after(() => process.chdir(cwd));
+  const dataDir = path.join(root, 'data');
+
+  assert.equal(resolveRecipeDataFile(dataDir, 'in-data.csv', 'data.train'), path.join(dataDir, 'in-data.csv'));
+  assert.throws(
+    () => resolveRecipeDataFile(dataDir, 'beside.csv', 'data.train'),
+    (e: unknown) =>
+      e instanceof DataError &&
+      e.location.file === path.join(dataDir, 'beside.csv') &&
+      e.message.includes('data.train is "beside.csv"') &&
+      e.message.includes(`--data-dir (here ${dataDir}`) &&
+      e.message.includes(`${path.join(root, 'beside.csv')} exists: pass --data-dir .`),
+  );
+  assert.throws(
+    () => resolveRecipeDataFile(dataDir, 'nowhere.csv', 'data.dev'),
+    (e: unknown) => e instanceof DataError && e.message.includes('data.dev is "nowhere.csv"') && e.message.includes('pass --data-dir <folder>') && !e.message.includes('exists'),
+  );
+  // Absolute paths are the reader's to check (its message names the path as given).
+  const absent = path.join(root, 'absent.csv');
+  assert.equal(resolveRecipeDataFile(dataDir, absent, 'data.train'), absent);
 });

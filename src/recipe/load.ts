@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import type { z } from 'zod';
-import { RecipeError } from '../errors.js';
+import { DataError, RecipeError } from '../errors.js';
 import { checkedRecipeSchema, type Recipe } from './schema.js';
 
 /** Reads, overrides and validates a recipe file. Every problem is one RecipeError line. */
@@ -84,4 +84,23 @@ function valueAt(input: unknown, p: readonly PropertyKey[]): unknown {
 /** A data path from a recipe, resolved against the data directory unless absolute. */
 export function resolveDataPath(dataDir: string, p: string): string {
   return path.isAbsolute(p) ? p : path.resolve(dataDir, p);
+}
+
+/**
+ * `resolveDataPath` for a recipe's data file, which must exist. A relative path missing from the
+ * data directory fails here, saying where relative paths are looked for and, when the same path
+ * exists from the current directory, which `--data-dir` would find it: found later by the reader,
+ * the miss would read as a typo in the path rather than a data folder that was never given.
+ */
+export function resolveRecipeDataFile(dataDir: string, p: string, field: string): string {
+  const resolved = resolveDataPath(dataDir, p);
+  if (path.isAbsolute(p) || fs.existsSync(resolved)) return resolved;
+  const fromCwd = path.resolve(p);
+  const fix = fs.existsSync(fromCwd)
+    ? `${fromCwd} exists: pass --data-dir . or write an absolute path`
+    : 'pass --data-dir <folder> (or set TEXTCLASS_DATA_DIR), or write an absolute path';
+  throw new DataError(
+    { file: resolved },
+    `not found: ${field} is "${p}", and a recipe's relative data paths start from --data-dir (here ${path.resolve(dataDir)}; default ./data); ${fix}`,
+  );
 }

@@ -7,7 +7,7 @@ import { keepRatio, oversample, undersample } from '../data/sampling.js';
 import { splitGroupsOf, splitRows } from '../data/split.js';
 import type { Example, ReaderConfig, SkippedRow } from '../data/types.js';
 import { DataError, RecipeError } from '../errors.js';
-import { resolveDataPath } from '../recipe/load.js';
+import { resolveDataPath, resolveRecipeDataFile } from '../recipe/load.js';
 import type { Recipe } from '../recipe/schema.js';
 import { readerConfigFromRecipe } from './reader-config.js';
 
@@ -52,7 +52,7 @@ export async function prepareData(recipe: Recipe, dataDir: string, options: Prep
     return (await loadExamples(file, spec, { onBadRow, skipped, dropped, onProgress })).examples;
   };
 
-  const trainPath = resolveDataPath(dataDir, recipe.data.train);
+  const trainPath = resolveRecipeDataFile(dataDir, recipe.data.train, 'data.train');
   const rawSpec: DataSpec = dialog ? { reader, dialog } : { reader };
   let train = await read('train', trainPath, rawSpec);
 
@@ -75,11 +75,11 @@ export async function prepareData(recipe: Recipe, dataDir: string, options: Prep
   let dev: Example[] = [];
   let test: Example[] = [];
   if (recipe.data.dev) {
-    origin.dev = resolveDataPath(dataDir, recipe.data.dev);
+    origin.dev = resolveRecipeDataFile(dataDir, recipe.data.dev, 'data.dev');
     dev = await read('dev', origin.dev, spec);
   }
   if (recipe.data.test) {
-    origin.test = resolveDataPath(dataDir, recipe.data.test);
+    origin.test = resolveRecipeDataFile(dataDir, recipe.data.test, 'data.test');
     test = await read('test', origin.test, spec);
   }
   const devSplit = recipe.data.dev_split;
