@@ -3,10 +3,11 @@ import { test } from 'node:test';
 import { loadStarter } from '../test-support/starter-data.js';
 import { DEFAULT_NORMALIZE, normalizeText, type NormalizeConfig } from '../text/normalize.js';
 import { createRng } from '../util/random.js';
-import { normalizeWithOffsets } from './normalize-offsets.js';
+import { normalizeWithOffsets, originalSpan } from './normalize-offsets.js';
 
 const ALL: NormalizeConfig = { ...DEFAULT_NORMALIZE, urls: true, emails: true, mentions: true, numbers: true };
-const CONFIGS: NormalizeConfig[] = [ALL, DEFAULT_NORMALIZE, { unicode: 'NFC', lowercase: false, stripHtml: false }, { unicode: 'none', lowercase: true, stripHtml: true, numbers: true }];
+const FOLD: NormalizeConfig = { ...ALL, foldLetters: true };
+const CONFIGS: NormalizeConfig[] = [ALL, DEFAULT_NORMALIZE, { unicode: 'NFC', lowercase: false, stripHtml: false }, { unicode: 'none', lowercase: true, stripHtml: true, numbers: true }, FOLD, { unicode: 'none', lowercase: false, stripHtml: false, foldLetters: true, numbers: true }];
 
 const HOSTILE = [
   '',
@@ -21,6 +22,10 @@ const HOSTILE = [
   'e\u0301 cafe\u0301 ñ n\u0303 한국어 ᄒ\u1161\u11ab',
   '🙂👍🏽 👨‍👩‍👧 flags 🇫🇷',
   'lone \ud800 surrogate \udc00 here',
+  'این كتاب خيلـــــي خوبِ است، قیمت ۱۲۰ و ٣٤ تومان',
+  'ـــ اول ـ وسط ـــ',
+  'مُحَمَّدٌ هٰذا عَلى مصطفى \ufed9\ufef2 آب \u0627\u0653ب',
+  'Ёлка и ёж ещё, ЁЖ ÉЁ',
 ];
 
 function checkMap(text: string, config: NormalizeConfig): boolean {
@@ -60,4 +65,37 @@ test('replaced pieces map to the whole piece they replaced', () => {
   assert.equal(spanOf('xxurl'), 'https://t.co/Xy');
   assert.equal(spanOf('xxnum'), '42');
   assert.equal(spanOf('a'), 'A');
+});
+
+test('letter folding: Persian text with Arabic letters, tatweel and harakat highlights what was written', () => {
+  const text = 'این كتاب خيلـــــي خوبِ است ۱۲۰';
+  const r = normalizeWithOffsets(text, FOLD);
+  assert.ok(r.exact);
+  assert.equal(r.text, 'این کتاب خیلی خوب است  xxnum ');
+  const spanOf = (needle: string): string => {
+    const i = r.text.indexOf(needle);
+    assert.ok(i >= 0, needle);
+    return text.slice(...originalSpan(r, i, i + needle.length));
+  };
+  // Substituted letters map one to one; tatweel inside a word and a vowel mark after it stay in its span.
+  assert.equal(spanOf('کتاب'), 'كتاب');
+  assert.equal(spanOf('خیلی'), 'خيلـــــي');
+  assert.equal(spanOf('خوب'), 'خوبِ');
+  assert.equal(spanOf('است'), 'است');
+  assert.equal(spanOf('xxnum'), '۱۲۰');
+  // Russian: ё and Ё fold to е one to one.
+  const ru = normalizeWithOffsets('Ёлка ещё', FOLD);
+  assert.equal(ru.text, 'елка еще');
+  assert.deepEqual([...ru.from], [0, 1, 2, 3, 4, 5, 6, 7]);
+});
+
+test('random Persian strings with tatweel, marks and digits keep the map consistent and exact', () => {
+  const rng = createRng(12);
+  const alphabet = ['ك', 'ک', 'ي', 'ی', 'ى', 'ـ', '\u064e', '\u0650', '\u0651', '\u0670', '\u0653', '\u0654', 'ا', 'آ', 'ه', '۱', '٢', '3', ' ', '.', ',', 'ё', 'Ё', '@', 'http://', '<br>', '\ufed9', '\ufbfd'];
+  for (let i = 0; i < 2000; i++) {
+    let s = '';
+    const len = Math.floor(rng() * 30);
+    for (let j = 0; j < len; j++) s += alphabet[Math.floor(rng() * alphabet.length)];
+    assert.ok(checkMap(s, FOLD), `exact map for ${JSON.stringify(s)}`);
+  }
 });

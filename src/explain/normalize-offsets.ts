@@ -1,4 +1,4 @@
-import { EMAIL, HTML_ENTITIES, HTML_ENTITY, HTML_TAG, MENTION, normalizeText, NUMBER, PLACEHOLDERS, URL, type NormalizeConfig } from '../text/normalize.js';
+import { EMAIL, foldLetters, FOLDED_LETTERS, HTML_ENTITIES, HTML_ENTITY, HTML_TAG, MENTION, normalizeText, NUMBER, PLACEHOLDERS, URL, type NormalizeConfig } from '../text/normalize.js';
 
 /**
  * normalizeText with a map from every UTF-16 unit of the normalized text back to the span of the
@@ -6,11 +6,12 @@ import { EMAIL, HTML_ENTITIES, HTML_ENTITY, HTML_TAG, MENTION, normalizeText, NU
  * the characters the user actually wrote.
  *
  * Each step of normalizeText is replayed with its own offset map, in the same order: HTML tags and
- * entities, Unicode normalization, placeholders (URL, e-mail, mention, number), lowercasing. A
- * replaced piece (a tag, `&amp;`, a URL) maps every unit of its replacement to the whole piece, so
- * the token `xxurl` highlights the URL it stands for. Unicode normalization is replayed one
+ * entities, Unicode normalization, letter folding, placeholders (URL, e-mail, mention, number),
+ * lowercasing. A replaced piece (a tag, `&amp;`, a URL) maps every unit of its replacement to the
+ * whole piece, so the token `xxurl` highlights the URL it stands for. Unicode normalization is replayed one
  * grapheme cluster at a time (NFKC never merges characters across clusters in practice: `ﬁ` → `fi`
- * and `①` → `1` both stay inside theirs); lowercasing maps code point to code point.
+ * and `①` → `1` both stay inside theirs); letter folding and lowercasing map code point to code
+ * point, and a deleted tatweel or vowel mark widens the span of the unit before it.
  *
  * Limits: the steps are replayed here with normalize.ts's own patterns, but the order and details
  * of its steps are re-implemented. The result is therefore checked against normalizeText itself;
@@ -50,6 +51,7 @@ export function normalizeWithOffsets(original: string, config: NormalizeConfig):
   if (config.stripHtml && m.text.indexOf('<') !== -1) step(replaceAll(m, HTML_TAG, () => ({ keep: 0, text: ' ' })));
   if (config.stripHtml && m.text.indexOf('&') !== -1) step(replaceAll(m, HTML_ENTITY, (match) => ({ keep: 0, text: HTML_ENTITIES[match[0]] ?? match[0] })));
   if (config.unicode !== 'none') step(unicodeNormalize(m, config.unicode));
+  if (config.foldLetters) step(foldLettersMapped(m));
   const s = m.text;
   if (config.urls && (s.indexOf('http') !== -1 || s.indexOf('www.') !== -1 || s.indexOf('WWW.') !== -1)) step(replaceAll(m, URL, () => ({ keep: 0, text: ` ${PLACEHOLDERS.url} ` })));
   if (m.text.indexOf('@') !== -1) {
@@ -122,6 +124,10 @@ class MappedBuilder {
     this.to.fill(to, this.length, this.length + text.length);
     this.length += text.length;
   }
+  /** Widens the span of the last unit to end at `to` at least (nothing when there is none yet). */
+  extendLast(to: number): void {
+    if (this.length > 0 && this.to[this.length - 1] < to) this.to[this.length - 1] = to;
+  }
   finish(): Mapped {
     return { text: this.parts.join(''), from: this.from.slice(0, this.length), to: this.to.slice(0, this.length) };
   }
@@ -178,6 +184,30 @@ function unicodeNormalize(m: Mapped, form: 'NFKC' | 'NFC'): { mapped: Mapped; ex
       out.add(n, from, to);
     }
   }
+  const mapped = out.finish();
+  if (mapped.text === whole) return { mapped, exact: true };
+  return { mapped: coarse(m, whole), exact: false };
+}
+
+/**
+ * FOLDED_LETTERS unit by unit: a substitute keeps its unit's span; a deleted tatweel or vowel mark
+ * widens the span of the unit before it (the letter it stretches or sits on), so a highlighted
+ * word covers its marks.
+ */
+function foldLettersMapped(m: Mapped): { mapped: Mapped; exact: boolean } {
+  const whole = foldLetters(m.text);
+  if (whole === m.text) return { mapped: m, exact: true };
+  const out = new MappedBuilder(whole.length);
+  let last = 0;
+  for (let i = 0; i < m.text.length; i++) {
+    const replacement = FOLDED_LETTERS[m.text[i]];
+    if (replacement === undefined) continue;
+    out.copy(m, last, i);
+    if (replacement !== '') out.add(replacement, m.from[i], m.to[i]);
+    else out.extendLast(m.to[i]);
+    last = i + 1;
+  }
+  out.copy(m, last, m.text.length);
   const mapped = out.finish();
   if (mapped.text === whole) return { mapped, exact: true };
   return { mapped: coarse(m, whole), exact: false };

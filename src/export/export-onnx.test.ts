@@ -14,6 +14,7 @@ import { nbsvm } from '../models/nbsvm.js';
 import { tfidfLogreg } from '../models/tfidf-logreg.js';
 import { DEFAULT_SVM_CALIBRATION, DEFAULT_SVM_OPTIONS, tfidfSvm } from '../models/tfidf-svm.js';
 import { loadModel, saveModel, type Decision } from '../persist/model-dir.js';
+import { arabicKeyboard, PERSIAN_TRAIN, RUSSIAN_TRAIN, withHarakat, withTatweel } from '../test-support/fold-letters-texts.js';
 import { loadStarter, SHARED_DATASETS } from '../test-support/starter-data.js';
 import { DEFAULT_NORMALIZE, type NormalizeConfig } from '../text/normalize.js';
 import { exportOnnx, FEATURIZER_FILE, ONNX_FILE, writeOnnxExport } from './export-onnx.js';
@@ -165,52 +166,123 @@ const measured: string[] = [];
 
 for (const c of CASES) {
   test(`ONNX export matches predictProba to ${TOLERANCE}: ${c.name}`, { skip, timeout: 120_000 }, async () => {
-    assert.ok(ort);
     const modelDir = path.join(work, c.name.replace(/\W+/g, '-'));
     await trainModel(c, modelDir);
-    const outDir = `${modelDir}-onnx`;
-    const written = writeOnnxExport(modelDir, outDir);
-    assert.deepEqual(fs.readdirSync(outDir).sort(), [FEATURIZER_FILE, ONNX_FILE]);
-    assert.ok(written.files.every((f) => f.bytes > 0));
-
-    const model = loadModel(modelDir);
-    const ours = model.classifier.predictProba(PROBE);
-    // The featurizer is rebuilt from featurizer.json alone: the file must be complete.
-    const featurizer = OnnxFeaturizer.load(outDir);
-    const session = await ort.InferenceSession.create(path.join(outDir, ONNX_FILE));
-    const K = model.manifest.labels.length;
-    assert.deepEqual(session.outputNames, ['probabilities']);
-    assert.deepEqual([...session.inputNames].sort(), ['feature_ids', 'feature_values']);
-
-    const batched = await runExported(ort, session, featurizer.featurize(PROBE));
-    assert.equal(batched.length, PROBE.length * K);
-    let max = 0;
-    for (let i = 0; i < ours.length; i++) max = Math.max(max, Math.abs(ours[i] - batched[i]));
-    // One text at a time (no padding) must give the same numbers as the padded batch.
-    for (const i of [0, 30, PROBE.length - 1]) {
-      const single = await runExported(ort, session, featurizer.featurize([PROBE[i]]));
-      for (let k = 0; k < K; k++) max = Math.max(max, Math.abs(single[k] - ours[i * K + k]));
-    }
-    // The recipe in featurizer.json, reimplemented step by step from docs/export.md, gives the same inputs.
-    if (!(featurizer.spec.features.kind === 'tfidf' && featurizer.spec.features.stem)) {
-      const portable = portableFeaturizer(featurizer.spec);
-      const reference = featurizer.sparse(PROBE);
-      assert.ok(reference.indices.length > PROBE.length, 'the probe texts have features');
-      PROBE.forEach((text, i) => {
-        const row = portable(text);
-        const start = reference.indptr[i];
-        const end = reference.indptr[i + 1];
-        assert.deepEqual(row.ids, Array.from(reference.indices.subarray(start, end)), `ids of text ${i}`);
-        assert.deepEqual(row.values, Array.from(reference.data.subarray(start, end)), `values of text ${i}`);
-      });
-    }
-    measured.push(`${c.name}: ${max.toExponential(2)}`);
-    assert.ok(max <= TOLERANCE, `max |p_onnx − p_ours| = ${max}`);
-    // Not a vacuous match: the model separates texts, and the scores are probabilities.
-    assert.ok(ours.some((v, i) => Math.abs(v - ours[i % K]) > 1e-3), 'the model gives every text the same scores');
-    for (const v of batched) assert.ok(v >= 0 && v <= 1);
+    await assertExportMatches(c.name, modelDir, PROBE);
   });
 }
+
+/**
+ * Exports the model in `modelDir`, runs it in onnxruntime-node on `probe` (batched and one text at
+ * a time) and checks it against predictProba, and the portable featurizer against ours.
+ */
+async function assertExportMatches(name: string, modelDir: string, probe: string[]): Promise<void> {
+  assert.ok(ort);
+  const outDir = `${modelDir}-onnx`;
+  const written = writeOnnxExport(modelDir, outDir);
+  assert.deepEqual(fs.readdirSync(outDir).sort(), [FEATURIZER_FILE, ONNX_FILE]);
+  assert.ok(written.files.every((f) => f.bytes > 0));
+
+  const model = loadModel(modelDir);
+  const ours = model.classifier.predictProba(probe);
+  // The featurizer is rebuilt from featurizer.json alone: the file must be complete.
+  const featurizer = OnnxFeaturizer.load(outDir);
+  const session = await ort.InferenceSession.create(path.join(outDir, ONNX_FILE));
+  const K = model.manifest.labels.length;
+  assert.deepEqual(session.outputNames, ['probabilities']);
+  assert.deepEqual([...session.inputNames].sort(), ['feature_ids', 'feature_values']);
+
+  const batched = await runExported(ort, session, featurizer.featurize(probe));
+  assert.equal(batched.length, probe.length * K);
+  let max = 0;
+  for (let i = 0; i < ours.length; i++) max = Math.max(max, Math.abs(ours[i] - batched[i]));
+  // One text at a time (no padding) must give the same numbers as the padded batch.
+  for (const i of [0, Math.min(30, probe.length - 1), probe.length - 1]) {
+    const single = await runExported(ort, session, featurizer.featurize([probe[i]]));
+    for (let k = 0; k < K; k++) max = Math.max(max, Math.abs(single[k] - ours[i * K + k]));
+  }
+  // The recipe in featurizer.json, reimplemented step by step from docs/export.md, gives the same inputs.
+  if (!(featurizer.spec.features.kind === 'tfidf' && featurizer.spec.features.stem)) {
+    const portable = portableFeaturizer(featurizer.spec);
+    const reference = featurizer.sparse(probe);
+    assert.ok(reference.indices.length > probe.length, 'the probe texts have features');
+    probe.forEach((text, i) => {
+      const row = portable(text);
+      const start = reference.indptr[i];
+      const end = reference.indptr[i + 1];
+      assert.deepEqual(row.ids, Array.from(reference.indices.subarray(start, end)), `ids of text ${i}`);
+      assert.deepEqual(row.values, Array.from(reference.data.subarray(start, end)), `values of text ${i}`);
+    });
+  }
+  measured.push(`${name}: ${max.toExponential(2)}`);
+  assert.ok(max <= TOLERANCE, `max |p_onnx − p_ours| = ${max}`);
+  // Not a vacuous match: the model separates texts, and the scores are probabilities.
+  assert.ok(ours.some((v, i) => Math.abs(v - ours[i % K]) > 1e-3), 'the model gives every text the same scores');
+  for (const v of batched) assert.ok(v >= 0 && v <= 1);
+}
+
+/** Persian (mixed Arabic/Persian keyboards, tatweel, harakat, three sets of digits) and Russian (ё) texts. */
+const FOLD_ROWS = [...PERSIAN_TRAIN, ...RUSSIAN_TRAIN];
+const FOLD_PROBE = [
+  ...FOLD_ROWS.map((r) => r.text),
+  ...PERSIAN_TRAIN.map((r) => arabicKeyboard(withTatweel(withHarakat(r.text)))),
+  'كتاب خيلـــــي خوبِ بود، قیمت ۱۲۰ و ٣٤٥ تومان',
+  'مُحَمَّدٌ هٰذا عَلى مصطفى \ufed9\ufef2 آب \u0627\u0653ب',
+  'ЁЛКА ещё Всё ВСЁ hello 2024',
+  'Great movie, 10/10',
+  '',
+];
+const foldNormalize: NormalizeConfig = { ...normalize, numbers: true, foldLetters: true };
+const FOLD_CASES: { name: string; fit: Case['fit'] }[] = [
+  { name: 'tfidf-logreg, fold_letters, Persian + Russian', fit: logreg(tfidf, foldNormalize) },
+  { name: 'tfidf-logreg, fold_letters, char_wb 1-4, hashed', fit: logreg({ ...tfidf, analyzer: 'char_wb', ngramRange: [1, 4], hashBuckets: 4096 }, foldNormalize) },
+  {
+    name: 'fasttext, fold_letters, char n-grams',
+    fit: (task, labels, texts, targets) => fasttextModel.fit({ task, labels, texts, targets, seed: 7 }, { ...fasttextOptions(task, { minn: 2, maxn: 4 }), normalize: foldNormalize }),
+  },
+];
+
+for (const c of FOLD_CASES) {
+  test(`ONNX export matches predictProba to ${TOLERANCE}: ${c.name}`, { skip, timeout: 120_000 }, async () => {
+    const labels = ['negative', 'positive'];
+    const texts = FOLD_ROWS.map((r) => r.text);
+    const classifier = await c.fit('binary', labels, texts, { kind: 'single', y: Int32Array.from(FOLD_ROWS, (r) => labels.indexOf(r.label)) });
+    const modelDir = path.join(work, c.name.replace(/\W+/g, '-'));
+    saveModel(modelDir, classifier, { name: c.name, task: 'binary', labels, reader: {}, decision: { kind: 'argmax' }, recipe: {}, metrics: {}, training: {} }, 'test');
+    await assertExportMatches(c.name, modelDir, FOLD_PROBE);
+    // The file names the step and carries its table; only such files are version 2.
+    const spec = OnnxFeaturizer.load(`${modelDir}-onnx`).spec;
+    assert.equal(spec.formatVersion, 2);
+    assert.equal(spec.normalize.config.foldLetters, true);
+    assert.equal(spec.normalize.foldedLetters?.['\u0643'], '\u06a9');
+    assert.equal(spec.normalize.foldedLetters?.['\u0640'], '');
+    assert.ok(spec.normalize.steps.some((step) => step.startsWith('foldLetters:')));
+    // Folding works: an Arabic-keyboard text with tatweel and vowel marks scores as its Persian spelling.
+    const persian = PERSIAN_TRAIN[1].text;
+    const p = loadModel(modelDir).classifier.predictProba([persian, arabicKeyboard(withTatweel(withHarakat(persian)))]);
+    assert.deepEqual(Array.from(p.subarray(2)), Array.from(p.subarray(0, 2)));
+  });
+}
+
+test('a featurizer.json that folds letters without the table, or under version 1, is refused', { skip }, async () => {
+  const modelDir = path.join(work, 'fold-refused');
+  const labels = ['negative', 'positive'];
+  const classifier = await logreg(tfidf, foldNormalize)('binary', labels, FOLD_ROWS.map((r) => r.text), { kind: 'single', y: Int32Array.from(FOLD_ROWS, (r) => labels.indexOf(r.label)) });
+  saveModel(modelDir, classifier, { name: 'fold', task: 'binary', labels, reader: {}, decision: { kind: 'argmax' }, recipe: {}, metrics: {}, training: {} }, 'test');
+  const { featurizer } = exportOnnx(loadModel(modelDir));
+  const { foldedLetters: _, ...withoutTable } = featurizer.normalize;
+  assert.throws(() => parseFeaturizerSpec(JSON.stringify({ ...featurizer, normalize: withoutTable }), 'f.json'), /normalize\.foldedLetters.*required when normalize\.config\.foldLetters is true/);
+  assert.throws(() => parseFeaturizerSpec(JSON.stringify({ ...featurizer, formatVersion: 1 }), 'f.json'), /"formatVersion": 1, but a featurizer that folds letters is version 2/);
+  // A table other than this version's: our featurizer would not match it, so it says so.
+  const other = { ...featurizer, normalize: { ...featurizer.normalize, foldedLetters: { ...featurizer.normalize.foldedLetters, '\u0629': '\u0647' } } };
+  assert.throws(() => OnnxFeaturizer.fromSpec(parseFeaturizerSpec(JSON.stringify(other), 'f.json')), /foldedLetters differs from the letter folding of this textclass version/);
+  // A model without the step stays at version 1, with no table.
+  const plainDir = path.join(work, 'fold-absent');
+  await trainModel(CASES[1], plainDir);
+  const plain = exportOnnx(loadModel(plainDir)).featurizer;
+  assert.equal(plain.formatVersion, 1);
+  assert.equal(plain.normalize.foldedLetters, undefined);
+});
 
 test('featurizer.json describes the pipeline, labels and decision rule', { skip }, async () => {
   const modelDir = path.join(work, 'spec');

@@ -4,7 +4,7 @@ import { ModelFormatError } from '../errors.js';
 import { CHAR_NGRAM_MARK, TfidfVectorizer, type TfidfConfig } from '../features/tfidf.js';
 import { bucketRowMap, Featurizer, IntBuffer } from '../models/fasttext/features.js';
 import { tfidfMatrix } from '../models/tfidf-front.js';
-import { normalizeText, type NormalizeConfig } from '../text/normalize.js';
+import { FOLDED_LETTERS, normalizeText, type NormalizeConfig } from '../text/normalize.js';
 import { parseFeaturizerSpec, type FasttextFeatureSpec, type FeaturizerSpec, type TfidfFeatureSpec } from './featurizer-spec.js';
 
 /**
@@ -50,6 +50,10 @@ export class OnnxFeaturizer {
 
   static fromSpec(spec: FeaturizerSpec): OnnxFeaturizer {
     const normalize = spec.normalize.config as NormalizeConfig;
+    // normalizeText folds with this version's table: a file written with another table would featurize differently.
+    if (normalize.foldLetters && !sameFolding(spec.normalize.foldedLetters ?? {}, FOLDED_LETTERS)) {
+      throw new ModelFormatError('featurizer.json', 'normalize.foldedLetters differs from the letter folding of this textclass version; featurize with portable-featurizer, or export the model again');
+    }
     const f = spec.features;
     return new OnnxFeaturizer(spec, f.kind === 'tfidf' ? tfidfRows(f, normalize) : fasttextRows(f, normalize));
   }
@@ -63,6 +67,11 @@ export class OnnxFeaturizer {
   featurize(texts: readonly string[]): OnnxFeatures {
     return pad(this.rowsOf(texts));
   }
+}
+
+function sameFolding(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => b[k] === a[k]);
 }
 
 /** Rows padded to one width with (id 0, value 0), which adds nothing to any score. */

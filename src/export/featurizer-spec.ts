@@ -4,7 +4,7 @@ import { CHAR_NGRAM_MARK, type TfidfConfig } from '../features/tfidf.js';
 import type { ModelState } from '../models/classifier.js';
 import { EOS } from '../models/fasttext/features.js';
 import type { Manifest } from '../persist/model-dir.js';
-import { EMAIL, HTML_ENTITIES, HTML_TAG, MENTION, NUMBER, PLACEHOLDERS, URL, type NormalizeConfig } from '../text/normalize.js';
+import { EMAIL, FOLDED_LETTERS, HTML_ENTITIES, HTML_TAG, MENTION, NUMBER, PLACEHOLDERS, URL, type NormalizeConfig } from '../text/normalize.js';
 import { stopWordSet } from '../text/stopwords.js';
 import { tokenPatternRegex } from '../text/tokenize.js';
 import { FEATURE_IDS, FEATURE_VALUES, PROBABILITIES } from './graph-parts.js';
@@ -18,6 +18,12 @@ import { OPSET } from './onnx-model.js';
  */
 export const FEATURIZER_FORMAT = 'textclass-onnx-featurizer' as const;
 export const FEATURIZER_VERSION = 1 as const;
+/**
+ * Written instead of 1 when the model folds letters (normalize.config.foldLetters): a step that a
+ * reader of version 1 does not know, so such a reader refuses the file instead of featurizing
+ * Persian or Russian text differently. Every other file stays at version 1.
+ */
+export const FEATURIZER_VERSION_FOLD_LETTERS = 2 as const;
 
 const regexSchema = z.object({ source: z.string(), flags: z.string() });
 
@@ -30,6 +36,7 @@ const normalizeSchema = z.object({
     emails: z.boolean().optional(),
     mentions: z.boolean().optional(),
     numbers: z.boolean().optional(),
+    foldLetters: z.boolean().optional(),
   }),
   steps: z.array(z.string()),
   htmlTag: regexSchema,
@@ -39,6 +46,8 @@ const normalizeSchema = z.object({
   mention: regexSchema,
   number: regexSchema,
   placeholders: z.record(z.string(), z.string()),
+  /** With config.foldLetters: each UTF-16 unit to fold → its replacement ("" deletes it). */
+  foldedLetters: z.record(z.string().length(1), z.string().max(1)).optional(),
 });
 
 const tfidfSchema = z.object({
@@ -87,7 +96,7 @@ const fasttextSchema = z.object({
 
 export const featurizerSpecSchema = z.object({
   format: z.literal(FEATURIZER_FORMAT),
-  formatVersion: z.literal(FEATURIZER_VERSION),
+  formatVersion: z.union([z.literal(FEATURIZER_VERSION), z.literal(FEATURIZER_VERSION_FOLD_LETTERS)]),
   model: z.object({
     name: z.string(),
     type: z.string(),
@@ -119,6 +128,7 @@ function normalizeSpec(config: NormalizeConfig): FeaturizerSpec['normalize'] {
   const steps: string[] = [];
   if (config.stripHtml) steps.push('html: replace every htmlTag match by one space, then each htmlEntities key by its value');
   if (config.unicode !== 'none') steps.push(`unicode: ${config.unicode} normalization`);
+  if (config.foldLetters) steps.push('foldLetters: replace each UTF-16 unit that is a key of foldedLetters by its value ("" deletes it); all other units stay');
   if (config.urls) steps.push(`urls: replace url matches by " ${PLACEHOLDERS.url} "`);
   if (config.emails) steps.push(`emails: replace email matches by " ${PLACEHOLDERS.email} "`);
   if (config.mentions) steps.push(`mentions: replace mention matches by "$1 ${PLACEHOLDERS.mention} " (group 1 is the character before the @)`);
@@ -134,6 +144,7 @@ function normalizeSpec(config: NormalizeConfig): FeaturizerSpec['normalize'] {
     mention: regex(MENTION),
     number: regex(NUMBER),
     placeholders: { ...PLACEHOLDERS },
+    ...(config.foldLetters ? { foldedLetters: { ...FOLDED_LETTERS } } : {}),
   };
 }
 
@@ -192,7 +203,7 @@ export function buildFeaturizerSpec(manifest: Manifest, state: ModelState, onnxF
   const normalize = config.normalize as NormalizeConfig;
   const common = {
     format: FEATURIZER_FORMAT,
-    formatVersion: FEATURIZER_VERSION,
+    formatVersion: normalize.foldLetters ? FEATURIZER_VERSION_FOLD_LETTERS : FEATURIZER_VERSION,
     model: {
       name: manifest.name,
       type: state.type,
@@ -279,5 +290,10 @@ export function parseFeaturizerSpec(text: string, file: string): FeaturizerSpec 
     const issue = parsed.error.issues[0];
     throw new ModelFormatError(file, `featurizer.json: field "${issue.path.join('.')}": ${issue.message}`);
   }
-  return parsed.data;
+  const spec = parsed.data;
+  const folds = spec.normalize.config.foldLetters === true;
+  if (folds && !spec.normalize.foldedLetters) throw new ModelFormatError(file, 'featurizer.json: field "normalize.foldedLetters": required when normalize.config.foldLetters is true');
+  const version = folds ? FEATURIZER_VERSION_FOLD_LETTERS : FEATURIZER_VERSION;
+  if (spec.formatVersion !== version) throw new ModelFormatError(file, `featurizer.json: field "formatVersion": ${spec.formatVersion}, but a featurizer ${folds ? 'that folds letters' : 'without letter folding'} is version ${version}`);
+  return spec;
 }

@@ -28,16 +28,25 @@ function normalizer(n: FeaturizerSpec['normalize']): (text: string) => string {
   const tag = re(n.htmlTag);
   const entity = new RegExp(Object.keys(n.htmlEntities).join('|'), 'g');
   const [url, email, mention, number] = [re(n.url), re(n.email), re(n.mention), re(n.number)];
+  const fold = c.foldLetters ? new Map(Object.entries(n.foldedLetters ?? {})) : null;
   return (text) => {
     let s = text;
     if (c.stripHtml) s = s.replace(tag, ' ').replace(entity, (m) => n.htmlEntities[m]);
     if (c.unicode !== 'none') s = s.normalize(c.unicode);
+    if (fold) s = foldUnits(s, fold);
     if (c.urls && (s.includes('http') || s.includes('www.') || s.includes('WWW.'))) s = s.replace(url, ` ${n.placeholders.url} `);
     if (c.emails) s = s.replace(email, ` ${n.placeholders.email} `);
     if (c.mentions) s = s.replace(mention, `$1 ${n.placeholders.mention} `);
     if (c.numbers) s = s.replace(number, ` ${n.placeholders.number} `);
     return c.lowercase ? s.toLowerCase() : s;
   };
+}
+
+/** Each UTF-16 unit found in `fold` replaced by its value ("" deletes it). */
+function foldUnits(s: string, fold: Map<string, string>): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) out += fold.get(s[i]) ?? s[i];
+  return out;
 }
 
 function codePoints(s: string): string[] {

@@ -93,6 +93,11 @@ export const preprocessingSchema = z.strictObject({
   replace_mentions: z.boolean().default(true),
   /** Replace numbers by xxnum (off by default: "10/10" says a lot in a review). */
   replace_numbers: z.boolean().default(false),
+  /**
+   * Fold letter variants (Arabic kaf/yeh → Persian, tatweel and harakat removed, Arabic-Indic and
+   * Persian digits → ASCII, ё → е). auto: on when the training text is mostly Arabic script or Cyrillic.
+   */
+  fold_letters: z.union([z.literal('auto'), z.boolean()], { error: 'use auto, true or false' }).default('auto'),
 });
 
 export const featuresSchema = z.strictObject({

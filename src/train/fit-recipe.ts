@@ -5,14 +5,15 @@ import type { Recipe } from '../recipe/schema.js';
 import type { NormalizeConfig } from '../text/normalize.js';
 import { fitModel, type TextPipeline } from './model-choice.js';
 import { fitPerTierModel } from '../usecases/routing/tiered-fit.js';
-import type { ResolvedFeatures } from './text-defaults.js';
+import type { Script } from '../text/script.js';
+import { resolveFoldLetters, type ResolvedFeatures } from './text-defaults.js';
 import { trainingControlsOf } from './training-controls.js';
 
 /** The recipe's text preprocessing and TF-IDF settings, with `auto` features already resolved. */
 export function textPipelineOf(recipe: Recipe, resolved: ResolvedFeatures): TextPipeline {
   const f = recipe.features;
   return {
-    normalize: normalizeConfigOf(recipe),
+    normalize: normalizeConfigOf(recipe, resolved.script),
     tfidf: {
       analyzer: resolved.analyzer,
       tokenPattern: f.token_pattern,
@@ -32,7 +33,8 @@ export function textPipelineOf(recipe: Recipe, resolved: ResolvedFeatures): Text
   };
 }
 
-export function normalizeConfigOf(recipe: Recipe): NormalizeConfig {
+/** The recipe's preprocessing as the model stores it; `script` (of the training text) resolves fold_letters: auto. */
+export function normalizeConfigOf(recipe: Recipe, script: Script): NormalizeConfig {
   const p = recipe.preprocessing;
   return {
     unicode: p.unicode,
@@ -42,6 +44,7 @@ export function normalizeConfigOf(recipe: Recipe): NormalizeConfig {
     emails: p.replace_emails,
     mentions: p.replace_mentions,
     numbers: p.replace_numbers,
+    foldLetters: resolveFoldLetters(p.fold_letters, script),
   };
 }
 

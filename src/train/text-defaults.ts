@@ -35,3 +35,15 @@ export function resolveFeatures(features: Recipe['features'], trainTexts: readon
   }
   return { script, analyzer, ngramRange: [ngramRange[0], ngramRange[1]] };
 }
+
+/**
+ * Scripts whose text mixes letter variants that `preprocessing.fold_letters` unifies: Persian,
+ * Arabic and Urdu typed on different keyboards (ك/ک, ي/ى/ی, tatweel, harakat, three sets of
+ * digits), Russian with and without ё.
+ */
+const FOLD_SCRIPTS: ReadonlySet<Script> = new Set<Script>(['arabic', 'cyrillic']);
+
+/** What `preprocessing.fold_letters` is for training text of this dominant script. */
+export function resolveFoldLetters(setting: Recipe['preprocessing']['fold_letters'], script: Script): boolean {
+  return setting === 'auto' ? FOLD_SCRIPTS.has(script) : setting;
+}

@@ -18,7 +18,7 @@ import { TEXTCLASS_VERSION } from '../version.js';
 import { crossValidate } from './cross-validate.js';
 import { fitRecipeModel } from './fit-recipe.js';
 import { countLabels, prepareData } from './prepare-data.js';
-import { resolveFeatures, type ResolvedFeatures } from './text-defaults.js';
+import { resolveFeatures, resolveFoldLetters, type ResolvedFeatures } from './text-defaults.js';
 import { epochLine, manifestTrace, trainingControlsOf } from './training-controls.js';
 import { groupingMetrics, groupingsFromRecipe } from '../usecases/emotions/recipe-groupings.js';
 import { nextTurnBaselines } from '../usecases/dialog/next-turn-baselines.js';
@@ -77,6 +77,8 @@ export async function trainFromRecipe(opts: TrainOptions): Promise<TrainResult> 
   checkRatedRows(recipe, data);
   const resolved = resolveFeatures(recipe.features, trainExamples.map((e) => e.text));
   if (recipe.features.analyzer === 'auto') opts.log?.(`text looks ${resolved.script}: analyzer ${resolved.analyzer}, ngram_range [${resolved.ngramRange.join(', ')}]`);
+  const foldLetters = resolveFoldLetters(recipe.preprocessing.fold_letters, resolved.script);
+  if (recipe.preprocessing.fold_letters === 'auto' && foldLetters) opts.log?.(`text looks ${resolved.script}: fold_letters on (letter variants, tatweel, harakat, digits, ё folded)`);
   const controls = trainingControlsOf(recipe.training, labels);
   const devTargets = devExamples.length > 0 ? encodeTargets(devExamples, labels, task) : null;
   if (controls.earlyStopping && !devTargets) {
@@ -166,7 +168,7 @@ export async function trainFromRecipe(opts: TrainOptions): Promise<TrainResult> 
         ...(data.sampling ? { sampling: data.sampling } : {}),
         seconds,
         seed: recipe.training.seed,
-        features: { script: resolved.script, analyzer: resolved.analyzer, ngram_range: resolved.ngramRange, ...(recipe.features.char_ngrams ? { char_ngrams: recipe.features.char_ngrams } : {}) },
+        features: { script: resolved.script, analyzer: resolved.analyzer, ngram_range: resolved.ngramRange, fold_letters: foldLetters, ...(recipe.features.char_ngrams ? { char_ngrams: recipe.features.char_ngrams } : {}) },
         ...(trace ? { iterations: trace.iterations, converged: trace.converged, final_loss: trace.finalLoss, num_features: trace.numFeatures, loss_curve: trace.lossCurve } : {}),
         ...(epochTrace ? manifestTrace(epochTrace) : {}),
       },
