@@ -1,10 +1,14 @@
 // Distributed runs on the queue (GET /v1/distributed/runs): batch scoring (`predict --queue`) and
 // sweeps (`tune --queue`), with chunks or trials done of the total, rows, the workers seen,
 // retries, elapsed time and the time left. Shown above the tracked runs in the Runs list; while a
-// run is in progress it refreshes itself every 1.5 s, and stops once every run has ended or the
+// run is in progress it refreshes itself every 1.5 s through poll.js like the other live views (one
+// request at a time, none while the tab is hidden), and stops once every run has ended or the
 // list is left (a Refresh button looks again). Names come from Redis and are shown as text only.
 import { explainError, requestJson } from './api.js';
 import { el, formatNumber, metricName } from './dom.js';
+import { refreshFailedText, startPolling, worthRetrying } from './poll.js';
+
+/** @typedef {import('./poll.js').Poll} Poll */
 
 /**
  * @typedef {{
@@ -19,10 +23,11 @@ import { el, formatNumber, metricName } from './dom.js';
 
 export const POLL_MS = 1500;
 
-/** @type {ReturnType<typeof setTimeout> | null} */
-let timer = null;
-/** Bumped on every start and stop: a reply to an older poll is dropped. */
-let generation = 0;
+/**
+ * The panel's poll while the Runs list shows it: stopped when the list is left or nothing runs.
+ * @type {Poll | null}
+ */
+let live = null;
 
 const status = el('p', { class: 'hint distributed-status', role: 'status', 'aria-live': 'polite' });
 const refresh = el('button', { type: 'button', class: 'secondary distributed-refresh' }, 'Refresh');
@@ -107,52 +112,66 @@ function setStatus(text) {
   if (status.textContent !== text) status.textContent = text;
 }
 
-/** @param {number} gen */
-async function poll(gen) {
-  timer = null;
+/**
+ * Shows `node` in the panel's body; a table that was scrolled sideways keeps its place (the
+ * Refresh button, outside the body, keeps the focus).
+ * @param {Node} node
+ */
+function showBody(node) {
+  const scrolled = body.querySelector('.table-wrap')?.scrollLeft ?? 0;
+  body.replaceChildren(node);
+  const wrap = body.querySelector('.table-wrap');
+  if (wrap && scrolled) wrap.scrollLeft = scrolled;
+}
+
+/**
+ * One refresh of the panel; true while a run is in progress (ask again), as poll.js expects.
+ * @param {Poll} poll
+ */
+async function refreshPanel(poll) {
   /** @type {DistributedRuns} */
   let answer;
   try {
     answer = await requestJson('/v1/distributed/runs');
   } catch (e) {
-    if (gen !== generation) return;
-    body.replaceChildren(el('p', { class: 'alert', role: 'alert' }, explainError(e)));
-    setStatus('Could not read the progress; refreshing stopped.');
-    return;
+    if (poll.stopped) return false;
+    const again = worthRetrying(e);
+    // A busy or restarting server: the last progress stays on screen until the next answer.
+    if (!again || body.childElementCount === 0) showBody(el('p', { class: 'alert', role: 'alert' }, explainError(e)));
+    setStatus(refreshFailedText('the progress', e, again, POLL_MS));
+    return again;
   }
-  if (gen !== generation) return;
+  if (poll.stopped) return false;
   if (!answer.enabled) {
-    body.replaceChildren(el('p', { class: 'hint distributed-off' }, answer.message ?? 'Distributed progress is off: start the server with --queue redis://host:port.'));
+    showBody(el('p', { class: 'hint distributed-off' }, answer.message ?? 'Distributed progress is off: start the server with --queue redis://host:port.'));
     setStatus('');
     refresh.hidden = true;
-    return;
+    return false;
   }
   refresh.hidden = false;
   const running = answer.runs.filter((r) => r.state === 'running').length;
-  body.replaceChildren(answer.runs.length ? runsTable(answer.runs) : el('p', { class: 'hint' }, `No distributed run on ${answer.queue} yet: start one with \`textclass predict … --queue ${answer.queue}\` or \`textclass tune … --queue ${answer.queue}\`.`));
-  if (running > 0) {
-    setStatus(`${running} run${running === 1 ? '' : 's'} in progress on ${answer.queue}; refreshing every ${POLL_MS / 1000} s.`);
-    timer = setTimeout(() => void poll(gen), POLL_MS);
-  } else {
-    setStatus(`No run in progress on ${answer.queue}; refreshing stopped.`);
-  }
+  showBody(answer.runs.length ? runsTable(answer.runs) : el('p', { class: 'hint' }, `No distributed run on ${answer.queue} yet: start one with \`textclass predict … --queue ${answer.queue}\` or \`textclass tune … --queue ${answer.queue}\`.`));
+  setStatus(running > 0 ? `${running} run${running === 1 ? '' : 's'} in progress on ${answer.queue}; refreshing every ${POLL_MS / 1000} s.` : `No run in progress on ${answer.queue}; refreshing stopped.`);
+  return running > 0;
 }
 
-/** The panel for the Runs list; (re)starts its polling. */
+/**
+ * The panel for the Runs list, refreshed now: a poll that is still going is asked at once (no
+ * second request beside one in flight), else a new one starts.
+ */
 export function startDistributed() {
-  stopDistributed();
-  void poll(generation);
+  if (live !== null && !live.stopped) live.refresh();
+  else live = startPolling(refreshPanel, POLL_MS, { immediately: true });
   return panel;
 }
 
-/** Stops refreshing (the list was left). */
+/** Stops refreshing (the list was left); an answer still on its way is dropped. */
 export function stopDistributed() {
-  generation++;
-  if (timer !== null) clearTimeout(timer);
-  timer = null;
+  live?.stop();
+  live = null;
 }
 
-/** Whether a refresh is scheduled (for tests). */
+/** Whether the panel is still following its runs (for tests). */
 export function isPolling() {
-  return timer !== null;
+  return live !== null && !live.stopped;
 }

@@ -8,7 +8,9 @@ import { ApiError, explainError } from './api.js';
 export const LIVE_POLL_MS = 3000;
 
 /**
- * @typedef {{readonly stopped: boolean, stop(): void}} Poll
+ * @typedef {{readonly stopped: boolean, stop(): void, refresh(): void}} Poll `refresh()` asks now
+ *   instead of at the next interval (a Refresh button); nothing happens while a tick is in flight
+ *   (its answer is on its way) or once the poll has stopped.
  * @typedef {(poll: Poll) => Promise<boolean>} PollTick one refresh; resolves true to be asked again
  *   after the interval, false when what it shows has ended. It checks `poll.stopped` after each
  *   await: a view that was left draws nothing.
@@ -16,17 +18,19 @@ export const LIVE_POLL_MS = 3000;
 
 /**
  * Calls `tick` every `everyMs` (the first call after one interval: the caller has just drawn the
- * view) until it resolves false or the poll is stopped. A tick due while the tab is hidden waits
- * until the tab shows again, and then runs at once. A tick that throws stops the poll (and the
- * error reaches the console: that is a bug, not a busy server).
- * @param {PollTick} tick @param {number} [everyMs]
+ * view; with `immediately`, at once: the tick draws the view itself) until it resolves false or
+ * the poll is stopped. A tick due while the tab is hidden waits until the tab shows again, and
+ * then runs at once. A tick that throws stops the poll (and the error reaches the console: that
+ * is a bug, not a busy server).
+ * @param {PollTick} tick @param {number} [everyMs] @param {{immediately?: boolean}} [options]
  * @returns {Poll}
  */
-export function startPolling(tick, everyMs = LIVE_POLL_MS) {
+export function startPolling(tick, everyMs = LIVE_POLL_MS, { immediately = false } = {}) {
   /** @type {ReturnType<typeof setTimeout> | null} */
   let timer = null;
   let paused = false;
   let stopped = false;
+  let inFlight = false;
   /** @type {Poll} */
   const poll = {
     get stopped() {
@@ -38,6 +42,12 @@ export function startPolling(tick, everyMs = LIVE_POLL_MS) {
       timer = null;
       document.removeEventListener('visibilitychange', resume);
     },
+    refresh() {
+      if (stopped || inFlight) return;
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      void run();
+    },
   };
   const run = async () => {
     if (stopped) return;
@@ -46,9 +56,11 @@ export function startPolling(tick, everyMs = LIVE_POLL_MS) {
       return;
     }
     let again = false;
+    inFlight = true;
     try {
       again = await tick(poll);
     } finally {
+      inFlight = false;
       if (!again) poll.stop();
     }
     if (!stopped) schedule();
@@ -66,7 +78,8 @@ export function startPolling(tick, everyMs = LIVE_POLL_MS) {
     }
   }
   document.addEventListener('visibilitychange', resume);
-  schedule();
+  if (immediately) void run();
+  else schedule();
   return poll;
 }
 

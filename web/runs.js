@@ -8,7 +8,7 @@ import { explainError, requestJson } from './api.js';
 import { byId, el, formatBytes, formatNumber, metricName } from './dom.js';
 import { startDistributed, stopDistributed } from './distributed-view.js';
 import { LIVE_POLL_MS, refreshFailedText, startPolling, worthRetrying } from './poll.js';
-import { importanceBars, sweepChart, trialsTable } from './sweep-view.js';
+import { importanceBars, sweepChart, sweepProgress, sweepProgressBar, trialsTable } from './sweep-view.js';
 
 /** @typedef {import('./types.js').RunSummary} RunSummary */
 /** @typedef {import('./types.js').RunDetail} RunDetail */
@@ -396,7 +396,7 @@ async function drawRun(body, id) {
 export const SWEEP_POLL_MS = LIVE_POLL_MS;
 
 /**
- * @typedef {{heading: HTMLElement, lead: HTMLElement, live: HTMLElement, cards: HTMLElement, bestParams: HTMLElement,
+ * @typedef {{heading: HTMLElement, lead: HTMLElement, live: HTMLElement, progress: HTMLElement, cards: HTMLElement, bestParams: HTMLElement,
  *   chartTitle: HTMLElement, chart: HTMLElement, importance: HTMLElement, trials: HTMLElement,
  *   sort: import('./sweep-view.js').TrialsSort}} SweepSlots
  * @typedef {{id: number, slots: SweepSlots, shown: string}} LiveSweep the sweep on screen while its
@@ -422,7 +422,12 @@ const trialsWord = (n) => `${n} trial${n === 1 ? '' : 's'}`;
  */
 export function sweepStateText(sweep, watched) {
   const c = trialCounts(sweep);
-  if (sweep.status === 'running') return `Running — ${trialsWord(c.finished)} so far${c.inProgress ? `, ${c.inProgress} in progress` : ''}. This view refreshes every ${SWEEP_POLL_MS / 1000} s.`;
+  if (sweep.status === 'running') {
+    // "N of M trials" once the run recorded how many it plans; runs recorded without it keep "N trials so far".
+    const p = sweepProgress(sweep);
+    const count = p.planned === null ? `${trialsWord(c.finished)} so far` : `${p.done} of ${trialsWord(p.planned)}`;
+    return `Running — ${count}${c.inProgress ? `, ${c.inProgress} in progress` : ''}. This view refreshes every ${SWEEP_POLL_MS / 1000} s.`;
+  }
   if (sweep.status === 'failed') return `The run failed after ${trialsWord(c.finished)}; these are the trials it finished.`;
   return watched ? `Finished — ${trialsWord(sweep.trials.length)} (${c.complete} complete, ${c.pruned} pruned, ${c.failed} failed). This is the final view.` : '';
 }
@@ -433,6 +438,7 @@ function sweepSlots() {
     heading: heading(''),
     lead: el('p', { class: 'lead' }),
     live: el('p', { class: 'sweep-live', role: 'status', 'aria-live': 'polite' }),
+    progress: el('div', { class: 'sweep-progress-slot' }),
     cards: el('div', { class: 'cards' }),
     bestParams: el('div', { class: 'best-params-slot' }),
     chartTitle: el('h4'),
@@ -483,6 +489,8 @@ function fillSweep(slots, sweep, watched, shown = '') {
   const state = sweepStateText(sweep, watched);
   setText(slots.live, state);
   slots.live.hidden = state === '';
+  const bar = sweepProgressBar(sweep);
+  slots.progress.replaceChildren(...(bar ? [bar] : []));
   slots.cards.replaceChildren(...cards.map(([k, v]) => el('div', { class: 'card' }, el('div', { class: 'k' }, k), el('div', { class: 'v' }, v))));
   slots.bestParams.replaceChildren(
     ...(sweep.best && Object.keys(sweep.best.params).length
@@ -530,6 +538,7 @@ async function drawSweep(body, id) {
     slots.heading,
     slots.lead,
     slots.live,
+    slots.progress,
     slots.cards,
     slots.bestParams,
     slots.chartTitle,

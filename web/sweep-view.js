@@ -1,6 +1,7 @@
-// A tune run's sweep: the metric over trials as an SVG chart (a dot per trial, pruned and failed
-// ones grey, the running best as a step line), the parameter importance as bars, and a table of
-// trials that sorts by any column. Everything is drawn with DOM calls; trial parameters come from
+// A tune run's sweep: how far a running one has got (trials done of those planned, as a progress
+// bar), the metric over trials as an SVG chart (a dot per trial, pruned and failed ones grey, the
+// running best as a step line), the parameter importance as bars, and a table of trials that
+// sorts by any column. Everything is drawn with DOM calls; trial parameters come from
 // a recipe and may hold any text, so they only ever become text nodes.
 import { el, formatNumber, formatPercent, metricName } from './dom.js';
 
@@ -44,6 +45,33 @@ export function runningBest(trials, direction) {
     if (t.status === 'complete' && typeof t.value === 'number' && (best === null || sign * t.value > sign * best)) best = t.value;
     return best;
   });
+}
+
+/**
+ * How far a sweep has got: its trials done (complete, pruned or failed) and in progress, of the
+ * `planned` it recorded when it started (null: not recorded). Trials that a journal kept from a
+ * longer, earlier sweep of the same study (numbered from `planned` on) are not this run's work.
+ * @param {Sweep} sweep
+ * @returns {{done: number, inProgress: number, planned: number | null}}
+ */
+export function sweepProgress(sweep) {
+  const planned = typeof sweep.planned_trials === 'number' ? sweep.planned_trials : null;
+  const own = planned === null ? sweep.trials : sweep.trials.filter((t) => t.number < planned);
+  const inProgress = own.filter((t) => t.status === 'running').length;
+  return { done: own.length - inProgress, inProgress, planned };
+}
+
+/**
+ * A running sweep's progress bar, "7 of 13 trials done" as its accessible name; null when the
+ * sweep has ended or did not record how many trials it plans.
+ * @param {Sweep} sweep
+ * @returns {HTMLElement | null}
+ */
+export function sweepProgressBar(sweep) {
+  const p = sweepProgress(sweep);
+  if (sweep.status !== 'running' || p.planned === null) return null;
+  const max = Math.max(1, p.planned);
+  return el('progress', { class: 'sweep-progress', max: String(max), value: String(Math.min(p.done, max)), 'aria-label': `Sweep progress: ${p.done} of ${p.planned} trials done` });
 }
 
 /** "Nice" tick values covering [lo, hi]. @param {number} lo @param {number} hi @param {number} count */

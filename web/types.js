@@ -23,7 +23,7 @@
  * @typedef {{number: number, params: Record<string, unknown>, value: number|null,
  *   status: 'running'|'complete'|'pruned'|'failed', seconds: number|null, error?: string}} SweepTrial
  * @typedef {{run_id: number, status: 'running'|'ok'|'failed', journal: string, study: string, recipe: string, metric: string,
- *   direction: 'maximize'|'minimize', baseline: boolean, trials: SweepTrial[],
+ *   direction: 'maximize'|'minimize', baseline: boolean, planned_trials: number|null, trials: SweepTrial[],
  *   best: {number: number, value: number, params: Record<string, unknown>}|null,
  *   importance: {parameter: string, importance: number}[]}} Sweep
  */

@@ -5,7 +5,8 @@
  * run the section says the queue is empty; the Refresh button (by keyboard) finds the new run; its
  * chunks-done count and progress bar move while the page polls; leaving the Runs view stops the
  * polling; back on it the run ends as done with every chunk and row counted and the polling stops
- * by itself. A server without --queue says how to turn the section on. No console errors.
+ * by itself. The polling is poll.js's: none while the tab is hidden, at once when it shows again.
+ * A server without --queue says how to turn the section on. No console errors.
  *
  * Skipped when Chromium is not installed (except in CI) or when redis-server is not installed.
  */
@@ -95,8 +96,9 @@ describe('distributed progress in the Runs view, in Chromium', { skip, timeout: 
     for (let i = 0; i < ROWS; i++) lines.push(`r${i},${Array.from({ length: 4 + Math.floor(rng() * 8) }, () => words[Math.floor(rng() * words.length)]).join(' ')}`);
     input = path.join(work, 'big.csv');
     fs.writeFileSync(input, lines.join('\n') + '\n');
-    // One chunk (one 512-row slice) takes over 350 ms: the run lasts several seconds.
-    worker = startWorkerProcess(['--queue', redis.url, '--lock-duration', '5000'], { TEXTCLASS_WORKER_SLICE_DELAY_MS: '350' });
+    // One chunk (one 512-row slice) takes over 500 ms: the run lasts over 12 s, long enough to hide
+    // the tab for a while and still see it move.
+    worker = startWorkerProcess(['--queue', redis.url, '--lock-duration', '5000'], { TEXTCLASS_WORKER_SLICE_DELAY_MS: '500' });
     await worker.waitFor(/taking jobs/);
     served = await serve(work, 'with-queue', ['--queue', redis.url]);
     const { chromium: launcher } = await import('playwright-core');
@@ -153,6 +155,27 @@ describe('distributed progress in the Runs view, in Chromium', { skip, timeout: 
     assert.match((await page.textContent('#distributed-runs .distributed-status')) ?? '', /1 run in progress/);
     assert.match((await page.textContent(row)) ?? '', /batch scoring.*starter.*running/);
 
+    // A hidden tab is not refreshed (a poll would come within one interval, 1.5 s); shown again,
+    // it asks at once (poll.js, as the other live views).
+    const polls: string[] = [];
+    page.on('request', (req) => {
+      if (req.url().includes('/v1/distributed/runs')) polls.push(req.url());
+    });
+    const setHidden = (hidden: boolean) =>
+      page.evaluate((h) => {
+        const d = (globalThis as unknown as { document: object & { dispatchEvent(e: unknown): void } }).document;
+        Object.defineProperty(d, 'hidden', { value: h, configurable: true });
+        d.dispatchEvent(new (globalThis as unknown as { Event: new (t: string) => unknown }).Event('visibilitychange'));
+      }, hidden);
+    await setHidden(true);
+    const beforeHidden = polls.length;
+    await sleep(3500);
+    assert.ok(polls.length <= beforeHidden + 1, `at most the poll already in flight while hidden, saw ${polls.length - beforeHidden}`);
+    const whileHidden = polls.length;
+    await setHidden(false);
+    for (let i = 0; i < 100 && polls.length === whileHidden; i++) await sleep(50);
+    assert.ok(polls.length > whileHidden, 'a refresh once the tab shows again');
+
     // The page polls by itself: the count of chunks done grows without any click.
     const first = await doneOf(page, runId);
     await page.waitForFunction(
@@ -165,10 +188,6 @@ describe('distributed progress in the Runs view, in Chromium', { skip, timeout: 
     assert.match((await page.textContent(`${row} .progress-text`)) ?? '', new RegExp(`^\\d+ / ${CHUNKS} chunks$`));
 
     // Leaving the Runs view stops the polling, even though the run goes on.
-    const polls: string[] = [];
-    page.on('request', (req) => {
-      if (req.url().includes('/v1/distributed/runs')) polls.push(req.url());
-    });
     await page.click('nav.sections a[href="#try"]');
     await page.waitForSelector('#runs', { state: 'hidden' });
     const pollsWhenLeft = polls.length;

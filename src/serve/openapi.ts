@@ -127,7 +127,7 @@ export function buildOpenApi(config: Pick<ServeConfig, 'maxTexts' | 'maxTextChar
       '/v1/runs/{id}/sweep': {
         get: {
           summary: "A tune run's sweep: trials, metric, direction, best trial, parameter importance",
-          description: 'Also while the sweep runs (`status: running`): the trials journaled so far, none before the first one starts.',
+          description: 'Also while the sweep runs (`status: running`): the trials journaled so far, none before the first one starts, and `planned_trials` (how many it plans, baseline included; null when the run did not record it), so a client can show "7 of 13 trials".',
           security: read,
           parameters: runId,
           responses: { '200': json(s.sweepResponse, 'the sweep'), '404': err('no such run, not a tune run, or its trial journal is gone'), ...common, '503': err('the journal of a running sweep could not be read just now; retry') },

@@ -157,6 +157,11 @@ export const sweepResponse = z.object({
   metric: z.string(),
   direction: z.enum(['maximize', 'minimize']),
   baseline: z.boolean().describe('trial 0 is the recipe as written'),
+  planned_trials: z
+    .number()
+    .int()
+    .nullable()
+    .describe('the trials the sweep plans, the baseline included (tune.trials or --trials, or the grid size when a grid sweep has fewer points), recorded when it started; null for runs recorded without it. Finished, pruned and failed trials count as done.'),
   trials: z.array(
     z.object({
       number: z.number().int(),

@@ -6,10 +6,11 @@
  * To catch the sweep mid-way without racing it, the tune process is frozen with SIGSTOP once the
  * API shows two finished trials, and thawed with SIGCONT once the page has been checked: while it
  * is frozen the journal cannot change, so what the page must show is known exactly. Checked: the
- * page says "Running — N trials so far" (N as the API counts them) with one chart mark and one
- * table row per trial; a refresh with the same answer leaves the DOM alone (same nodes, focus
- * kept); once the sweep has finished, the page turns to the final view by itself, without a
- * reload, keeping the reader's sort order and focus, and stops asking. The run page of a running
+ * API's planned_trials is the sweep's trial count; the page says "Running — N of M trials" (N as
+ * the API counts them, M planned) with a progress bar of value N and max M named so for screen
+ * readers, one chart mark and one table row per trial; a refresh with the same answer leaves the DOM alone (same nodes, focus
+ * kept); once the sweep has finished, the page turns to the final view by itself ("Finished — M
+ * trials", no progress bar), without a reload, keeping the reader's sort order and focus, and stops asking. The run page of a running
  * tune run links to the live sweep. No console errors anywhere.
  *
  * Skipped when Chromium is not installed, except in CI (set TEXTCLASS_CHROMIUM to use another
@@ -34,6 +35,7 @@ const TUNE = `{metric: macro_f1, trials: ${TRIALS}, strategy: random, seed: 3, s
 interface SweepAnswer {
   status: string;
   study: string;
+  planned_trials: number | null;
   trials: { number: number; status: string }[];
   best: { number: number } | null;
 }
@@ -115,6 +117,7 @@ describe('a running sweep in the Runs view, live', { skip, timeout: 300_000 }, (
     const soFar = finished(frozen);
     assert.ok(soFar >= 2 && soFar < TRIALS, `${soFar} of ${TRIALS} trials finished when frozen`);
     const inProgress = frozen.trials.length - soFar;
+    assert.equal(frozen.planned_trials, TRIALS, 'the trials tune plans (no baseline), recorded at its start');
 
     // The run page of a running tune run links to the live sweep.
     const runPage = await session.open(`${server.base}/#runs/${runId}`);
@@ -131,7 +134,15 @@ describe('a running sweep in the Runs view, live', { skip, timeout: 300_000 }, (
     const live = page.locator('#runs .sweep-live');
     assert.equal(await live.getAttribute('role'), 'status');
     assert.equal(await live.getAttribute('aria-live'), 'polite');
-    assert.match((await live.textContent()) ?? '', new RegExp(`^Running — ${soFar} trials so far${inProgress ? `, ${inProgress} in progress` : ''}\\.`));
+    assert.match((await live.textContent()) ?? '', new RegExp(`^Running — ${soFar} of ${TRIALS} trials${inProgress ? `, ${inProgress} in progress` : ''}\\.`));
+    // The progress bar, found by its role and accessible name as a screen reader finds it.
+    const bar = page.getByRole('progressbar', { name: `Sweep progress: ${soFar} of ${TRIALS} trials done` });
+    assert.equal(await bar.count(), 1, 'one progress bar, named with the count');
+    const shownProgress = await bar.evaluate((e) => {
+      const p = e as unknown as { value: number; max: number };
+      return { value: p.value, max: p.max };
+    });
+    assert.deepEqual(shownProgress, { value: soFar, max: TRIALS }, 'the bar shows the trials done of those planned');
     assert.equal(await page.textContent('#runs .runs-heading .run-status'), 'running');
     assert.equal(await page.locator('svg.sweep-chart .trial-mark').count(), frozen.trials.length, 'one mark per trial so far');
     assert.equal(await page.locator('table.trials-table tbody tr').count(), frozen.trials.length, 'one row per trial so far');
@@ -171,6 +182,7 @@ describe('a running sweep in the Runs view, live', { skip, timeout: 300_000 }, (
     const final = (await api<SweepAnswer>(`/v1/runs/${runId}/sweep`)).body;
     assert.equal(final.status, 'ok');
     assert.equal(final.trials.length, TRIALS);
+    assert.equal(final.planned_trials, TRIALS, 'still there once the sweep has finished');
     assert.equal(final.study, frozen.study, 'the same study, recorded at the start');
     await page.waitForFunction(
       (n) => ((globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector('#runs .sweep-live')?.textContent ?? '').startsWith(`Finished — ${n} trials`),
@@ -178,6 +190,7 @@ describe('a running sweep in the Runs view, live', { skip, timeout: 300_000 }, (
       { timeout: 60_000 },
     );
     assert.equal(await page.textContent('#runs .runs-heading .run-status'), 'ok');
+    assert.equal(await page.locator('#runs progress').count(), 0, 'no progress bar once the sweep has finished');
     assert.equal(await page.locator('table.trials-table tbody tr').count(), TRIALS);
     assert.equal(await page.locator('svg.sweep-chart .trial-mark').count(), TRIALS);
     assert.equal(await page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded), true, 'no reload');

@@ -33,6 +33,8 @@ export interface RunStart {
    * `textclass serve` can show the sweep while it runs. The artifacts of RunEnd are merged over them.
    */
   artifacts?: Record<string, string>;
+  /** A tune run's planned trial count, baseline included (see NewRun.plannedTrials). */
+  plannedTrials?: number | null;
 }
 
 export interface RunEnd {
@@ -58,7 +60,7 @@ export class TrackedRun {
     if (!choice.enabled) return null;
     try {
       const db = new RunsDb(choice.dbPath);
-      const id = db.startRun({ command: run.command, recipeName: run.recipeName ?? null, recipe: run.recipe ?? null, seed: run.seed ?? null, gitCommit: gitCommit(), argv: run.argv, ...(run.artifacts ? { artifacts: run.artifacts } : {}) });
+      const id = db.startRun({ command: run.command, recipeName: run.recipeName ?? null, recipe: run.recipe ?? null, seed: run.seed ?? null, gitCommit: gitCommit(), argv: run.argv, ...(run.artifacts ? { artifacts: run.artifacts } : {}), plannedTrials: run.plannedTrials ?? null });
       return new TrackedRun(db, id);
     } catch (e) {
       warn(choice.dbPath, e);

@@ -21,6 +21,11 @@ export interface NewRun {
    * so readers can follow a run in progress; the artifacts given when it finishes are merged over them.
    */
   artifacts?: Record<string, string>;
+  /**
+   * Trials a tune run plans, its baseline included (the grid's size when a grid is smaller than
+   * tune.trials), so readers can say "7 of 13 trials"; null or absent where not known.
+   */
+  plannedTrials?: number | null;
 }
 
 /** One value per step: an epoch's loss, a trial's score, a fold's metric. */
@@ -49,6 +54,8 @@ export interface RunDetail extends RunSummary {
   error: string | null;
   data: (DataFileHash & { role: string })[];
   steps: RunStep[];
+  /** Trials a tune run planned (NewRun.plannedTrials); null for other runs and runs recorded before it was. */
+  plannedTrials: number | null;
 }
 
 export interface RunFilter {
@@ -126,8 +133,8 @@ export class RunsDb implements HashCache {
 
   startRun(run: NewRun): number {
     const r = this.db
-      .prepare(`INSERT INTO runs (command, recipe_name, recipe_json, seed, git_commit, argv_json, status, started_at, artifacts_json, pid, host) VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)`)
-      .run(run.command, run.recipeName, run.recipe === null || run.recipe === undefined ? null : JSON.stringify(run.recipe), run.seed, run.gitCommit, JSON.stringify(run.argv), new Date().toISOString(), JSON.stringify(run.artifacts ?? {}), process.pid, os.hostname());
+      .prepare(`INSERT INTO runs (command, recipe_name, recipe_json, seed, git_commit, argv_json, status, started_at, artifacts_json, pid, host, planned_trials) VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)`)
+      .run(run.command, run.recipeName, run.recipe === null || run.recipe === undefined ? null : JSON.stringify(run.recipe), run.seed, run.gitCommit, JSON.stringify(run.argv), new Date().toISOString(), JSON.stringify(run.artifacts ?? {}), process.pid, os.hostname(), run.plannedTrials ?? null);
     return Number(r.lastInsertRowid);
   }
 
@@ -181,6 +188,7 @@ export class RunsDb implements HashCache {
       error: orphanedRunError(row) ?? (row.error as string | null) ?? null,
       data,
       steps,
+      plannedTrials: typeof row.planned_trials === 'number' ? row.planned_trials : null,
     };
   }
 
@@ -214,11 +222,12 @@ function summaryOf(row: Record<string, unknown>): RunSummary {
 
 /**
  * The process columns (which process on which machine runs a `running` run), added to databases
- * created before they existed; rows from then have none and are taken at their word.
+ * created before they existed; rows from then have none and are taken at their word. Likewise
+ * planned_trials (a tune run's plan): rows from before it have none, shown as "not known".
  */
 function addProcessColumns(db: Database.Database): void {
   const columns = new Set((db.prepare('PRAGMA table_info(runs)').all() as { name: string }[]).map((c) => c.name));
-  for (const [name, type] of [['pid', 'INTEGER'], ['host', 'TEXT']] as const) {
+  for (const [name, type] of [['pid', 'INTEGER'], ['host', 'TEXT'], ['planned_trials', 'INTEGER']] as const) {
     if (columns.has(name)) continue;
     try {
       db.exec(`ALTER TABLE runs ADD COLUMN ${name} ${type}`);

@@ -5,7 +5,7 @@ import type { TuneSection } from '../recipe/schema.js';
 import { TuneJournal, type JournalTrial } from './journal.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import { medianRule, type PruneDecision } from './pruning.js';
-import { createSampler, type Observation } from './samplers.js';
+import { createSampler, type Observation, type Sampler } from './samplers.js';
 import { applyParams, defaultDirection, spaceOf, validateSpace, type Params } from './space.js';
 
 const WORKER_URL = new URL('./trial-worker.js', import.meta.url);
@@ -114,6 +114,26 @@ export function studyIdOf(opts: Pick<TuneOptions, 'baseRaw' | 'tune' | 'dataDir'
   return createHash('sha256').update(key).digest('hex').slice(0, 16);
 }
 
+type PlanOptions = Pick<TuneOptions, 'baseRaw' | 'tune' | 'source' | 'baseline'>;
+
+/** The sampler of a sweep and its trials: `offset` baseline trials (0 or 1), `total` in all. */
+function planSweep(opts: PlanOptions): { sampler: Sampler; offset: number; total: number } {
+  const space = spaceOf(opts.tune);
+  validateSpace(space, opts.baseRaw, opts.source);
+  const sampler = createSampler(opts.tune.strategy, space, opts.baseRaw, opts.tune.seed);
+  const offset = opts.baseline ? 1 : 0;
+  return { sampler, offset, total: offset + Math.min(opts.tune.trials, sampler.size) };
+}
+
+/**
+ * How many trials a sweep runs, the baseline included: tune.trials, or the number of grid points
+ * when a grid sweep has fewer. The same count runTune works through (and prints as `trial 3/13`).
+ * Throws runTune's RecipeError for a search space that cannot be applied to the recipe.
+ */
+export function plannedTrials(opts: PlanOptions): number {
+  return planSweep(opts).total;
+}
+
 /**
  * Runs a sweep: samples each trial's values, trains and scores it on dev in a worker thread,
  * prunes trials that look worse than the median at a fraction of the data, and journals every
@@ -125,11 +145,7 @@ export async function runTune(opts: TuneOptions): Promise<TuneResult> {
   const tune = opts.tune;
   const direction = tune.direction ?? defaultDirection(tune.metric);
   const sign = direction === 'maximize' ? -1 : 1;
-  const space = spaceOf(tune);
-  validateSpace(space, opts.baseRaw, opts.source);
-  const sampler = createSampler(tune.strategy, space, opts.baseRaw, tune.seed);
-  const offset = opts.baseline ? 1 : 0;
-  const total = offset + Math.min(tune.trials, sampler.size);
+  const { sampler, offset, total } = planSweep(opts);
 
   const journal = new TuneJournal(opts.journalPath);
   const studyId = studyIdOf(opts);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { UsageError } from '../../errors.js';
 import { defaultRunsDbPath, RunsDb, type RunDetail, type RunSummary } from '../../track/runs-db.js';
 import { boolFlag, parseCommandArgs, stringFlag } from '../args.js';
+import { sweepProgressOf, sweepProgressText, type SweepProgress } from './runs-sweep.js';
 import { fmt as fmtFraction, out } from '../output.js';
 
 export const runsHelp = `Usage: textclass runs [list | show <id> | compare <id> <id>...] [options]
@@ -11,7 +12,8 @@ its resolved recipe, seed, git commit of the code, sha256 of each data file, met
 per epoch / trial / fold), artifacts and duration.
 
   list                 the latest runs, newest first (default)
-  show <id>            everything recorded about one run
+  show <id>            everything recorded about one run; a tune run's sweep progress too
+                       ("7 of 13 trials done", read from its trial journal while it runs)
   compare <id>...      metrics side by side, and the recipe fields, data and code that differ
 
 Options:
@@ -61,7 +63,8 @@ export async function runRuns(argv: string[]): Promise<number> {
         if (ids.length !== 1) throw new UsageError('runs show takes one run id (see `textclass runs --help`)');
         const run = db.getRun(runId(ids[0]));
         if (!run) throw new UsageError(`no run ${ids[0]} in ${file} (see \`textclass runs list\`)`);
-        out(json ? JSON.stringify(run) + '\n' : formatRun(run));
+        const sweep = sweepProgressOf(run);
+        out(json ? JSON.stringify(sweep ? { ...run, sweepProgress: sweep } : run) + '\n' : formatRun(run, sweep));
         return 0;
       }
       case 'compare': {
@@ -117,10 +120,12 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), ...rows.map(line)].join('\n') + '\n';
 }
 
-export function formatRun(run: RunDetail): string {
+/** @param sweep a tune run's progress (sweepProgressOf), printed as "sweep  7 of 13 trials done". */
+export function formatRun(run: RunDetail, sweep: SweepProgress | null = null): string {
   const lines = [
     `run ${run.id}: ${run.command} ${run.recipeName ?? ''}`.trimEnd(),
     `status     ${run.status}${run.error ? `: ${run.error}` : ''}`,
+    ...(sweep ? [`sweep      ${sweepProgressText(sweep, run.status)}`] : []),
     `started    ${run.startedAt}${run.seconds === null ? '' : `, took ${run.seconds.toFixed(1)}s`}`,
     `commit     ${run.gitCommit}`,
     `seed       ${run.seed ?? '-'}`,

@@ -10,7 +10,7 @@ import { numericMetrics, tracked, trackingChoice, TRACKING_FLAGS, TRACKING_HELP 
 import { writeBestRecipe } from '../../tune/best-recipe.js';
 import { parameterImportance } from '../../tune/importance.js';
 import { describeParams } from '../../tune/space.js';
-import { runTune, studyIdOf, type TrialEvent, type TuneResult } from '../../tune/tune.js';
+import { plannedTrials, runTune, studyIdOf, type TrialEvent, type TuneResult } from '../../tune/tune.js';
 import { completeRawRecipe } from '../../train/complete-recipe.js';
 import { boolFlag, listFlag, parseCommandArgs, stringFlag, type ParsedCommand } from '../args.js';
 import { out } from '../output.js';
@@ -21,7 +21,9 @@ export const tuneHelp = `Usage: textclass tune <recipe> [options]
 Hyperparameter sweep over the search space in the recipe's \`tune:\` section (see docs/recipes.md):
 each trial trains the recipe with sampled values and scores it on the dev data; the best recipe is
 written as YAML. Trials run in worker threads; every trial is journaled in SQLite, so rerunning
-the same command after a crash or Ctrl-C skips the trials already finished.
+the same command after a crash or Ctrl-C skips the trials already finished. The run is recorded
+with its journal and the trials it plans, so \`textclass runs show <id>\` and the Runs view of
+\`textclass serve\` follow it while it runs ("7 of 13 trials").
 
 Early stopping (median pruning): each trial is first fitted on a seeded, per-label fraction of
 the training rows (tune.pruning.fraction, default 0.3) and scored on dev; once
@@ -119,7 +121,7 @@ export async function runTuneCommand(argv: string[]): Promise<number> {
 
   const result = await tracked(
     trackingChoice(args),
-    { command: 'tune', recipeName: recipe.name, recipe, seed: tune.seed, argv, artifacts: liveArtifacts },
+    { command: 'tune', recipeName: recipe.name, recipe, seed: tune.seed, argv, artifacts: liveArtifacts, plannedTrials: plannedOrNull({ baseRaw, tune, source: recipeFile, baseline }) },
     () =>
       runTune({
         baseRaw,
@@ -171,6 +173,19 @@ export async function runTuneCommand(argv: string[]): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/**
+ * The trials the sweep plans, recorded with the run so that readers can say "7 of 13 trials". A
+ * search space that cannot be applied is not reported here: runTune throws the same error inside
+ * the tracked run, which records the failure. Null then (the run fails before its first trial).
+ */
+function plannedOrNull(opts: Parameters<typeof plannedTrials>[0]): number | null {
+  try {
+    return plannedTrials(opts);
+  } catch {
+    return null;
+  }
 }
 
 /** The recipe file as a plain object with the --set overrides applied (values read as YAML). */

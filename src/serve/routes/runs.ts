@@ -102,6 +102,8 @@ interface RunRow {
   /** The process that runs it, and its machine (absent in rows written before they were recorded). */
   pid?: number | null;
   host?: string | null;
+  /** The trials a tune run planned (absent in rows written before it was recorded). */
+  planned_trials?: number | null;
 }
 
 /** The row as it stands: a `running` run whose process on this machine is gone is a failed one. */
@@ -286,6 +288,7 @@ function sweepView(row: RunRow, journalName: string, study: SweepStudy | null) {
     metric,
     direction,
     baseline: spec.baseline === true,
+    planned_trials: typeof row.planned_trials === 'number' ? row.planned_trials : null,
     trials: trials.map((t) => ({
       number: t.number,
       params: hideAbsolutePaths(t.params) as Record<string, unknown>,
