@@ -16,6 +16,7 @@ import { runRuns } from './commands/runs.js';
 import { runServe } from './commands/serve.js';
 import { runTuneCommand } from './commands/tune.js';
 import { runStarter } from './commands/starter.js';
+import { runInit } from './commands/init.js';
 import { runTrain } from './commands/train.js';
 import { runWorker } from './commands/worker.js';
 import { runRecommend } from './commands/recommend.js';
@@ -23,6 +24,7 @@ import { runRoute } from './commands/route.js';
 import { out } from './output.js';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summary: string }> = {
+  init: { run: runInit, summary: 'look at a csv/tsv/jsonl/xlsx file and write a starter recipe (text and label columns)' },
   inspect: { run: runInspect, summary: "report what is in a recipe's data (labels, lengths, leaks, bad rows)" },
   train: { run: runTrain, summary: 'train a model from a recipe' },
   eval: { run: runEval, summary: 'measure a model on labelled data' },
@@ -55,6 +57,9 @@ ${Object.entries(COMMANDS)
   .join('\n')}
 
 Run \`textclass <command> --help\` for the options of one command.
+
+Start from your own file:
+  textclass init my-data.csv      (writes my-data.yaml and prints the next commands)
 
 Example:
   textclass inspect recipes/goemotions.yaml --data-dir ../shared/datasets

@@ -480,3 +480,22 @@ function badRow(options: ReadOptions, location: DataLocation, reason: string): v
   if (options.onBadRow !== 'skip') throw new DataError(location, reason);
   options.skipped.push({ location, reason });
 }
+
+/**
+ * The non-blank rows of a worksheet as string cells, the header row first, each with the row number
+ * Excel shows. For tools that look at a file's columns before any recipe names them (`textclass
+ * init`); stop iterating to read only the head of the sheet.
+ */
+export async function* readXlsxRows(path: string, sheetName?: string): AsyncGenerator<{ line: number; cells: string[] }> {
+  const zip = await openWorkbookZip(path);
+  const book = await readWorkbook(zip, path);
+  const sheet = chooseSheet(book, sheetName, path);
+  const strings = book.sharedStrings === undefined ? [] : await loadSharedStrings(zip, book.sharedStrings, path);
+  const rows = parseXml(zip.openEntryStream(sheet.entry), new SheetSink(path, sheet.entry.name), path, sheet.entry.name);
+  for await (const row of rows) {
+    const bad = resolveShared(row, strings);
+    if (bad !== undefined) throw new DataError({ file: path, line: row.number }, bad.reason);
+    if (isBlank(row)) continue;
+    yield { line: row.number, cells: Array.from(row.cells, (v) => v ?? '') };
+  }
+}

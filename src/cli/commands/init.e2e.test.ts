@@ -1,0 +1,237 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, test } from 'node:test';
+import YAML from 'yaml';
+import { loadStarter, REPO_ROOT, SHARED_DATASETS } from '../../test-support/starter-data.js';
+
+/**
+ * `textclass init` as a user runs it: from a working folder of their own, on real files, and then
+ * the commands it prints, verbatim, through a shell where `textclass` is this checkout's CLI.
+ */
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'textclass-init-'));
+const shim = path.join(work, 'bin');
+fs.mkdirSync(shim);
+fs.writeFileSync(path.join(shim, 'textclass'), `#!/bin/sh\nexec "${process.execPath}" "${path.join(REPO_ROOT, 'bin', 'textclass.js')}" "$@"\n`, { mode: 0o755 });
+// The default data folder must be ./data of the working folder, as for a user without the variable.
+const { TEXTCLASS_DATA_DIR: _unused, ...baseEnv } = process.env;
+const env = { ...baseEnv, PATH: `${shim}${path.delimiter}${process.env.PATH ?? ''}` };
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command line through /bin/sh in `cwd`, as typed. */
+function sh(cwd: string, command: string): Run {
+  const r = spawnSync('/bin/sh', ['-c', command], { cwd, encoding: 'utf8', env });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function ok(r: Run, what: string): Run {
+  assert.equal(r.code, 0, `${what} failed (${r.code}): ${r.stderr}`);
+  return r;
+}
+
+/** The commands under "Next:" in init's output. */
+function nextCommands(stdout: string): string[] {
+  const at = stdout.indexOf('\nNext:\n');
+  assert.ok(at >= 0, stdout);
+  return stdout
+    .slice(at + 7)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
+}
+
+/** The command an ambiguity error suggests. */
+function suggested(stderr: string): string {
+  const m = /, e\.g\.: (textclass init .*)$/m.exec(stderr);
+  assert.ok(m, stderr);
+  return m[1];
+}
+
+function freshDir(name: string): string {
+  const dir = path.join(work, name);
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+function recipeAt(file: string): { name: string; data: Record<string, unknown> } {
+  return YAML.parse(fs.readFileSync(file, 'utf8')) as { name: string; data: Record<string, unknown> };
+}
+
+const endava = path.join(SHARED_DATASETS, 'endava_tickets', 'all_tickets_train.csv');
+const chn = path.join(SHARED_DATASETS, 'chnsenticorp', 'ChnSentiCorp_htl_all_train.csv');
+const korean = path.join(SHARED_DATASETS, 'korean_single_turn_emotion', '한국어_단발성_대화_데이터셋_train.xlsx');
+after(() => fs.rmSync(work, { recursive: true, force: true }));
+
+const noShared = !fs.existsSync(SHARED_DATASETS) && 'shared datasets not found beside the repository';
+
+describe('textclass init on the bundled starter data', () => {
+  test('inside ./data: init, then inspect, train and predict exactly as printed', () => {
+    const cwd = freshDir('starter-in-data');
+    fs.cpSync(path.join(REPO_ROOT, 'data', 'starter'), path.join(cwd, 'data', 'starter'), { recursive: true });
+    const init = ok(sh(cwd, 'textclass init data/starter/train.csv --label-field emotion'), 'init');
+    assert.match(init.stdout, /^Wrote starter\.yaml from 420 records of data\/starter\/train\.csv:/);
+    assert.match(init.stdout, /text {3}text: free text/);
+    assert.match(init.stdout, /dev {4}starter\/dev\.csv \(beside the training file\)/);
+    const recipe = recipeAt(path.join(cwd, 'starter.yaml'));
+    assert.deepEqual(recipe, { name: 'starter', data: { train: 'starter/train.csv', dev: 'starter/dev.csv', text_field: 'text', label_field: 'emotion' } });
+    // The file is inside the default data folder: no --data-dir needed.
+    const next = nextCommands(init.stdout);
+    assert.deepEqual(next.slice(0, 2), ['textclass inspect starter.yaml', 'textclass train starter.yaml --out models/starter']);
+    assert.match(next[2], /^echo '.+' \| textclass predict models\/starter$/);
+    assert.equal(next[3], 'textclass serve');
+    assert.match(ok(sh(cwd, next[0]), 'inspect').stdout, /train\s+420 rows/);
+    assert.match(ok(sh(cwd, next[1]), 'train').stdout, /dev: n=140 {2}accuracy=/);
+    const predicted = ok(sh(cwd, next[2]), 'predict').stdout.trim().split('\t');
+    assert.ok(['anger', 'fear', 'joy', 'love', 'neutral', 'sadness', 'surprise'].includes(predicted[0]), predicted[0]);
+    assert.equal(predicted[1].split(' ').length, 7, 'a score per label');
+  });
+
+  test('two label columns: the error lists them, and its suggested command works as printed', () => {
+    const cwd = freshDir('starter-elsewhere');
+    fs.cpSync(path.join(REPO_ROOT, 'data', 'starter'), path.join(cwd, 'my data'), { recursive: true });
+    const first = sh(cwd, "textclass init 'my data/train.csv'");
+    assert.equal(first.code, 3, first.stderr);
+    assert.match(first.stderr, /^textclass init: .*train\.csv: 2 columns could be the label: sentiment \(3 distinct\), emotion \(7 distinct\); choose one with --label-field/);
+    assert.equal(suggested(first.stderr), "textclass init 'my data/train.csv' --label-field sentiment");
+    assert.ok(!fs.existsSync(path.join(cwd, 'my_data.yaml')) && fs.readdirSync(cwd).length === 1, 'nothing written');
+    const init = ok(sh(cwd, suggested(first.stderr)), 'suggested init');
+    // "train.csv" names nothing, so the recipe is named after its folder; the data folder is the file's own.
+    const recipe = recipeAt(path.join(cwd, 'my_data.yaml'));
+    assert.deepEqual(recipe.data, { train: 'train.csv', dev: 'dev.csv', text_field: 'text', label_field: 'sentiment' });
+    const next = nextCommands(init.stdout);
+    assert.equal(next[1], "textclass train my_data.yaml --out models/my_data --data-dir 'my data'");
+    assert.match(ok(sh(cwd, next[1]), 'train').stdout, /dev: n=140/);
+    assert.match(ok(sh(cwd, next[2]), 'predict').stdout, /^(positive|negative|neutral)\t/);
+  });
+
+  test('a JSON-lines file with lists of labels becomes a multi-label recipe that trains', () => {
+    const cwd = freshDir('jsonl');
+    const lines = loadStarter('train').map((r, i) => JSON.stringify({ id: i, message: r.text, tags: [r.sentiment, r.emotion] }));
+    fs.writeFileSync(path.join(cwd, 'messages.jsonl'), lines.join('\n') + '\n');
+    const init = ok(sh(cwd, 'textclass init messages.jsonl --json'), 'init');
+    const summary = JSON.parse(init.stdout) as { text_fields: string[]; label_field: string; multilabel: boolean; label_separator?: string; next: string[]; dev_split?: number };
+    assert.deepEqual(summary.text_fields, ['message']);
+    assert.equal(summary.label_field, 'tags');
+    assert.equal(summary.multilabel, true);
+    assert.equal(summary.label_separator, undefined);
+    assert.equal(summary.dev_split, 0.2);
+    const train = ok(sh(cwd, summary.next[1]), 'train');
+    assert.match(train.stderr, /recipe: task: multilabel/);
+  });
+});
+
+describe('textclass init on the shared datasets', { skip: noShared }, () => {
+  test('Endava tickets: several label columns are an error; with --label-field category the recipe trains', () => {
+    const cwd = freshDir('endava');
+    const first = sh(cwd, `textclass init ${endava}`);
+    assert.equal(first.code, 3);
+    for (const c of ['category (9 distinct)', 'ticket_type (2 distinct)', 'sub_category1 (30 distinct)', 'sub_category2 (43 distinct)', 'business_service (75 distinct)', 'urgency (4 distinct)', 'impact (5 distinct)']) {
+      assert.ok(first.stderr.includes(c), `${c} in ${first.stderr}`);
+    }
+    assert.equal(suggested(first.stderr), `textclass init ${endava} --label-field category`);
+    assert.deepEqual(fs.readdirSync(cwd), []);
+
+    const init = ok(sh(cwd, suggested(first.stderr)), 'init');
+    const recipe = recipeAt(path.join(cwd, 'all_tickets.yaml'));
+    assert.deepEqual(recipe, { name: 'all_tickets', data: { train: 'all_tickets_train.csv', dev_split: 0.2, text_field: ['title', 'body'], label_field: 'category' } });
+    const text = fs.readFileSync(path.join(cwd, 'all_tickets.yaml'), 'utf8');
+    assert.match(text, /#\s+body: free text \(100% of 4346 filled values distinct/);
+    assert.match(text, /Other columns that could be a label: ticket_type \(2 values\)/);
+    const next = nextCommands(init.stdout);
+    assert.equal(next[1], `textclass train all_tickets.yaml --out models/all_tickets --data-dir ${path.dirname(endava)}`);
+    const train = ok(sh(cwd, next[1]), 'train');
+    assert.match(train.stderr, /recipe: task: multiclass \(9 labels in the training data\)/);
+    assert.match(train.stdout, /dev: n=869 /);
+  });
+
+  test('ChnSentiCorp: review is the text, label the label; only the head of the file is read', () => {
+    const cwd = freshDir('chn');
+    const init = ok(sh(cwd, `textclass init ${chn}`), 'init');
+    assert.match(init.stdout, /from 5000 records of .* \(the first ones\)/);
+    assert.match(init.stdout, /review: free text \(100% of 5000 filled values distinct, \d+ characters on average/);
+    assert.match(init.stdout, /label: 2 distinct values in the first 5000 rows/);
+    const recipe = recipeAt(path.join(cwd, 'ChnSentiCorp_htl_all.yaml'));
+    assert.deepEqual(recipe.data, { train: 'ChnSentiCorp_htl_all_train.csv', dev_split: 0.2, text_field: 'review', label_field: 'label' });
+    // inspect reads the whole file, as train will.
+    assert.match(ok(sh(cwd, nextCommands(init.stdout)[0]), 'inspect').stdout, /^ChnSentiCorp_htl_all: 2 labels/m);
+  });
+
+  test('Korean xlsx: Sentence is the text, Emotion the label, the recipe named after the folder', () => {
+    const cwd = freshDir('korean');
+    const init = ok(sh(cwd, `textclass init ${path.relative(cwd, korean)}`), 'init');
+    const recipe = recipeAt(path.join(cwd, 'korean_single_turn_emotion.yaml'));
+    assert.deepEqual(recipe, { name: 'korean_single_turn_emotion', data: { train: path.basename(korean), dev_split: 0.2, text_field: 'Sentence', label_field: 'Emotion' } });
+    // The file is sorted by emotion: its head holds only the first labels, and says so.
+    assert.match(init.stdout, /Emotion: \d distinct values in the first 5000 rows/);
+    const inspect = ok(sh(cwd, nextCommands(init.stdout)[0]), 'inspect');
+    assert.match(inspect.stdout, /^korean_single_turn_emotion: 7 labels/m);
+  });
+});
+
+describe('textclass init refuses, and fails cleanly', () => {
+  const sample = loadStarter('dev')
+    .map((r) => `"${r.text.replace(/"/g, '""')}",${r.emotion}`)
+    .join('\n');
+
+  test('rows with an empty label: the recipe skips and counts them, so train does not stop at the first', () => {
+    const cwd = freshDir('empty-labels');
+    const rows = sample.split('\n').map((r, i) => (i % 20 === 3 ? r.replace(/,[a-z]+$/, ',') : r));
+    fs.writeFileSync(path.join(cwd, 'notes.tsv'), `text\tfeeling\n${rows.map((r) => r.replace(/^"(.*)",/, (_, t: string) => `${t.replace(/""/g, '"')}\t`)).join('\n')}\n`);
+    const init = ok(sh(cwd, 'textclass init notes.tsv'), 'init');
+    assert.match(init.stdout, /bad {4}7 sampled rows cannot be used \(first: notes\.tsv:5: field "feeling": empty label\)/);
+    const recipe = recipeAt(path.join(cwd, 'notes.yaml'));
+    assert.deepEqual(recipe.data, { train: 'notes.tsv', dev_split: 0.2, text_field: 'text', label_field: 'feeling', on_bad_row: 'skip' });
+    assert.match(ok(sh(cwd, nextCommands(init.stdout)[1]), 'train').stdout, /dev: n=/);
+  });
+
+  test('an existing recipe is kept unless --force', () => {
+    const cwd = freshDir('overwrite');
+    fs.writeFileSync(path.join(cwd, 'notes.csv'), `text,feeling\n${sample}\n`);
+    ok(sh(cwd, 'textclass init notes.csv --out recipe.yaml'), 'init');
+    const before = fs.readFileSync(path.join(cwd, 'recipe.yaml'), 'utf8');
+    const again = sh(cwd, 'textclass init notes.csv --out recipe.yaml --name other');
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /recipe\.yaml already exists: pass --force to overwrite it/);
+    assert.equal(fs.readFileSync(path.join(cwd, 'recipe.yaml'), 'utf8'), before);
+    ok(sh(cwd, 'textclass init notes.csv --out recipe.yaml --name other --force'), 'init --force');
+    assert.equal(recipeAt(path.join(cwd, 'recipe.yaml')).name, 'other');
+  });
+
+  test('a CSV with an unclosed quote: the reader\'s file:line message, and no file left behind', () => {
+    const cwd = freshDir('unclosed');
+    fs.writeFileSync(path.join(cwd, 'broken.csv'), `text,feeling\n${sample.split('\n').slice(0, 5).join('\n')}\n"this quote never ends,joy\nanother row,fear\n`);
+    fs.writeFileSync(path.join(cwd, 'keep.yaml'), 'name: old\n');
+    for (const out of ['new.yaml', 'keep.yaml']) {
+      const r = sh(cwd, `textclass init broken.csv --out ${out} --force`);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /^textclass init: .*broken\.csv:7: a quoted field that starts in this record is never closed/);
+    }
+    assert.deepEqual(fs.readdirSync(cwd).sort(), ['broken.csv', 'keep.yaml'], 'no partial or temporary file');
+    assert.equal(fs.readFileSync(path.join(cwd, 'keep.yaml'), 'utf8'), 'name: old\n');
+  });
+
+  test('unknown columns, unknown formats and bad flags are one-line errors that say what to do', () => {
+    const cwd = freshDir('mistakes');
+    fs.writeFileSync(path.join(cwd, 'notes.csv'), `text,feeling\n${sample}\n`);
+    const unknown = sh(cwd, 'textclass init notes.csv --label-field emotion');
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /notes\.csv:1: field "emotion": --label-field names a column the file does not have; its columns are "text", "feeling"/);
+    fs.writeFileSync(path.join(cwd, 'notes.txt'), 'hello\n');
+    assert.match(sh(cwd, 'textclass init notes.txt').stderr, /cannot tell the format .*--format csv, tsv, jsonl or xlsx/);
+    assert.match(sh(cwd, 'textclass init missing.csv').stderr, /missing\.csv: file not found/);
+    assert.equal(sh(cwd, 'textclass init notes.csv --bogus').code, 2);
+    assert.equal(sh(cwd, 'textclass init').code, 2);
+    assert.deepEqual(fs.readdirSync(cwd).sort(), ['notes.csv', 'notes.txt']);
+    const help = ok(sh(cwd, 'textclass init --help'), 'help');
+    assert.match(help.stdout, /^Usage: textclass init <data file> \[options\]/);
+    assert.match(ok(sh(cwd, 'textclass --help'), 'main help').stdout, /\n {2}init {7}look at a csv\/tsv\/jsonl\/xlsx file/);
+  });
+});
