@@ -428,7 +428,10 @@ export function sweepStateText(sweep, watched) {
     const count = p.planned === null ? `${trialsWord(c.finished)} so far` : `${p.done} of ${trialsWord(p.planned)}`;
     return `Running — ${count}${c.inProgress ? `, ${c.inProgress} in progress` : ''}. This view refreshes every ${SWEEP_POLL_MS / 1000} s.`;
   }
-  if (sweep.status === 'failed') return `The run failed after ${trialsWord(c.finished)}; these are the trials it finished.`;
+  if (sweep.status === 'failed') {
+    const planned = sweepProgress(sweep).planned;
+    return `The run failed after ${planned === null ? trialsWord(c.finished) : `${c.finished} of ${trialsWord(planned)}`}; these are the trials it finished.`;
+  }
   return watched ? `Finished — ${trialsWord(sweep.trials.length)} (${c.complete} complete, ${c.pruned} pruned, ${c.failed} failed). This is the final view.` : '';
 }
 
@@ -478,7 +481,7 @@ function fillSweep(slots, sweep, watched, shown = '') {
     ['Best ' + metricName(sweep.metric), sweep.best ? formatNumber(sweep.best.value) : '—'],
     ['Best trial', sweep.best ? String(sweep.best.number) : '—'],
     ...(baseline && typeof baseline.value === 'number' ? [['Baseline (trial 0)', formatNumber(baseline.value)]] : []),
-    ['Trials', String(sweep.trials.length)],
+    ['Trials', typeof sweep.planned_trials === 'number' && sweep.status !== 'ok' ? `${sweep.trials.length} of ${sweep.planned_trials}` : String(sweep.trials.length)],
     ['Complete', String(c.complete)],
     ['Pruned', String(c.pruned)],
     ['Failed', String(c.failed)],

@@ -144,6 +144,7 @@ describe('a running sweep in the Runs view, live', { skip, timeout: 300_000 }, (
     });
     assert.deepEqual(shownProgress, { value: soFar, max: TRIALS }, 'the bar shows the trials done of those planned');
     assert.equal(await page.textContent('#runs .runs-heading .run-status'), 'running');
+    assert.match((await page.textContent('#runs .cards')) ?? '', new RegExp(`Trials${frozen.trials.length} of ${TRIALS}Complete`), 'the Trials card counts against the plan while running');
     assert.equal(await page.locator('svg.sweep-chart .trial-mark').count(), frozen.trials.length, 'one mark per trial so far');
     assert.equal(await page.locator('table.trials-table tbody tr').count(), frozen.trials.length, 'one row per trial so far');
 
@@ -198,7 +199,7 @@ describe('a running sweep in the Runs view, live', { skip, timeout: 300_000 }, (
     assert.equal(await page.getAttribute('table.trials-table tbody tr', 'data-trial'), String(final.best!.number), 'best first');
     assert.equal(await page.evaluate(() => document.activeElement?.closest('th')?.getAttribute('data-key')), 'value', 'the focus is kept');
     const cards = (await page.textContent('#runs .cards')) ?? '';
-    assert.match(cards, new RegExp(`Trials${TRIALS}`));
+    assert.match(cards, new RegExp(`Trials${TRIALS}Complete`), 'a finished sweep shows its count alone');
 
     // The run ended: the page stops asking (a poll would come within one interval, 3 s).
     const atEnd = sweepRequests.length;
