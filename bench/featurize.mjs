@@ -6,7 +6,8 @@
 //
 // Settings (min_df 2, sublinear tf, l2): word13 (word 1–3), word13+cwb25 (word 1–3 plus a char_wb
 // 2–5 block), cwb25 (standalone char_wb 2–5), char25 (standalone char 2–5), and the same with
-// hashing into 2^20 buckets (suffix -h). Prints per run: fit seconds, features, nnz, peak RSS
+// hashing into 2^20 buckets (suffix -h). Prints per run: fit seconds, fit CPU seconds (user +
+// system; less swayed than wall time by other work on a shared machine), features, nnz, peak RSS
 // (process.resourceUsage().maxRSS, which includes the ~120 MB of the texts), then the medians.
 // Timings depend on the machine and its load: compare runs made side by side, not with old logs.
 
@@ -42,10 +43,13 @@ if (values.child) {
     for (const f of fs.readdirSync(path.join(root, label)).sort()) texts.push(fs.readFileSync(path.join(root, label, f), 'utf8').toLowerCase());
   }
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   const { vectorizer, matrix } = TfidfVectorizer.fit(texts, { ...DEFAULT_TFIDF, minDf: 2, ...SETTINGS[values.child] });
   const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const peakMB = Math.round((process.resourceUsage().maxRSS * 1024) / 1e6);
-  console.log(JSON.stringify({ setting: values.child, seconds: +seconds.toFixed(2), features: vectorizer.numFeatures, nnz: matrix.indptr[matrix.rows], peakMB }));
+  console.log(JSON.stringify({ setting: values.child, seconds: +seconds.toFixed(2), cpuSeconds: +cpuSeconds.toFixed(2), features: vectorizer.numFeatures, nnz: matrix.indptr[matrix.rows], peakMB }));
   process.exit(0);
 }
 
@@ -64,7 +68,7 @@ for (let round = 0; round < Number(values.repeat); round++) {
   }
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
-console.log('\nsetting         fit s (median)  peak RSS MB (median)  features    nnz');
+console.log('\nsetting         fit s (median)  fit CPU s (median)  peak RSS MB (median)  features    nnz');
 for (const [name, rs] of runs) {
-  console.log(`${name.padEnd(16)}${String(median(rs.map((r) => r.seconds))).padStart(14)}${String(median(rs.map((r) => r.peakMB))).padStart(22)}  ${String(rs[0].features).padStart(9)}  ${rs[0].nnz}`);
+  console.log(`${name.padEnd(16)}${String(median(rs.map((r) => r.seconds))).padStart(14)}${String(median(rs.map((r) => r.cpuSeconds))).padStart(20)}${String(median(rs.map((r) => r.peakMB))).padStart(22)}  ${String(rs[0].features).padStart(9)}  ${rs[0].nnz}`);
 }

@@ -228,3 +228,29 @@ test('the equality corpus reaches what it claims: every script class, and a voca
 test('a character analyzer with stop words or stemming is refused, as before', () => {
   assert.throws(() => TfidfVectorizer.fit(['abc'], { ...DEFAULT_TFIDF, analyzer: 'char_wb', ngramRange: [1, 2], stopWords: 'en' }), /stop words and stemming apply to word tokens; analyzer char_wb/);
 });
+
+// Rows of hundreds of distinct n-grams: RowBuilder sorts long rows by radix (radix-sort.ts, from
+// 128 ids for these small vocabularies), shorter ones with the built-in sort; both must give the
+// string path's matrix.
+const LONG_TRAIN = [...corpus(21, 60).map((t, i) => t.repeat(1 + (i % 3)) + corpus(22 + i, 40).join(' ')), ...FIXED];
+const LONG_UNSEEN = corpus(99, 30).map((t, i) => t + corpus(200 + i, 30).join('\n'));
+
+for (const variant of [
+  { analyzer: 'char', ngramRange: [1, 5], minDf: 1 },
+  { analyzer: 'char_wb', ngramRange: [2, 5], minDf: 2 },
+  { analyzer: 'char_wb', ngramRange: [3, 8], minDf: 1, sublinearTf: false },
+  { analyzer: 'char', ngramRange: [2, 4], minDf: 2, maxFeatures: 500 },
+] as Variant[]) {
+  const config: TfidfConfig = { ...DEFAULT_TFIDF, ...variant };
+  test(`char analyzer equals the string path on long rows: ${JSON.stringify(variant)}`, () => {
+    const want = referenceFit(LONG_TRAIN, config);
+    const { vectorizer, matrix } = TfidfVectorizer.fit(LONG_TRAIN, config);
+    assert.deepEqual(vectorizer.tokens, want.tokens, 'tokens');
+    assert.deepEqual(vectorizer.idf, want.idf, 'idf');
+    assertSameMatrix(matrix, want.matrix, 'fit');
+    let longRows = 0;
+    for (let i = 0; i < matrix.rows; i++) if (matrix.indptr[i + 1] - matrix.indptr[i] >= 128) longRows++;
+    assert.ok(longRows >= 10, `${longRows} rows of 128 n-grams or more`);
+    assertSameMatrix(vectorizer.transform(LONG_UNSEEN), referenceTransform(want, config, LONG_UNSEEN), 'transform');
+  });
+}

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createTokenizer } from '../text/tokenize.js';
-import { CharGramHasher, CharGramTable, codePointsOf, createCharGramScanner, gramString, isJsWhitespace } from './char-grams.js';
+import { CharGramHasher, CharGramTrie, codePointsOf, createCharGramIdScanner, createCharGramScanner, gramString, isJsWhitespace } from './char-grams.js';
 import { TokenHasher } from './hashing.js';
 
 const TEXTS = [
@@ -65,22 +65,61 @@ test('CharGramHasher equals TokenHasher (MurmurHash3 of UTF-8) of the n-gram str
   }
 });
 
-test('CharGramTable: ids are dense and stable through growth, unknown windows give -1', () => {
-  const table = new CharGramTable(2);
+test('CharGramTrie: ids are dense and stable through growth, prefixes are grams, unknown windows give -1', () => {
+  const trie = new CharGramTrie(2);
   const strings: string[] = [];
   for (let i = 0; i < 5000; i++) strings.push(`g${i}😀`);
-  strings.forEach((s, i) => {
+  const ids = strings.map((s) => {
     const cps = codePointsOf(s);
-    assert.equal(table.getOrAdd(cps, 0, cps.length), i);
+    return trie.add(cps, 0, cps.length);
   });
-  assert.equal(table.size, 5000);
+  assert.equal(new Set(ids).size, 5000);
+  // Every id below size is some prefix; the five thousand grams share "g" and the digit prefixes.
+  assert.ok(trie.size > 5000 && trie.size < 5000 * 3);
   strings.forEach((s, i) => {
     const cps = codePointsOf(`  ${s}`);
-    assert.equal(table.get(cps, 2, cps.length - 2), i);
-    assert.equal(table.stringOf(i), s);
+    assert.equal(trie.get(cps, 2, cps.length - 2), ids[i]);
+    assert.equal(trie.stringOf(ids[i]), s);
   });
   const unknown = codePointsOf('g5000😀');
-  assert.equal(table.get(unknown, 0, unknown.length), -1);
-  // A prefix of a known gram is a different gram.
-  assert.equal(table.get(unknown, 0, 2), -1);
+  assert.equal(trie.get(unknown, 0, unknown.length), -1);
+  // A prefix of a known gram is a gram of its own, with its own id.
+  const prefix = trie.get(unknown, 0, 2);
+  assert.notEqual(prefix, -1);
+  assert.equal(trie.stringOf(prefix), 'g5');
+  assert.equal(trie.child(prefix, 0x30), trie.get(codePointsOf('g50'), 0, 3));
+  assert.equal(trie.get(codePointsOf('x'), 0, 1), -1);
+});
+
+test('the id scanner visits the window scanner\'s n-grams in the same order, and a grown trie numbers them first-seen', () => {
+  for (const analyzer of ['char', 'char_wb'] as const) {
+    for (const [lo, hi] of [[1, 1], [1, 3], [2, 5], [3, 8], [5, 5], [8, 8]] as [number, number][]) {
+      const trie = new CharGramTrie(4);
+      const grow = createCharGramIdScanner(analyzer, lo, hi, trie, true);
+      const seen = new Map<string, number>();
+      const order: number[] = [];
+      for (const text of [...TEXTS, 'word '.repeat(300), ...TEXTS]) {
+        const got: string[] = [];
+        grow(text, (id) => {
+          got.push(trie.stringOf(id));
+          if (!seen.has(trie.stringOf(id))) {
+            seen.set(trie.stringOf(id), id);
+            order.push(id);
+          }
+        });
+        assert.deepEqual(got, viaScanner(analyzer, lo, hi, text), `${analyzer} [${lo}, ${hi}] ${JSON.stringify(text)}`);
+      }
+      // Ids of visited grams ascend in first-seen order (shorter prefixes may sit between them).
+      assert.deepEqual(order, [...order].sort((a, b) => a - b), `${analyzer} [${lo}, ${hi}] order`);
+      // A lookup-only scanner over the same trie finds the same ids and skips unknown grams.
+      const look = createCharGramIdScanner(analyzer, lo, hi, trie, false);
+      const size = trie.size;
+      for (const text of [...TEXTS, 'zzq ' + TEXTS[4]]) {
+        const got: string[] = [];
+        look(text, (id) => got.push(trie.stringOf(id)));
+        assert.deepEqual(got, viaScanner(analyzer, lo, hi, text).filter((g) => seen.has(g)), `${analyzer} [${lo}, ${hi}] lookup ${JSON.stringify(text)}`);
+      }
+      assert.equal(trie.size, size, 'lookups add nothing');
+    }
+  }
 });

@@ -5,9 +5,9 @@
  * Counting the character n-grams of a review as strings allocates one string per n-gram — four or
  * five per character for a 2–5 range, many times what the word path allocates — and hashes each
  * into a Map. Here a text is read once into a reused buffer of code points and each n-gram is a
- * (start, length) window over it: the vocabulary looks windows up in CharGramTable (open
- * addressing over code points), hashing encodes a window's UTF-8 into a small reused buffer.
- * Strings are built only for n-grams a vocabulary keeps.
+ * (start, length) window over it: the vocabulary finds windows in a CharGramTrie (each n-gram
+ * found from its prefix's id and its last code point), hashing encodes a window's UTF-8 into a
+ * small reused buffer. Strings are built only for n-grams a vocabulary keeps.
  *
  * The windows are exactly the units of src/text/tokenize.ts's `char` and `char_wb` analyzers, in
  * the same order (tests compare them on every code point class that matters).
@@ -32,58 +32,16 @@ const SPACE = 0x20;
  * sides; a padded word of at most n code points is visited once, whole, and longer n skipped).
  */
 export function createCharGramScanner(analyzer: 'char' | 'char_wb', lo: number, hi: number): (text: string, visit: GramVisitor) => void {
-  let buf = new Int32Array(256);
-  const ensure = (n: number): void => {
-    if (buf.length < n) {
-      const next = new Int32Array(Math.max(n, buf.length * 2));
-      next.set(buf);
-      buf = next;
-    }
-  };
-  if (analyzer === 'char') {
-    return (text, visit) => {
-      ensure(text.length);
-      let count = 0;
-      let inSpace = false;
-      for (let i = 0; i < text.length; ) {
-        const cp = text.codePointAt(i) as number;
-        i += cp > 0xffff ? 2 : 1;
-        if (isJsWhitespace(cp)) {
-          if (!inSpace) buf[count++] = SPACE;
-          inSpace = true;
-        } else {
-          buf[count++] = cp;
-          inSpace = false;
-        }
+  return createCodePointUnits<GramVisitor>(analyzer, (cps, count, wholeOnce, visit) => {
+    for (let n = lo; n <= hi; n++) {
+      if (wholeOnce && count <= n) {
+        visit(cps, 0, count);
+        break;
       }
-      for (let n = lo; n <= hi && n <= count; n++) for (let i = 0; i + n <= count; i++) visit(buf, i, n);
-    };
-  }
-  return (text, visit) => {
-    ensure(text.length + 2);
-    let count = 0;
-    const flush = (): void => {
-      if (count === 0) return;
-      buf[0] = SPACE;
-      buf[count + 1] = SPACE;
-      const padded = count + 2;
-      for (let n = lo; n <= hi; n++) {
-        if (padded <= n) {
-          visit(buf, 0, padded);
-          break;
-        }
-        for (let i = 0; i + n <= padded; i++) visit(buf, i, n);
-      }
-      count = 0;
-    };
-    for (let i = 0; i < text.length; ) {
-      const cp = text.codePointAt(i) as number;
-      i += cp > 0xffff ? 2 : 1;
-      if (isJsWhitespace(cp)) flush();
-      else buf[1 + count++] = cp;
+      if (n > count) break;
+      for (let i = 0; i + n <= count; i++) visit(cps, i, n);
     }
-    flush();
-  };
+  });
 }
 
 /** The n-gram as a string (lone surrogates stay lone, as String.prototype.slice leaves them). */
@@ -104,96 +62,241 @@ export function codePointsOf(s: string): Int32Array {
   return Int32Array.from(out);
 }
 
-function gramHash(cps: Int32Array, start: number, len: number): number {
-  let h = Math.imul(0x811c9dc5 ^ len, 0x01000193);
-  for (let k = start; k < start + len; k++) h = Math.imul(h ^ cps[k], 0x01000193);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  return (h ^ (h >>> 16)) >>> 0;
-}
+/** The prefix of one-code-point n-grams in a CharGramTrie. */
+const ROOT = -2;
+/** One-code-point n-grams below this code point (the BMP) are found by index, not hashed. */
+const DIRECT = 0x10000;
 
-/** Open-addressing table from n-grams (code point windows) to dense ids, code points pooled. */
-export class CharGramTable {
-  private pool = new Int32Array(1 << 16);
-  private poolLength = 0;
-  private starts = new Int32Array(1 << 12);
-  private lengths = new Uint8Array(1 << 12);
+/**
+ * The n-grams of a vocabulary as a trie in one open-addressing table: an n-gram is (id of its
+ * first n−1 code points, last code point) → id, the one-code-point n-grams hanging off ROOT.
+ * Scanning a text looks up the n-grams of length n+1 from those of length n (one probe of two
+ * integers per n-gram), instead of hashing and comparing each window's code points: on IMDB
+ * char_wb 2–5 that lookup was about half of fit. Ids are dense, in order of creation; an n-gram's
+ * prefixes are n-grams too (ids without a feature where they are shorter than the range).
+ */
+export class CharGramTrie {
+  /** Per slot: prefix id, last code point, n-gram id (−1: empty slot). */
   private slots: Int32Array;
+  /** Id of each one-code-point n-gram of the BMP (−1: absent); a third of all lookups for a 2–5 range. */
+  private readonly unigrams = new Int32Array(DIRECT).fill(-1);
   private mask: number;
+  private prefixOf: Int32Array = new Int32Array(1 << 12);
+  private lastOf: Int32Array = new Int32Array(1 << 12);
   size = 0;
 
   constructor(expected = 1 << 12) {
     let cap = 16;
     while (cap < expected * 2) cap <<= 1;
-    this.slots = new Int32Array(cap).fill(-1);
+    this.slots = new Int32Array(cap * 3).fill(-1);
     this.mask = cap - 1;
   }
 
-  private find(cps: Int32Array, start: number, len: number, hash: number): number {
-    let slot = hash & this.mask;
+  private static hash(prefix: number, cp: number): number {
+    let h = Math.imul(prefix ^ Math.imul(cp, 0x9e3779b1), 0x85ebca6b);
+    h ^= h >>> 15;
+    h = Math.imul(h, 0xc2b2ae35);
+    return h ^ (h >>> 16);
+  }
+
+  /** The id of the one-code-point n-gram `cp`, or −1. */
+  unigram(cp: number): number {
+    return cp < DIRECT ? this.unigrams[cp] : this.child(ROOT, cp);
+  }
+
+  /** As unigram(), adding the n-gram when absent. */
+  unigramOrAdd(cp: number): number {
+    if (cp >= DIRECT) return this.childOrAdd(ROOT, cp);
+    const id = this.unigrams[cp];
+    return id !== -1 ? id : (this.unigrams[cp] = this.newId(ROOT, cp));
+  }
+
+  /** The id of n-gram `prefix` + `cp` (a prefix id, not ROOT below DIRECT: see unigram()), or −1. */
+  child(prefix: number, cp: number): number {
+    const slots = this.slots;
+    let slot = CharGramTrie.hash(prefix, cp) & this.mask;
     for (;;) {
-      const id = this.slots[slot];
-      if (id === -1 || this.equals(id, cps, start, len)) return slot;
+      const k = slot * 3;
+      const id = slots[k + 2];
+      if (id === -1 || (slots[k] === prefix && slots[k + 1] === cp)) return id;
       slot = (slot + 1) & this.mask;
     }
   }
 
-  private equals(id: number, cps: Int32Array, start: number, len: number): boolean {
-    if (this.lengths[id] !== len) return false;
-    const at = this.starts[id];
-    for (let k = 0; k < len; k++) if (this.pool[at + k] !== cps[start + k]) return false;
-    return true;
+  /** As child(), adding the n-gram with the next id when absent. */
+  childOrAdd(prefix: number, cp: number): number {
+    const slots = this.slots;
+    let slot = CharGramTrie.hash(prefix, cp) & this.mask;
+    for (;;) {
+      const k = slot * 3;
+      const id = slots[k + 2];
+      if (id === -1) break;
+      if (slots[k] === prefix && slots[k + 1] === cp) return id;
+      slot = (slot + 1) & this.mask;
+    }
+    const id = this.newId(prefix, cp);
+    const k = slot * 3;
+    slots[k] = prefix;
+    slots[k + 1] = cp;
+    slots[k + 2] = id;
+    if (this.size * 2 > this.mask + 1) this.rehash();
+    return id;
   }
 
-  /** The id of the n-gram, or -1. */
-  get(cps: Int32Array, start: number, len: number): number {
-    return this.slots[this.find(cps, start, len, gramHash(cps, start, len))];
-  }
-
-  /** The id of the n-gram, adding it with the next id when absent. */
-  getOrAdd(cps: Int32Array, start: number, len: number): number {
-    const slot = this.find(cps, start, len, gramHash(cps, start, len));
-    const found = this.slots[slot];
-    if (found !== -1) return found;
+  private newId(prefix: number, cp: number): number {
     const id = this.size++;
-    if (id === this.starts.length) {
-      const starts = new Int32Array(id * 2);
-      starts.set(this.starts);
-      this.starts = starts;
-      const lengths = new Uint8Array(id * 2);
-      lengths.set(this.lengths);
-      this.lengths = lengths;
+    if (id === this.prefixOf.length) {
+      this.prefixOf = growInt32(this.prefixOf);
+      this.lastOf = growInt32(this.lastOf);
     }
-    if (this.poolLength + len > this.pool.length) {
-      const pool = new Int32Array(Math.max(this.pool.length * 2, this.poolLength + len));
-      pool.set(this.pool);
-      this.pool = pool;
-    }
-    this.pool.set(cps.subarray(start, start + len), this.poolLength);
-    this.starts[id] = this.poolLength;
-    this.lengths[id] = len;
-    this.poolLength += len;
-    this.slots[slot] = id;
-    if (this.size * 2 > this.slots.length) this.rehash();
+    this.prefixOf[id] = prefix;
+    this.lastOf[id] = cp;
+    return id;
+  }
+
+  /** The id of the n-gram cps[start .. start + len), or −1. */
+  get(cps: Int32Array, start: number, len: number): number {
+    let id = this.unigram(cps[start]);
+    for (let k = start + 1; k < start + len && id !== -1; k++) id = this.child(id, cps[k]);
+    return id;
+  }
+
+  /** The id of the n-gram cps[start .. start + len) (len ≥ 1), adding it and its prefixes when absent. */
+  add(cps: Int32Array, start: number, len: number): number {
+    let id = this.unigramOrAdd(cps[start]);
+    for (let k = start + 1; k < start + len; k++) id = this.childOrAdd(id, cps[k]);
     return id;
   }
 
   /** The n-gram of `id` as a string. */
   stringOf(id: number): string {
-    return gramString(this.pool, this.starts[id], this.lengths[id]);
+    const cps: number[] = [];
+    for (let g = id; g !== ROOT; g = this.prefixOf[g]) cps.push(this.lastOf[g]);
+    let s = '';
+    for (let k = cps.length - 1; k >= 0; k--) s += String.fromCodePoint(cps[k]);
+    return s;
   }
 
   private rehash(): void {
-    const cap = this.slots.length * 2;
-    this.slots = new Int32Array(cap).fill(-1);
-    this.mask = cap - 1;
+    const cap = (this.mask + 1) * 2;
+    const slots = new Int32Array(cap * 3).fill(-1);
+    const mask = cap - 1;
     for (let id = 0; id < this.size; id++) {
-      let slot = gramHash(this.pool, this.starts[id], this.lengths[id]) & this.mask;
-      while (this.slots[slot] !== -1) slot = (slot + 1) & this.mask;
-      this.slots[slot] = id;
+      const prefix = this.prefixOf[id];
+      const cp = this.lastOf[id];
+      if (prefix === ROOT && cp < DIRECT) continue;
+      let slot = CharGramTrie.hash(prefix, cp) & mask;
+      while (slots[slot * 3 + 2] !== -1) slot = (slot + 1) & mask;
+      slots[slot * 3] = prefix;
+      slots[slot * 3 + 1] = cp;
+      slots[slot * 3 + 2] = id;
     }
+    this.slots = slots;
+    this.mask = mask;
   }
+}
+
+function growInt32(a: Int32Array): Int32Array {
+  const next = new Int32Array(a.length * 2);
+  next.set(a);
+  return next;
+}
+
+/** Called with the id of each n-gram (CharGramTrie), in the order createCharGramScanner visits them. */
+export type GramIdVisitor = (id: number) => void;
+
+/**
+ * The trie counterpart of createCharGramScanner: visits the same n-grams in the same order, as
+ * ids in `trie`. With `grow`, unknown n-grams (and their prefixes) are added, so an n-gram's id is
+ * created when it is first visited — ids of the range's n-grams keep first-seen order, which is
+ * the vocabulary's feature order; without, unknown n-grams are skipped.
+ *
+ * Works level by level: ids of the n-grams of length n at every start are kept in one row and
+ * extended in place by one code point for length n+1.
+ */
+export function createCharGramIdScanner(analyzer: 'char' | 'char_wb', lo: number, hi: number, trie: CharGramTrie, grow: boolean): (text: string, visit: GramIdVisitor) => void {
+  let row = new Int32Array(256);
+  // A unit is the whole text (char) or one padded word (char_wb, whose word is visited once, whole, when not longer than n).
+  const unit = (cps: Int32Array, count: number, wholeOnce: boolean, visit: GramIdVisitor): void => {
+    if (row.length < count) row = new Int32Array(Math.max(count, row.length * 2));
+    const ids = row;
+    const top = Math.min(hi, count);
+    for (let n = 1; n <= top; n++) {
+      const last = count - n;
+      const at = n - 1;
+      if (n === 1) {
+        if (grow) for (let i = 0; i <= last; i++) ids[i] = trie.unigramOrAdd(cps[i]);
+        else for (let i = 0; i <= last; i++) ids[i] = trie.unigram(cps[i]);
+      } else if (grow) {
+        for (let i = 0; i <= last; i++) ids[i] = trie.childOrAdd(ids[i], cps[i + at]);
+      } else {
+        for (let i = 0; i <= last; i++) {
+          const prefix = ids[i];
+          ids[i] = prefix === -1 ? -1 : trie.child(prefix, cps[i + at]);
+        }
+      }
+      if (n >= lo) {
+        for (let i = 0; i <= last; i++) {
+          const id = ids[i];
+          if (id !== -1) visit(id);
+        }
+      }
+    }
+    if (wholeOnce && count < lo && ids[0] !== -1) visit(ids[0]);
+  };
+  return createCodePointUnits<GramIdVisitor>(analyzer, unit);
+}
+
+/**
+ * Reads a text's code points into a reused buffer and hands over its units: for `char` the whole
+ * text with whitespace runs collapsed to one space, for `char_wb` each whitespace-separated word
+ * padded with one space on both sides.
+ */
+function createCodePointUnits<V>(analyzer: 'char' | 'char_wb', unit: (cps: Int32Array, count: number, wholeOnce: boolean, visit: V) => void): (text: string, visit: V) => void {
+  let buf = new Int32Array(256);
+  const ensure = (n: number): void => {
+    if (buf.length < n) buf = new Int32Array(Math.max(n, buf.length * 2));
+  };
+  if (analyzer === 'char') {
+    return (text, visit) => {
+      ensure(text.length);
+      let count = 0;
+      let inSpace = false;
+      for (let i = 0; i < text.length; ) {
+        const cp = text.codePointAt(i) as number;
+        i += cp > 0xffff ? 2 : 1;
+        if (isJsWhitespace(cp)) {
+          if (!inSpace) buf[count++] = SPACE;
+          inSpace = true;
+        } else {
+          buf[count++] = cp;
+          inSpace = false;
+        }
+      }
+      unit(buf, count, false, visit);
+    };
+  }
+  return (text, visit) => {
+    ensure(text.length + 2);
+    let count = 0;
+    for (let i = 0; i < text.length; ) {
+      const cp = text.codePointAt(i) as number;
+      i += cp > 0xffff ? 2 : 1;
+      if (isJsWhitespace(cp)) {
+        if (count > 0) {
+          buf[0] = SPACE;
+          buf[count + 1] = SPACE;
+          unit(buf, count + 2, true, visit);
+          count = 0;
+        }
+      } else buf[1 + count++] = cp;
+    }
+    if (count > 0) {
+      buf[0] = SPACE;
+      buf[count + 1] = SPACE;
+      unit(buf, count + 2, true, visit);
+    }
+  };
 }
 
 /**

@@ -71,7 +71,8 @@ test('train → predict → eval → explain → export a word + character model
   // The model directory records the character block; a load round trip is what predict does.
   const manifest = JSON.parse(fs.readFileSync(path.join(modelDir, 'manifest.json'), 'utf8')) as { recipe: { features: { char_ngrams: unknown } }; model: { config: { tfidf: { charNgrams: unknown } } }; training: { features: Record<string, unknown> } };
   assert.deepEqual(manifest.recipe.features.char_ngrams, { analyzer: 'char', ngram_range: [1, 3], weight: 1 });
-  assert.deepEqual(manifest.training.features, { script: 'han', analyzer: 'word', ngram_range: [1, 2], char_ngrams: { analyzer: 'char', ngram_range: [1, 3], weight: 1 } });
+  // fold_letters (auto) resolves to false for Han script.
+  assert.deepEqual(manifest.training.features, { script: 'han', analyzer: 'word', ngram_range: [1, 2], fold_letters: false, char_ngrams: { analyzer: 'char', ngram_range: [1, 3], weight: 1 } });
   assert.deepEqual(manifest.model.config.tfidf.charNgrams, { analyzer: 'char', ngramRange: [1, 3], weight: 1 });
 
   const predict = cli(['predict', modelDir, '--json'], '房间很干净，服务很好，下次还会再来\n太差了，房间又脏又吵，再也不来了\n');

@@ -34,6 +34,12 @@ export class Int32Builder {
     if (this.length === this.buf.length) this.grow(this.length + 1);
     this.buf[this.length++] = v;
   }
+  /** Appends all of `values` (one copy, not a push per value). */
+  append(values: Int32Array): void {
+    if (this.length + values.length > this.buf.length) this.grow(this.length + values.length);
+    this.buf.set(values, this.length);
+    this.length += values.length;
+  }
   private grow(min: number): void {
     const next = new Int32Array(Math.max(min, this.buf.length * 2));
     next.set(this.buf.subarray(0, this.length));
@@ -66,12 +72,19 @@ export class Float32Builder {
     this.buf = new Float32Array(Math.max(16, initialCapacity));
   }
   push(v: number): void {
-    if (this.length === this.buf.length) {
-      const next = new Float32Array(this.buf.length * 2);
-      next.set(this.buf);
-      this.buf = next;
-    }
+    if (this.length === this.buf.length) this.grow(this.length + 1);
     this.buf[this.length++] = v;
+  }
+  /** Appends all of `values` (one copy, not a push per value). */
+  append(values: Float32Array): void {
+    if (this.length + values.length > this.buf.length) this.grow(this.length + values.length);
+    this.buf.set(values, this.length);
+    this.length += values.length;
+  }
+  private grow(min: number): void {
+    const next = new Float32Array(Math.max(min, this.buf.length * 2));
+    next.set(this.buf.subarray(0, this.length));
+    this.buf = next;
   }
   toArray(): Float32Array {
     return this.buf.slice(0, this.length);

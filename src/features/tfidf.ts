@@ -3,10 +3,11 @@ import type { StopWordLanguage } from '../text/stopwords.js';
 import { ModelFormatError } from '../errors.js';
 import { createTokenizer, type Analyzer, type Tokenizer, type TokenPattern } from '../text/tokenize.js';
 import { Float32Builder, Int32Builder, type CsrMatrix } from './csr.js';
-import { CharGramHasher, CharGramTable, codePointsOf, createCharGramScanner, type GramVisitor } from './char-grams.js';
+import { CharGramHasher, CharGramTrie, codePointsOf, createCharGramIdScanner, createCharGramScanner, type GramIdVisitor, type GramVisitor } from './char-grams.js';
 import { DocumentCounter } from './doc-counts.js';
 import { ngramHash, TokenHasher } from './hashing.js';
 import { NgramTable } from './ngram-table.js';
+import { RowSorter } from './radix-sort.js';
 
 /** TF-IDF settings; the semantics follow scikit-learn's TfidfVectorizer. */
 export interface TfidfConfig {
@@ -101,26 +102,41 @@ function tokenizerFor(config: TfidfConfig): Tokenizer | null {
 }
 
 type CharScanner = (text: string, visit: GramVisitor) => void;
+type CharIdScanner = (text: string, visit: GramIdVisitor) => void;
+interface CharGramSpec {
+  analyzer: 'char' | 'char_wb';
+  range: [number, number];
+}
 
 /**
- * The n-gram scanner of a standalone `char` / `char_wb` analyzer, or null for `word`. It visits the
- * units createTokenizer emits for these analyzers, in the same order, as code point windows
+ * The n-grams of a standalone `char` / `char_wb` analyzer, or null for `word`. The scanners visit
+ * the units createTokenizer emits for these analyzers, in the same order, as code point windows
  * (char-grams.ts): a feature is a one-unit n-gram (token id, -1, -1) as before, so vocabularies,
  * hash buckets and saved models are the same; only no string is built per n-gram.
  */
-function analyzerScannerFor(config: TfidfConfig): CharScanner | null {
+function analyzerGrams(config: TfidfConfig): CharGramSpec | null {
   const analyzer = config.analyzer ?? 'word';
   if (analyzer === 'word') return null;
   if (config.stopWords || config.stem) throw new Error(`stop words and stemming apply to word tokens; analyzer ${analyzer} makes character n-grams`);
-  return createCharGramScanner(analyzer, config.ngramRange[0], config.ngramRange[1]);
+  return { analyzer, range: config.ngramRange };
 }
 
-/** The character block's n-gram scanner (char-grams.ts), or null without one. */
-function charScannerFor(config: TfidfConfig): CharScanner | null {
+/** The n-grams of the character block beside word n-grams, or null without one. */
+function blockGrams(config: TfidfConfig): CharGramSpec | null {
   const c = config.charNgrams;
   if (!c) return null;
   if ((config.analyzer ?? 'word') !== 'word') throw new Error(`charNgrams adds character n-grams to word n-grams; analyzer ${config.analyzer} makes character n-grams already`);
-  return createCharGramScanner(c.analyzer, c.ngramRange[0], c.ngramRange[1]);
+  return { analyzer: c.analyzer, range: c.ngramRange };
+}
+
+/** A window scanner (for hashing) of these n-grams. */
+function scannerOf(spec: CharGramSpec | null): CharScanner | null {
+  return spec && createCharGramScanner(spec.analyzer, spec.range[0], spec.range[1]);
+}
+
+/** A trie-id scanner (for a vocabulary) of these n-grams; `grow` adds unknown n-grams to the trie. */
+function idScannerOf(spec: CharGramSpec | null, trie: CharGramTrie, grow: boolean): CharIdScanner | null {
+  return spec && createCharGramIdScanner(spec.analyzer, spec.range[0], spec.range[1], trie, grow);
 }
 
 /** A fitted TF-IDF vectorizer: frozen vocabulary and idf weights. */
@@ -129,15 +145,15 @@ export class TfidfVectorizer {
   private readonly table: NgramTable;
   /** Word tokenizer (word analyzer), or null. */
   private readonly tokenize: Tokenizer | null;
-  /** Scanner of the standalone char / char_wb analyzer, or null. */
-  private readonly analyzerScan: CharScanner | null;
-  /** Scanner of the character block beside word n-grams, or null. */
-  private readonly charScan: CharScanner | null;
+  /** Trie-id scanner of the standalone char / char_wb analyzer; null without one and with hashing. */
+  private readonly analyzerScan: CharIdScanner | null;
+  /** Trie-id scanner of the character block beside word n-grams; null without one and with hashing. */
+  private readonly charScan: CharIdScanner | null;
   /**
-   * Character n-grams with a feature (the standalone analyzer's, or the character block's) → gram
-   * id, and each gram's feature; empty with hashing.
+   * Character n-grams with a feature (the standalone analyzer's, or the character block's) and
+   * their prefixes, and each trie id's feature (−1: a prefix only); empty with hashing.
    */
-  private readonly charGrams: CharGramTable;
+  private readonly charGrams: CharGramTrie;
   private readonly featureOfGram: Int32Array;
   /** Id of the first character-block feature; numFeatures when there is none. */
   readonly charStart: number;
@@ -154,21 +170,26 @@ export class TfidfVectorizer {
     readonly idf: Float32Array,
   ) {
     this.tokenize = tokenizerFor(config);
-    this.analyzerScan = analyzerScannerFor(config);
-    this.charScan = charScannerFor(config);
-    this.charStart = charBlockStart(ngrams, this.charScan !== null);
+    const ownGrams = analyzerGrams(config);
+    const block = blockGrams(config);
+    this.charStart = charBlockStart(ngrams, block !== null);
     // The character analyzers look n-grams up by code points (charGrams) and need no string map.
     this.tokenIds = this.tokenize ? new Map(tokens.map((t, i) => [t, i])) : new Map();
     // Without hashing, a character analyzer's features are found through charGrams alone.
-    this.table = this.analyzerScan && !config.hashBuckets ? new NgramTable(16) : NgramTable.fromKeys(ngrams);
-    const firstGramFeature = this.analyzerScan ? 0 : this.charStart;
+    this.table = ownGrams && !config.hashBuckets ? new NgramTable(16) : NgramTable.fromKeys(ngrams);
+    const firstGramFeature = ownGrams ? 0 : this.charStart;
     const numGrams = config.hashBuckets ? 0 : this.numFeatures - firstGramFeature;
-    this.charGrams = new CharGramTable(Math.max(16, numGrams));
-    this.featureOfGram = new Int32Array(numGrams);
+    this.charGrams = new CharGramTrie(Math.max(16, numGrams * 2));
+    const gramOfFeature = new Int32Array(numGrams);
     for (let f = firstGramFeature; f < firstGramFeature + numGrams; f++) {
       const cps = codePointsOf(tokens[ngrams[f * 3]]);
-      this.featureOfGram[this.charGrams.getOrAdd(cps, 0, cps.length)] = f;
+      gramOfFeature[f - firstGramFeature] = this.charGrams.add(cps, 0, cps.length);
     }
+    // Equal tokens (lone surrogates read back as U+FFFD) share a gram: the later feature wins, as before.
+    this.featureOfGram = new Int32Array(this.charGrams.size).fill(-1);
+    gramOfFeature.forEach((g, j) => (this.featureOfGram[g] = firstGramFeature + j));
+    this.analyzerScan = config.hashBuckets ? null : idScannerOf(ownGrams, this.charGrams, false);
+    this.charScan = config.hashBuckets ? null : idScannerOf(block, this.charGrams, false);
   }
 
   get numFeatures(): number {
@@ -199,12 +220,14 @@ export class TfidfVectorizer {
   /** Learns the vocabulary and idf from `texts` and returns their matrix (fit_transform). */
   static fit(texts: readonly string[], config: TfidfConfig): { vectorizer: TfidfVectorizer; matrix: CsrMatrix } {
     if (config.hashBuckets) return TfidfVectorizer.fitHashed(texts, config, config.hashBuckets);
-    const analyzerScan = analyzerScannerFor(config);
-    if (analyzerScan) return TfidfVectorizer.fitCharAnalyzer(texts, config, analyzerScan);
+    const ownGrams = analyzerGrams(config);
+    if (ownGrams) return TfidfVectorizer.fitCharAnalyzer(texts, config, ownGrams);
     const [nMin, nMax] = config.ngramRange;
     const n = texts.length;
     const tokenize = tokenizerFor(config) as Tokenizer;
-    const charScan = charScannerFor(config);
+    const block = blockGrams(config);
+    const grams = new CharGramTrie(block ? 1 << 16 : 16);
+    const charScan = idScannerOf(block, grams, true);
 
     // Pass 1: intern tokens, give every n-gram a candidate id, count per document.
     const tokenIds = new Map<string, number>();
@@ -221,17 +244,14 @@ export class TfidfVectorizer {
       }
       docTokens.push(id);
     };
-    // A character n-gram's candidate is (gram id, mark, -1), found once per distinct gram.
-    const grams = new CharGramTable();
-    let candidateOfGram: Int32Array = new Int32Array(1 << 12);
-    const countGram: GramVisitor = (cps, start, len) => {
-      const known = grams.size;
-      const g = grams.getOrAdd(cps, start, len);
-      if (g === known) {
-        if (g === candidateOfGram.length) candidateOfGram = growInt32(candidateOfGram, g + 1, 0);
-        candidateOfGram[g] = table.getOrAdd(g, CHAR_NGRAM_MARK, NO_TOKEN);
-      }
-      counter.add(candidateOfGram[g]);
+    // A character n-gram's candidate is (gram id, mark, -1), made when the gram is first visited
+    // (the trie also holds prefixes, which are never visited when shorter than the range).
+    let candidateOfGram: Int32Array = new Int32Array(1 << 12).fill(-1);
+    const countGram: GramIdVisitor = (g) => {
+      if (g >= candidateOfGram.length) candidateOfGram = growInt32(candidateOfGram, g + 1, -1);
+      let c = candidateOfGram[g];
+      if (c === -1) c = candidateOfGram[g] = table.getOrAdd(g, CHAR_NGRAM_MARK, NO_TOKEN);
+      counter.add(c);
     };
 
     for (let d = 0; d < n; d++) {
@@ -298,14 +318,17 @@ export class TfidfVectorizer {
 
   /**
    * fit() for the standalone `char` / `char_wb` analyzers: n-grams are code point windows counted
-   * in a CharGramTable, whose dense ids (first-seen order) are the candidates, exactly the token
-   * ids and n-gram ids the string tokenizer gave them; strings are made for kept n-grams only.
+   * by their CharGramTrie ids. Those are the candidates: an n-gram of the range gets its id when
+   * first visited, so kept ids ascend in first-seen order, exactly the token ids and n-gram ids
+   * the string tokenizer gave them (the shorter prefixes between them are never counted, df 0,
+   * and drop out). Strings are made for kept n-grams only.
    */
-  private static fitCharAnalyzer(texts: readonly string[], config: TfidfConfig, scan: CharScanner): { vectorizer: TfidfVectorizer; matrix: CsrMatrix } {
+  private static fitCharAnalyzer(texts: readonly string[], config: TfidfConfig, spec: CharGramSpec): { vectorizer: TfidfVectorizer; matrix: CsrMatrix } {
     const n = texts.length;
     const counter = new DocumentCounter(n, 1 << 16, config.maxFeatures !== null);
-    const grams = new CharGramTable(1 << 16);
-    const countGram: GramVisitor = (cps, start, len) => counter.add(grams.getOrAdd(cps, start, len));
+    const grams = new CharGramTrie(1 << 16);
+    const scan = idScannerOf(spec, grams, true) as CharIdScanner;
+    const countGram: GramIdVisitor = (g) => counter.add(g);
     for (let d = 0; d < n; d++) {
       scan(texts[d], countGram);
       counter.endDocument();
@@ -360,9 +383,9 @@ export class TfidfVectorizer {
   transform(texts: readonly string[]): CsrMatrix {
     if (this.config.hashBuckets) return this.transformHashed(texts, this.config.hashBuckets);
     const builder = new RowBuilder(this.numFeatures, texts.length, texts.length * 32, this.counts());
-    const lookupGram: GramVisitor = (cps, start, len) => {
-      const g = this.charGrams.get(cps, start, len);
-      if (g !== -1) builder.add(this.featureOfGram[g]);
+    const lookupGram: GramIdVisitor = (g) => {
+      const f = this.featureOfGram[g];
+      if (f !== -1) builder.add(f);
     };
     const analyzerScan = this.analyzerScan;
     if (analyzerScan) {
@@ -457,7 +480,7 @@ function hashedSlots(config: TfidfConfig, buckets: number): (text: string, emit:
   let sink: (slot: number) => void = () => {};
   // A standalone character analyzer's n-gram is a one-token n-gram: its bucket is its string's
   // hash (ngramHash of length 1), mod buckets, in the word range of slots.
-  const analyzerScan = analyzerScannerFor(config);
+  const analyzerScan = scannerOf(analyzerGrams(config));
   if (analyzerScan) {
     const emitOwnGram: GramVisitor = (cps, start, len) => sink(gramHasher.hash(cps, start, len) % buckets);
     return (text, emit) => {
@@ -466,7 +489,7 @@ function hashedSlots(config: TfidfConfig, buckets: number): (text: string, emit:
     };
   }
   const tokenize = tokenizerFor(config) as Tokenizer;
-  const charScan = charScannerFor(config);
+  const charScan = scannerOf(blockGrams(config));
   const [nMin, nMax] = config.ngramRange;
   const hasher = new TokenHasher();
   const hashes = new Int32Builder(256);
@@ -547,16 +570,21 @@ function growInt32(a: Int32Array, min: number, fill: number): Int32Array {
   return next;
 }
 
+/** 1 + ln(count) for the counts most n-grams have: the same doubles as computing them each time. */
+const SUBLINEAR_TF = Float64Array.from({ length: 256 }, (_, c) => 1 + Math.log(c));
+
 /** Accumulates feature counts of one row at a time and emits weighted, normalized CSR rows. */
 class RowBuilder {
   private readonly counts: Int32Array;
   private touched: Int32Array;
   private numTouched = 0;
-  /** Weights of the row being ended (reused). */
+  /** Weights of the row being ended, and the same scaled to float32 (reused). */
   private values = new Float64Array(1024);
+  private scaled = new Float32Array(1024);
   private readonly indptr: Int32Array;
   private readonly indices: Int32Builder;
   private readonly data: Float32Builder;
+  private readonly sorter: RowSorter;
   private row = 0;
 
   /** @param counts an all-zero array of `cols` counts to use (and leave all zero), else a new one. */
@@ -568,6 +596,7 @@ class RowBuilder {
   ) {
     this.counts = counts ?? new Int32Array(cols);
     this.touched = new Int32Array(Math.min(cols, 1024));
+    this.sorter = new RowSorter(cols);
     this.indptr = new Int32Array(rows + 1);
     this.indices = new Int32Builder(nnzHint);
     this.data = new Float32Builder(nnzHint);
@@ -600,9 +629,13 @@ class RowBuilder {
    * block's weight — scikit-learn's FeatureUnion of two normalized vectorizers.
    */
   endRow(v: TfidfVectorizer): void {
-    const cols = this.touched.subarray(0, this.numTouched).sort();
-    if (this.values.length < cols.length) this.values = new Float64Array(this.touched.length);
+    const cols = this.sorter.sort(this.touched, this.numTouched);
+    if (this.values.length < cols.length) {
+      this.values = new Float64Array(this.touched.length);
+      this.scaled = new Float32Array(this.touched.length);
+    }
     const values = this.values;
+    const scaled = this.scaled;
     const charStart = v.charStart;
     const sublinear = v.config.sublinearTf;
     const idf = v.idf;
@@ -612,7 +645,7 @@ class RowBuilder {
       const f = cols[j];
       // termWeight(count), inlined: this loop runs once per stored value.
       const count = this.counts[f];
-      const w = (sublinear ? 1 + Math.log(count) : count) * idf[f];
+      const w = (sublinear ? (count < SUBLINEAR_TF.length ? SUBLINEAR_TF[count] : 1 + Math.log(count)) : count) * idf[f];
       values[j] = w;
       if (f < charStart) sq += w * w;
       else sqChar += w * w;
@@ -622,10 +655,9 @@ class RowBuilder {
     const scale = l2 && sq > 0 ? 1 / Math.sqrt(sq) : 1;
     const weight = v.config.charNgrams?.weight ?? 1;
     const charScale = l2 && sqChar > 0 ? weight / Math.sqrt(sqChar) : weight;
-    for (let j = 0; j < cols.length; j++) {
-      this.indices.push(cols[j]);
-      this.data.push(values[j] * (cols[j] < charStart ? scale : charScale));
-    }
+    for (let j = 0; j < cols.length; j++) scaled[j] = values[j] * (cols[j] < charStart ? scale : charScale);
+    this.indices.append(cols);
+    this.data.append(scaled.subarray(0, cols.length));
     this.numTouched = 0;
     this.indptr[++this.row] = this.indices.length;
   }
