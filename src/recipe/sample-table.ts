@@ -10,6 +10,7 @@ import { readDelimited } from '../data/readers/delimited.js';
 import { MAX_RECORD_BYTES, Utf8Source } from '../data/readers/encoding.js';
 import { splitLines } from '../data/readers/lines.js';
 import { readXlsxRows } from '../data/readers/xlsx.js';
+import { asDataError } from '../data/readers/io-error.js';
 
 export type TabularFormat = 'csv' | 'tsv' | 'jsonl' | 'xlsx';
 
@@ -197,14 +198,4 @@ async function sampleXlsx(file: string, maxRecords: number, sheet: string | unde
   }
   if (columns === undefined) throw new DataError({ file }, 'the worksheet is empty: expected a header row naming the columns');
   return { file, format: 'xlsx', columns, headerLine, rows, nonStringColumns: new Set(), truncated };
-}
-
-function asDataError(file: string, err: unknown): unknown {
-  if (err instanceof DataError) return err;
-  const code = (err as NodeJS.ErrnoException | null)?.code;
-  if (code === 'ENOENT') return new DataError({ file }, 'file not found');
-  if (code === 'EISDIR') return new DataError({ file }, 'expected a file, found a folder');
-  if (code === 'EACCES' || code === 'EPERM') return new DataError({ file }, 'permission denied');
-  if (typeof code === 'string') return new DataError({ file }, `cannot read: ${(err as Error).message}`);
-  return err;
 }

@@ -4,6 +4,7 @@ import { DataError, type DataLocation } from '../../errors.js';
 import type { CsvReaderConfig, Example, ReadOptions, SkippedRow } from '../types.js';
 import { exampleFromCells } from './cells.js';
 import { MAX_RECORD_BYTES, NUL_REASON, Utf8Source, explainReason, shortQuote } from './encoding.js';
+import { asDataError } from './io-error.js';
 
 /** A record as it leaves the parser: cells plus what is known only while parsing. */
 interface ParsedRecord {
@@ -260,14 +261,4 @@ function describe(err: CsvError, header: string[] | undefined): string {
 function badRow(options: ReadOptions, location: DataLocation, reason: string): void {
   if (options.onBadRow !== 'skip') throw new DataError(location, reason);
   options.skipped.push({ location, reason });
-}
-
-function asDataError(file: string, err: unknown): unknown {
-  if (err instanceof DataError) return err;
-  const code = (err as NodeJS.ErrnoException | null)?.code;
-  if (code === 'ENOENT') return new DataError({ file }, 'file not found');
-  if (code === 'EISDIR') return new DataError({ file }, 'expected a file, found a folder');
-  if (code === 'EACCES' || code === 'EPERM') return new DataError({ file }, 'permission denied');
-  if (typeof code === 'string') return new DataError({ file }, `cannot read: ${(err as Error).message}`);
-  return err;
 }

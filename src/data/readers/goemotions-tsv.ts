@@ -2,6 +2,7 @@ import { DataError, type DataLocation } from '../../errors.js';
 import type { Example, GoEmotionsTsvReaderConfig, ReadOptions } from '../types.js';
 import { INVALID_UTF8, NUL_REASON, Utf8Source, explainReason, shortQuote } from './encoding.js';
 import { splitLines } from './lines.js';
+import { asDataError } from './io-error.js';
 
 /** A row-level problem: the field it is in and what is wrong. */
 interface RowProblem {
@@ -137,14 +138,4 @@ function parseIndex(s: string, start: number, end: number): number {
 function badRow(options: ReadOptions, location: DataLocation, reason: string): void {
   if (options.onBadRow !== 'skip') throw new DataError(location, reason);
   options.skipped.push({ location, reason });
-}
-
-function asDataError(file: string, err: unknown): unknown {
-  if (err instanceof DataError) return err;
-  const code = (err as NodeJS.ErrnoException | null)?.code;
-  if (code === 'ENOENT') return new DataError({ file }, 'file not found');
-  if (code === 'EISDIR') return new DataError({ file }, 'expected a file, found a folder');
-  if (code === 'EACCES' || code === 'EPERM') return new DataError({ file }, 'permission denied');
-  if (typeof code === 'string') return new DataError({ file }, `cannot read: ${(err as Error).message}`);
-  return err;
 }

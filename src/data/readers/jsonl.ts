@@ -3,6 +3,7 @@ import type { Example, JsonlReaderConfig, ReadOptions } from '../types.js';
 import { INVALID_UTF8, Utf8Source, explainReason, shortQuote } from './encoding.js';
 import { labelPath } from './cells.js';
 import { splitLines } from './lines.js';
+import { asDataError } from './io-error.js';
 
 interface RowProblem {
   field?: string;
@@ -186,14 +187,4 @@ function describeType(v: unknown): string {
 function badRow(options: ReadOptions, location: DataLocation, reason: string): void {
   if (options.onBadRow !== 'skip') throw new DataError(location, reason);
   options.skipped.push({ location, reason });
-}
-
-function asDataError(file: string, err: unknown): unknown {
-  if (err instanceof DataError) return err;
-  const code = (err as NodeJS.ErrnoException | null)?.code;
-  if (code === 'ENOENT') return new DataError({ file }, 'file not found');
-  if (code === 'EISDIR') return new DataError({ file }, 'expected a file, found a folder');
-  if (code === 'EACCES' || code === 'EPERM') return new DataError({ file }, 'permission denied');
-  if (typeof code === 'string') return new DataError({ file }, `cannot read: ${(err as Error).message}`);
-  return err;
 }

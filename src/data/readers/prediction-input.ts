@@ -1,6 +1,7 @@
 import { DataError } from '../../errors.js';
 import { Utf8Source } from './encoding.js';
 import { splitLines } from './lines.js';
+import { asDataError } from './io-error.js';
 
 export interface PredictionInput {
   text: string;
@@ -71,14 +72,4 @@ function parseJsonLine(line: string, name: string, lineNo: number): PredictionIn
 
 function isBlank(c: number): boolean {
   return c === 32 || c === 9 || c === 13 || c === 0xa0 || c === 0x3000 || c === 0xfeff;
-}
-
-function asDataError(file: string, err: unknown): unknown {
-  if (err instanceof DataError) return err;
-  const code = (err as NodeJS.ErrnoException | null)?.code;
-  if (code === 'ENOENT') return new DataError({ file }, 'file not found');
-  if (code === 'EISDIR') return new DataError({ file }, 'expected a file, found a folder');
-  if (code === 'EACCES' || code === 'EPERM') return new DataError({ file }, 'permission denied');
-  if (typeof code === 'string') return new DataError({ file }, `cannot read: ${(err as Error).message}`);
-  return err;
 }
