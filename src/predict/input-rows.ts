@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { DataError } from '../errors.js';
-import { MAX_RECORD_BYTES, Utf8Source } from '../data/readers/encoding.js';
+import { Utf8Source } from '../data/readers/encoding.js';
 import { readPredictionInput } from '../data/readers/prediction-input.js';
+import { delimitedDialect } from '../data/readers/delimited.js';
 
 /** One text to score, with its 1-based position among the input's texts. */
 export interface InputRow {
@@ -43,7 +44,7 @@ export async function* readInputRows(file: string, options: InputOptions = {}): 
     return;
   }
   const textField = options.textField ?? 'text';
-  const parser = parse({ delimiter: kind === 'tsv' ? '\t' : ',', bom: false, record_delimiter: ['\r\n', '\n', '\r'], max_record_size: MAX_RECORD_BYTES, relax_quotes: kind === 'tsv', skip_empty_lines: true, info: true });
+  const parser = parse({ ...delimitedDialect(kind), info: true });
   // The source decodes UTF-16 and drops a byte-order mark before the parser sees the bytes.
   const input = Readable.from(new Utf8Source(file), { objectMode: false });
   input.on('error', (err) => parser.destroy(err));

@@ -6,8 +6,8 @@
 import { Readable } from 'node:stream';
 import { CsvError, parse, type Options } from 'csv-parse';
 import { DataError } from '../errors.js';
-import { readDelimited } from '../data/readers/delimited.js';
-import { MAX_RECORD_BYTES, Utf8Source } from '../data/readers/encoding.js';
+import { delimitedDialect, readDelimited } from '../data/readers/delimited.js';
+import { Utf8Source } from '../data/readers/encoding.js';
 import { splitLines } from '../data/readers/lines.js';
 import { readXlsxRows } from '../data/readers/xlsx.js';
 import { asDataError } from '../data/readers/io-error.js';
@@ -65,13 +65,8 @@ async function sampleDelimited(file: string, format: 'csv' | 'tsv', maxRecords: 
       parsedHeader ??= Array.isArray(record) ? (record as string[]) : (record as { record: string[] }).record;
       return record;
     },
-    delimiter: format === 'tsv' ? '\t' : ',',
-    bom: false,
-    record_delimiter: ['\r\n', '\n', '\r'],
-    max_record_size: MAX_RECORD_BYTES,
+    ...delimitedDialect(format),
     relax_column_count: false,
-    relax_quotes: format === 'tsv',
-    skip_empty_lines: true,
     info: true,
   };
   // The typings of parse() tie on_record's return type to the record type; it returns records as given.

@@ -26,6 +26,25 @@ const SKIPPABLE = new Set(['CSV_RECORD_INCONSISTENT_FIELDS_LENGTH', 'INVALID_OPE
  * Reads a CSV (RFC 4180) or TSV file with a header row. The text is the `textFields` cells joined
  * with newlines; the label comes from `labelFields`.
  */
+/**
+ * How csv and tsv files are split into records, shared by every reader of them (training data,
+ * prediction input, `textclass init`'s sample) so that one file reads the same everywhere.
+ */
+export function delimitedDialect(format: 'csv' | 'tsv') {
+  return {
+    delimiter: format === 'tsv' ? '\t' : ',',
+    // The source has already removed any byte-order mark.
+    bom: false,
+    // Explicit, because csv-parse otherwise takes the first line ending it sees as the only one, and
+    // a CRLF header over LF rows (or the reverse) would merge rows.
+    record_delimiter: ['\r\n', '\n', '\r'],
+    max_record_size: MAX_RECORD_BYTES,
+    // Bare quotes inside TSV cells are ordinary text (TSV has no quoting convention to violate).
+    relax_quotes: format === 'tsv',
+    skip_empty_lines: true,
+  };
+}
+
 export async function* readDelimited(
   path: string,
   config: CsvReaderConfig,
@@ -52,17 +71,8 @@ export async function* readDelimited(
   let flagged: { line: number; parserLine: unknown } | undefined;
 
   const parserOptions: Options<ParsedRecord, string[]> = {
-    delimiter: config.format === 'tsv' ? '\t' : ',',
-    // The source has already removed any byte-order mark.
-    bom: false,
-    // Explicit, because csv-parse otherwise takes the first line ending it sees as the only one, and
-    // a CRLF header over LF rows (or the reverse) would merge rows.
-    record_delimiter: ['\r\n', '\n', '\r'],
-    max_record_size: MAX_RECORD_BYTES,
+    ...delimitedDialect(config.format),
     relax_column_count: false,
-    // Bare quotes inside TSV cells are ordinary text (TSV has no quoting convention to violate).
-    relax_quotes: config.format === 'tsv',
-    skip_empty_lines: true,
     skip_records_with_error: skipBad,
     on_skip: (err: CsvError | undefined) => {
       if (err === undefined) return undefined;
