@@ -4,18 +4,7 @@ import assert from 'node:assert/strict';
 import { applyThresholds, argmaxOrAbstain, argmaxRows } from './decide.js';
 import { evaluateMultiLabel } from './metrics.js';
 import { tuneAbstainThreshold, tuneGlobalThreshold, tuneThresholds } from './thresholds.js';
-
-/** Small deterministic PRNG (mulberry32) so the synthetic data is the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createRng as rng } from '../util/random.js';
 
 function gaussian(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());

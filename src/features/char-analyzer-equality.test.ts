@@ -11,17 +11,7 @@ import { createTokenizer } from '../text/tokenize.js';
 import type { CsrMatrix } from './csr.js';
 import { ngramHash, TokenHasher } from './hashing.js';
 import { DEFAULT_TFIDF, TfidfVectorizer, type TfidfConfig } from './tfidf.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createRng as rng } from '../util/random.js';
 
 const FIXED = [
   '',
