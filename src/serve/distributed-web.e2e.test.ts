@@ -23,7 +23,7 @@ import { BIN, startWorkerProcess, type WorkerProcess } from '../distributed/work
 import { CHROMIUM_ARGS, chromiumExecutable } from '../report/check-in-chromium.js';
 import { REPO_ROOT } from '../test-support/starter-data.js';
 import { createRng } from '../util/random.js';
-import { freePort } from '../test-support/web-e2e.js';
+import { freePort, setHidden } from '../test-support/web-e2e.js';
 
 const chromium = chromiumExecutable();
 const skip = chromium === null && !process.env.CI ? 'Chromium not installed (/usr/bin/chromium or TEXTCLASS_CHROMIUM)' : skipWithoutRedis;
@@ -161,23 +161,18 @@ describe('distributed progress in the Runs view, in Chromium', { skip, timeout: 
     page.on('request', (req) => {
       if (req.url().includes('/v1/distributed/runs')) polls.push(req.url());
     });
-    const setHidden = (hidden: boolean) =>
-      page.evaluate((h) => {
-        const d = (globalThis as unknown as { document: object & { dispatchEvent(e: unknown): void } }).document;
-        Object.defineProperty(d, 'hidden', { value: h, configurable: true });
-        d.dispatchEvent(new (globalThis as unknown as { Event: new (t: string) => unknown }).Event('visibilitychange'));
-      }, hidden);
-    await setHidden(true);
+    const first = await doneOf(page, runId);
+    await setHidden(page, true);
     const beforeHidden = polls.length;
     await sleep(3500);
     assert.ok(polls.length <= beforeHidden + 1, `at most the poll already in flight while hidden, saw ${polls.length - beforeHidden}`);
     const whileHidden = polls.length;
-    await setHidden(false);
+    await setHidden(page, false);
     for (let i = 0; i < 100 && polls.length === whileHidden; i++) await sleep(50);
     assert.ok(polls.length > whileHidden, 'a refresh once the tab shows again');
 
-    // The page polls by itself: the count of chunks done grows without any click.
-    const first = await doneOf(page, runId);
+    // The page polls by itself: the count of chunks done grows without any click (counted from
+    // before the tab was hidden, so a batch that ends while hidden still shows it moved).
     await page.waitForFunction(
       ({ sel, before }) => Number(document.querySelector(`${sel} progress`)?.getAttribute('value')) > before,
       { sel: row, before: first },

@@ -25,7 +25,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { REPO_ROOT } from '../test-support/starter-data.js';
-import { browserSkip, CLI, launchBrowser, runCli, startServer, type BrowserSession, type ServerProcess } from '../test-support/web-e2e.js';
+import { browserSkip, CLI, launchBrowser, runCli, setHidden, startServer, until, type BrowserSession, type ServerProcess } from '../test-support/web-e2e.js';
 
 const skip = process.platform === 'win32' ? 'SIGSTOP is POSIX only' : browserSkip();
 
@@ -48,16 +48,6 @@ interface RunDetailAnswer extends RunAnswer {
 // Browser globals for the callbacks playwright runs inside the page (the Node build has no DOM types).
 declare const document: { activeElement: { getAttribute(n: string): string | null } | null; visibilityState: string };
 
-/** Polls `probe` until it returns a value, failing with `what` after `ms`. */
-async function until<T>(what: string, probe: () => Promise<T | null | undefined>, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== null && v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /**
  * Marks the element `selector` finds with a property (an attribute would make it differ from a
@@ -74,14 +64,6 @@ function kept(page: Page, selector: string): Promise<boolean> {
   return page.locator(selector).first().evaluate((n) => (n as unknown as { kept?: boolean }).kept === true);
 }
 
-/** Makes the page's tab read as hidden or shown, as a browser does when the reader switches tabs. */
-function setHidden(page: Page, hidden: boolean): Promise<void> {
-  return page.evaluate((h) => {
-    const d = (globalThis as unknown as { document: object & { dispatchEvent(e: unknown): void } }).document;
-    Object.defineProperty(d, 'hidden', { value: h, configurable: true });
-    d.dispatchEvent(new (globalThis as unknown as { Event: new (t: string) => unknown }).Event('visibilitychange'));
-  }, hidden);
-}
 
 describe('running runs in the Runs list and on their page, live', { skip, timeout: 300_000 }, () => {
   let work: string;

@@ -24,7 +24,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { REPO_ROOT } from '../test-support/starter-data.js';
-import { browserSkip, CLI, launchBrowser, startServer, type BrowserSession, type ServerProcess } from '../test-support/web-e2e.js';
+import { browserSkip, CLI, launchBrowser, setHidden, startServer, until, type BrowserSession, type ServerProcess } from '../test-support/web-e2e.js';
 
 const skip = process.platform === 'win32' ? 'SIGSTOP is POSIX only' : browserSkip();
 
@@ -43,16 +43,6 @@ interface SweepAnswer {
 // Browser globals for the callbacks playwright runs inside the page (the Node build has no DOM types).
 declare const document: { activeElement: { closest(s: string): { getAttribute(n: string): string | null } | null } | null; querySelector(s: string): unknown };
 
-/** Polls `probe` until it returns a value, failing with `what` after `ms`. */
-async function until<T>(what: string, probe: () => Promise<T | null | undefined>, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== null && v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('a running sweep in the Runs view, live', { skip, timeout: 300_000 }, () => {
   let work: string;
@@ -163,18 +153,12 @@ describe('a running sweep in the Runs view, live', { skip, timeout: 300_000 }, (
     assert.equal(await page.evaluate(() => document.activeElement?.closest('th')?.getAttribute('data-key')), 'value', 'the focus stays on the sort button');
 
     // A hidden tab is not refreshed (a poll would come within one interval, 3 s); shown again, it asks at once.
-    const setHidden = (hidden: boolean) =>
-      page.evaluate((h) => {
-        const d = (globalThis as unknown as { document: object & { dispatchEvent(e: unknown): void } }).document;
-        Object.defineProperty(d, 'hidden', { value: h, configurable: true });
-        d.dispatchEvent(new (globalThis as unknown as { Event: new (t: string) => unknown }).Event('visibilitychange'));
-      }, hidden);
-    await setHidden(true);
+    await setHidden(page, true);
     const beforeHidden = sweepRequests.length;
     await new Promise((r) => setTimeout(r, 4_500));
     assert.ok(sweepRequests.length <= beforeHidden + 1, 'at most the poll already in flight while hidden');
     const whileHidden = sweepRequests.length;
-    await setHidden(false);
+    await setHidden(page, false);
     await until('a refresh once the tab shows again', async () => (sweepRequests.length > whileHidden ? true : null), 10_000);
 
     // Thaw the sweep and let it finish: the page turns to the final view by itself.

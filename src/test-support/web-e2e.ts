@@ -105,3 +105,23 @@ export async function launchBrowser(viewport = { width: 1280, height: 900 }): Pr
     close: () => browser.close(),
   };
 }
+
+/** Polls `probe` until it returns a value, failing with `what` after `ms`. */
+export async function until<T>(what: string, probe: () => Promise<T | null | undefined>, ms = 60_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== null && v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Makes the page's tab read as hidden or shown, as a browser does when the reader switches tabs. */
+export function setHidden(page: Page, hidden: boolean): Promise<void> {
+  return page.evaluate((h) => {
+    const d = (globalThis as unknown as { document: object & { dispatchEvent(e: unknown): void } }).document;
+    Object.defineProperty(d, 'hidden', { value: h, configurable: true });
+    d.dispatchEvent(new (globalThis as unknown as { Event: new (t: string) => unknown }).Event('visibilitychange'));
+  }, hidden);
+}
