@@ -2,6 +2,9 @@
  * Compressed sparse row matrix in typed arrays. Row i's entries are
  * `indices[indptr[i]..indptr[i+1])` with values `data[...]`, column indices sorted ascending.
  */
+
+import { release, shrinkableFloat32, shrinkableInt32 } from '../util/shrinkable-buffer.js';
+
 export interface CsrMatrix {
   rows: number;
   cols: number;
@@ -96,4 +99,77 @@ export class Float32Builder {
     this.length = 0;
     return out;
   }
+}
+
+type ColumnArray = Int32Array | Float32Array;
+
+/** Elements per chunk of a ChunkedBuilder past its first: 4 MiB, committed as it is written. */
+const CHUNK_ELEMENTS = 1 << 20;
+/** Chunks at least this long live in buffers that can give their memory back at once. */
+const SHRINKABLE_MIN = 1 << 16;
+
+/**
+ * An append-only array of unknown final length, for the columns of a matrix being built
+ * (`transform`'s indices and values). It fills fixed-size chunks, so growing never copies what is
+ * stored, and `detach` copies the chunks into one right-sized plain array, giving each chunk's
+ * memory back as soon as it is copied. The peak is about the final array plus one chunk; a buffer
+ * grown by doubling and then trimmed peaks at two to three times the final array.
+ */
+export class ChunkedBuilder<T extends ColumnArray> {
+  private readonly full: T[] = [];
+  private current: T;
+  private at = 0;
+  /** Elements appended so far. */
+  length = 0;
+
+  /** @param firstCapacity the first chunk's length (an estimate of the final length; capped at one chunk) */
+  constructor(
+    private readonly make: (length: number, shrinkable: boolean) => T,
+    firstCapacity: number,
+  ) {
+    const n = Math.min(Math.max(16, firstCapacity), CHUNK_ELEMENTS);
+    this.current = make(n, n >= SHRINKABLE_MIN);
+  }
+
+  append(values: T): void {
+    let from = 0;
+    while (from < values.length) {
+      if (this.at === this.current.length) {
+        this.full.push(this.current);
+        this.current = this.make(CHUNK_ELEMENTS, true);
+        this.at = 0;
+      }
+      const take = Math.min(values.length - from, this.current.length - this.at);
+      this.current.set(values.subarray(from, from + take) as never, this.at);
+      this.at += take;
+      from += take;
+    }
+    this.length += values.length;
+  }
+
+  /** The contents as one right-sized plain array; the builder is empty afterwards. */
+  detach(): T {
+    const out = this.make(this.length, false);
+    let at = 0;
+    for (const chunk of this.full) {
+      out.set(chunk as never, at);
+      at += chunk.length;
+      release(chunk);
+    }
+    out.set(this.current.subarray(0, this.at) as never, at);
+    release(this.current);
+    this.full.length = 0;
+    this.current = this.make(16, false);
+    this.at = 0;
+    this.length = 0;
+    return out;
+  }
+}
+
+export function chunkedInt32Builder(firstCapacity: number): ChunkedBuilder<Int32Array> {
+  return new ChunkedBuilder((n, shrinkable) => (shrinkable ? shrinkableInt32(n) : new Int32Array(n)), firstCapacity);
+}
+
+export function chunkedFloat32Builder(firstCapacity: number): ChunkedBuilder<Float32Array> {
+  return new ChunkedBuilder((n, shrinkable) => (shrinkable ? shrinkableFloat32(n) : new Float32Array(n)), firstCapacity);
 }

@@ -9,29 +9,7 @@
  * growing, and `drain` gives each chunk's memory back once it has been read.
  */
 
-/**
- * An ArrayBuffer that can shrink (ES2024 resizable buffers, in Node 20; not in this lib's types).
- * Dropping a plain chunk frees it only at the next full GC, which a drain that allocates nothing on
- * the heap does not trigger: on IMDB char_wb 2–5 all pair chunks (~230 MB) then stayed resident
- * beside the finished matrix. resize(0) returns the pages at once.
- */
-interface ShrinkableBuffer extends ArrayBuffer {
-  resize(byteLength: number): void;
-}
-const ShrinkableBuffer = ArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => ShrinkableBuffer;
-
-function shrinkableInt32(length: number): Int32Array {
-  return new Int32Array(new ShrinkableBuffer(length * 4, { maxByteLength: length * 4 }), 0, length);
-}
-
-function shrinkableUint8(length: number): Uint8Array {
-  return new Uint8Array(new ShrinkableBuffer(length, { maxByteLength: length }), 0, length);
-}
-
-/** Gives a chunk's memory back now; the array is unusable afterwards. */
-function release(chunk: Int32Array | Uint8Array): void {
-  (chunk.buffer as ShrinkableBuffer).resize(0);
-}
+import { release, shrinkableInt32, shrinkableUint8 } from '../util/shrinkable-buffer.js';
 
 /** Pairs per chunk: 5 MiB, committed by the OS only as it is written. */
 const DEFAULT_CHUNK = 1 << 20;

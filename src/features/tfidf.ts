@@ -2,7 +2,7 @@ import type { StemLanguage } from '../text/stemming.js';
 import type { StopWordLanguage } from '../text/stopwords.js';
 import { ModelFormatError } from '../errors.js';
 import { createTokenizer, type Analyzer, type Tokenizer, type TokenPattern } from '../text/tokenize.js';
-import { Float32Builder, Int32Builder, type CsrMatrix } from './csr.js';
+import { chunkedFloat32Builder, chunkedInt32Builder, Float32Builder, Int32Builder, type CsrMatrix } from './csr.js';
 import { CharGramHasher, CharGramTrie, codePointsOf, createCharGramIdScanner, createCharGramScanner, type GramIdVisitor, type GramVisitor } from './char-grams.js';
 import { DocumentCounter } from './doc-counts.js';
 import { ngramHash, TokenHasher } from './hashing.js';
@@ -382,7 +382,7 @@ export class TfidfVectorizer {
   /** The TF-IDF matrix of `texts` under the fitted vocabulary; unknown n-grams are ignored. */
   transform(texts: readonly string[]): CsrMatrix {
     if (this.config.hashBuckets) return this.transformHashed(texts, this.config.hashBuckets);
-    const builder = new RowBuilder(this.numFeatures, texts.length, texts.length * 32, this.counts());
+    const builder = new RowBuilder(this.numFeatures, texts.length, { estimate: texts.length * 32 }, this.counts());
     const lookupGram: GramIdVisitor = (g) => {
       const f = this.featureOfGram[g];
       if (f !== -1) builder.add(f);
@@ -437,7 +437,7 @@ export class TfidfVectorizer {
   }
 
   private transformHashed(texts: readonly string[], buckets: number): CsrMatrix {
-    const builder = new RowBuilder(this.numFeatures, texts.length, texts.length * 32, this.counts());
+    const builder = new RowBuilder(this.numFeatures, texts.length, { estimate: texts.length * 32 }, this.counts());
     const hashNgrams = hashedSlots(this.config, buckets);
     const add = (slot: number): void => {
       const f = slot < buckets ? this.table.get(slot, NO_TOKEN, NO_TOKEN) : this.table.get(slot - buckets, CHAR_NGRAM_MARK, NO_TOKEN);
@@ -548,7 +548,7 @@ function keptCandidates(counter: DocumentCounter, numCandidates: number, n: numb
 /** The training matrix from the counted pairs, candidates renumbered to features by `remap` (−1: dropped). */
 function fittedRows(vectorizer: TfidfVectorizer, counter: DocumentCounter, remap: Int32Array): CsrMatrix {
   // The exact nnz sizes the matrix arrays once; they fill as the pairs are freed.
-  const builder = new RowBuilder(vectorizer.numFeatures, counter.numDocuments, counter.countKept(remap));
+  const builder = new RowBuilder(vectorizer.numFeatures, counter.numDocuments, { exact: counter.countKept(remap) });
   counter.drain(
     (id, count) => {
       const f = remap[id];
@@ -573,6 +573,13 @@ function growInt32(a: Int32Array, min: number, fill: number): Int32Array {
 /** 1 + ln(count) for the counts most n-grams have: the same doubles as computing them each time. */
 const SUBLINEAR_TF = Float64Array.from({ length: 256 }, (_, c) => 1 + Math.log(c));
 
+/** Where RowBuilder appends a matrix's columns: Int32Builder / Float32Builder or a ChunkedBuilder. */
+interface ColumnBuilder<T> {
+  readonly length: number;
+  append(values: T): void;
+  detach(): T;
+}
+
 /** Accumulates feature counts of one row at a time and emits weighted, normalized CSR rows. */
 class RowBuilder {
   private readonly counts: Int32Array;
@@ -582,24 +589,34 @@ class RowBuilder {
   private values = new Float64Array(1024);
   private scaled = new Float32Array(1024);
   private readonly indptr: Int32Array;
-  private readonly indices: Int32Builder;
-  private readonly data: Float32Builder;
+  private readonly indices: ColumnBuilder<Int32Array>;
+  private readonly data: ColumnBuilder<Float32Array>;
   private readonly sorter: RowSorter;
   private row = 0;
 
-  /** @param counts an all-zero array of `cols` counts to use (and leave all zero), else a new one. */
+  /**
+   * @param nnz the matrix's stored values: `exact` when known (fit counts them first), so the
+   *   columns are built in place with no copy; else an `estimate`, and the columns grow in chunks
+   *   (see ChunkedBuilder) so that a large transform peaks near its final size, not twice it.
+   * @param counts an all-zero array of `cols` counts to use (and leave all zero), else a new one.
+   */
   constructor(
     private readonly cols: number,
     rows: number,
-    nnzHint: number,
+    nnz: { exact: number } | { estimate: number },
     counts?: Int32Array,
   ) {
     this.counts = counts ?? new Int32Array(cols);
     this.touched = new Int32Array(Math.min(cols, 1024));
     this.sorter = new RowSorter(cols);
     this.indptr = new Int32Array(rows + 1);
-    this.indices = new Int32Builder(nnzHint);
-    this.data = new Float32Builder(nnzHint);
+    if ('exact' in nnz) {
+      this.indices = new Int32Builder(nnz.exact);
+      this.data = new Float32Builder(nnz.exact);
+    } else {
+      this.indices = chunkedInt32Builder(nnz.estimate);
+      this.data = chunkedFloat32Builder(nnz.estimate);
+    }
   }
 
   add(f: number): void {
