@@ -24,7 +24,7 @@ import { runRoute } from './commands/route.js';
 import { out } from './output.js';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summary: string }> = {
-  init: { run: runInit, summary: 'look at a csv/tsv/jsonl/xlsx file and write a starter recipe (text and label columns)' },
+  init: { run: runInit, summary: 'look at a csv/tsv/jsonl/xlsx file, a folder per label, DailyDialog or GoEmotions data and write a starter recipe' },
   inspect: { run: runInspect, summary: "report what is in a recipe's data (labels, lengths, leaks, bad rows)" },
   train: { run: runTrain, summary: 'train a model from a recipe' },
   eval: { run: runEval, summary: 'measure a model on labelled data' },

@@ -1,16 +1,21 @@
 /**
- * Reads the head of a tabular data file (csv, tsv, jsonl, xlsx) as columns of cells, before any
- * recipe names its columns: what `textclass init` looks at to propose one. Only the first
- * `maxRecords` records are read, so a huge file costs no more than a small one.
+ * Reads a tabular data file (csv, tsv, jsonl, xlsx) as columns of cells, before any recipe names
+ * its columns: what `textclass init` looks at to propose one. Every record is read and counted,
+ * but only a seeded reservoir sample of at most `maxRecords` of them is kept (in file order), so
+ * memory is bounded by the sample and a file sorted by its label still shows all its labels.
+ * A file that does not parse fails here with the message and line the training reader gives.
  */
 import { Readable } from 'node:stream';
 import { CsvError, parse, type Options } from 'csv-parse';
 import { DataError } from '../errors.js';
 import { delimitedDialect, readDelimited } from '../data/readers/delimited.js';
 import { Utf8Source } from '../data/readers/encoding.js';
+import { describeType, printable } from '../data/readers/jsonl.js';
 import { splitLines } from '../data/readers/lines.js';
+import type { ProgressCallback } from '../data/readers/read-progress.js';
 import { readXlsxRows } from '../data/readers/xlsx.js';
 import { asDataError } from '../data/readers/io-error.js';
+import { Reservoir } from './sample-reservoir.js';
 
 export type TabularFormat = 'csv' | 'tsv' | 'jsonl' | 'xlsx';
 
@@ -24,30 +29,50 @@ export type SampleCell = string | string[] | null;
 export interface SampleTable {
   file: string;
   format: TabularFormat;
-  /** Column names in file order (JSON keys in order of first appearance). */
+  /** Column names in file order (JSON keys in order of first appearance in the file). */
   columns: string[];
-  /** 1-based line of the header row (jsonl: 1, the first object). */
+  /** 1-based line of the header row (jsonl: the first object). */
   headerLine: number;
-  /** One array per record, one cell per column. */
+  /** The sampled records in file order, one cell per column. */
   rows: SampleCell[][];
-  /** jsonl: columns that held at least one value that is not a string (a number, a list); such a key cannot be a text field. */
+  /** jsonl: keys that held a value that is not a string (a number, a list) anywhere in the file; such a key cannot be a text field. */
   nonStringColumns: Set<string>;
-  /** True when the file holds more records than were read. */
-  truncated: boolean;
+  /** Records in the file (with `headOnly`: records read). */
+  totalRecords: number;
+  /** True when `rows` is a sample: the file holds more records than were kept. */
+  sampled: boolean;
+}
+
+export interface SampleOptions {
+  /** Bytes read so far and the file's size (xlsx: compressed bytes of the worksheet). */
+  onProgress?: ProgressCallback;
+  /** Read only the first `maxRecords` records (a dev file's header and first record), not the whole file. */
+  headOnly?: boolean;
 }
 
 export const DEFAULT_SAMPLE_RECORDS = 5000;
 
-export async function readSampleTable(file: string, format: TabularFormat, maxRecords = DEFAULT_SAMPLE_RECORDS, sheet?: string): Promise<SampleTable> {
+export async function readSampleTable(
+  file: string,
+  format: TabularFormat,
+  maxRecords = DEFAULT_SAMPLE_RECORDS,
+  sheet?: string,
+  options: SampleOptions = {},
+): Promise<SampleTable> {
   switch (format) {
     case 'csv':
     case 'tsv':
-      return sampleDelimited(file, format, maxRecords);
+      return sampleDelimited(file, format, maxRecords, options);
     case 'jsonl':
-      return sampleJsonl(file, maxRecords);
+      return sampleJsonl(file, maxRecords, options);
     case 'xlsx':
-      return sampleXlsx(file, maxRecords, sheet);
+      return sampleXlsx(file, maxRecords, sheet, options);
   }
+}
+
+/** True once a head-only read has its records. */
+function headDone(sample: Reservoir<unknown>, options: SampleOptions): boolean {
+  return options.headOnly === true && sample.seen >= sample.size;
 }
 
 /**
@@ -55,11 +80,11 @@ export async function readSampleTable(file: string, format: TabularFormat, maxRe
  * decoding source (BOM, UTF-16). A parse error is reported by that reader itself, so the message
  * and line are the ones `train` would give.
  */
-async function sampleDelimited(file: string, format: 'csv' | 'tsv', maxRecords: number): Promise<SampleTable> {
+async function sampleDelimited(file: string, format: 'csv' | 'tsv', maxRecords: number, options: SampleOptions): Promise<SampleTable> {
   // The header as soon as it is parsed: csv-parse can fail on a later record before the loop
   // below has seen the header, and the reader needs a column name to reproduce that failure.
   let parsedHeader: string[] | undefined;
-  const options = {
+  const parserOptions = {
     on_record: (record: unknown) => {
       // With `info`, csv-parse hands over {record, info}.
       parsedHeader ??= Array.isArray(record) ? (record as string[]) : (record as { record: string[] }).record;
@@ -70,14 +95,13 @@ async function sampleDelimited(file: string, format: 'csv' | 'tsv', maxRecords: 
     info: true,
   };
   // The typings of parse() tie on_record's return type to the record type; it returns records as given.
-  const parser = parse(options as unknown as Options);
-  const input = Readable.from(new Utf8Source(file), { objectMode: false });
+  const parser = parse(parserOptions as unknown as Options);
+  const input = Readable.from(new Utf8Source(file, options.onProgress), { objectMode: false });
   input.on('error', (err) => parser.destroy(err));
   input.pipe(parser);
   let columns: string[] | undefined;
   let headerLine = 1;
-  const rows: SampleCell[][] = [];
-  let truncated = false;
+  const sample = new Reservoir<string[]>(maxRecords);
   try {
     for await (const record of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
       if (columns === undefined) {
@@ -85,11 +109,8 @@ async function sampleDelimited(file: string, format: 'csv' | 'tsv', maxRecords: 
         headerLine = record.info.lines;
         continue;
       }
-      if (rows.length >= maxRecords) {
-        truncated = true;
-        break;
-      }
-      rows.push(record.record);
+      sample.offer(record.record);
+      if (headDone(sample, options)) break;
     }
   } catch (err) {
     if (err instanceof CsvError) throw await readerError(file, format, columns ?? parsedHeader, err);
@@ -99,7 +120,7 @@ async function sampleDelimited(file: string, format: 'csv' | 'tsv', maxRecords: 
     parser.destroy();
   }
   if (columns === undefined) throw new DataError({ file }, 'the file is empty: expected a header row naming the columns, then one record per line');
-  return { file, format, columns, headerLine, rows, nonStringColumns: new Set(), truncated };
+  return { file, format, columns, headerLine, rows: sample.items(), nonStringColumns: new Set(), totalRecords: sample.seen, sampled: sample.sampled };
 }
 
 /** The csv/tsv reader's own error for a file csv-parse rejected, or one made from csv-parse's. */
@@ -117,29 +138,27 @@ async function readerError(file: string, format: 'csv' | 'tsv', columns: string[
   return new DataError({ file, ...(typeof err.lines === 'number' ? { line: err.lines } : {}) }, err.message);
 }
 
-async function sampleJsonl(file: string, maxRecords: number): Promise<SampleTable> {
-  const objects: { line: number; obj: Record<string, unknown> }[] = [];
+async function sampleJsonl(file: string, maxRecords: number, options: SampleOptions): Promise<SampleTable> {
+  const sample = new Reservoir<{ line: number; obj: Record<string, unknown> }>(maxRecords);
   const columns: string[] = [];
   const seen = new Set<string>();
+  const nonStringColumns = new Set<string>();
+  let firstLine = 0;
   let lineNo = 0;
-  let truncated = false;
-  const source = new Utf8Source(file);
+  const source = new Utf8Source(file, options.onProgress);
   try {
     for await (const line of splitLines(source, file)) {
       lineNo++;
       if (line.trim().length === 0) continue;
-      if (objects.length >= maxRecords) {
-        truncated = true;
-        break;
-      }
       let value: unknown;
       try {
         value = JSON.parse(line);
       } catch (e) {
-        throw new DataError({ file, line: lineNo }, `invalid JSON: ${(e as Error).message.slice(0, 200)} (each line must hold one complete JSON object)`);
+        // The jsonl reader's words, so that init and train report a line the same way.
+        throw new DataError({ file, line: lineNo }, `invalid JSON: ${printable((e as Error).message)} (each line must hold one complete JSON object)`);
       }
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        throw new DataError({ file, line: lineNo }, `expected a JSON object, found ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`);
+        throw new DataError({ file, line: lineNo }, `expected a JSON object, found ${describeType(value)}`);
       }
       const obj = value as Record<string, unknown>;
       for (const k of Object.keys(obj)) {
@@ -147,50 +166,49 @@ async function sampleJsonl(file: string, maxRecords: number): Promise<SampleTabl
           seen.add(k);
           columns.push(k);
         }
+        const v = obj[k];
+        if (v !== null && v !== undefined && typeof v !== 'string') nonStringColumns.add(k);
       }
-      objects.push({ line: lineNo, obj });
+      firstLine ||= lineNo;
+      sample.offer({ line: lineNo, obj });
+      if (headDone(sample, options)) break;
     }
   } catch (err) {
     throw asDataError(file, err);
   }
-  if (objects.length === 0) throw new DataError({ file }, 'the file holds no JSON objects: expected one object per line');
-  const nonStringColumns = new Set<string>();
-  const rows = objects.map(({ obj }) =>
+  if (sample.seen === 0) throw new DataError({ file }, 'the file holds no JSON objects: expected one object per line');
+  const rows = sample.items().map(({ obj }) =>
     columns.map((c): SampleCell => {
       const v = obj[c];
       if (typeof v === 'string') return v;
       if (v === undefined || v === null) return null;
-      nonStringColumns.add(c);
       if (typeof v === 'number' || typeof v === 'boolean') return String(v);
       if (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number')) return v.map(String);
       return null;
     }),
   );
-  return { file, format: 'jsonl', columns, headerLine: objects[0].line, rows, nonStringColumns, truncated };
+  return { file, format: 'jsonl', columns, headerLine: firstLine, rows, nonStringColumns, totalRecords: sample.seen, sampled: sample.sampled };
 }
 
-async function sampleXlsx(file: string, maxRecords: number, sheet: string | undefined): Promise<SampleTable> {
+async function sampleXlsx(file: string, maxRecords: number, sheet: string | undefined, options: SampleOptions): Promise<SampleTable> {
   let columns: string[] | undefined;
   let headerLine = 1;
-  const rows: SampleCell[][] = [];
-  let truncated = false;
+  const sample = new Reservoir<string[]>(maxRecords);
   try {
-    for await (const row of readXlsxRows(file, sheet)) {
+    for await (const row of readXlsxRows(file, sheet, options.onProgress)) {
       if (columns === undefined) {
         // The xlsx reader matches header names trimmed (a stray space is invisible in Excel).
         columns = row.cells.map((c) => c.trim());
         headerLine = row.line;
         continue;
       }
-      if (rows.length >= maxRecords) {
-        truncated = true;
-        break;
-      }
-      rows.push(columns.map((_, i) => row.cells[i] ?? ''));
+      const width = columns.length;
+      sample.offer(Array.from({ length: width }, (_, i) => row.cells[i] ?? ''));
+      if (headDone(sample, options)) break;
     }
   } catch (err) {
     throw asDataError(file, err);
   }
   if (columns === undefined) throw new DataError({ file }, 'the worksheet is empty: expected a header row naming the columns');
-  return { file, format: 'xlsx', columns, headerLine, rows, nonStringColumns: new Set(), truncated };
+  return { file, format: 'xlsx', columns, headerLine, rows: sample.items(), nonStringColumns: new Set(), totalRecords: sample.seen, sampled: sample.sampled };
 }

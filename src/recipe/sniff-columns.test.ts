@@ -17,7 +17,7 @@ function pick<T>(rng: () => number, items: readonly T[]): T {
 }
 
 function table(columns: string[], rows: SampleCell[][], extra: Partial<SampleTable> = {}): SampleTable {
-  return { file: 'made-up.csv', format: 'csv', columns, headerLine: 1, rows, nonStringColumns: new Set(), truncated: false, ...extra };
+  return { file: 'made-up.csv', format: 'csv', columns, headerLine: 1, rows, nonStringColumns: new Set(), totalRecords: rows.length, sampled: false, ...extra };
 }
 
 /** id, title, body, label (+ optional extra columns built per row). */
@@ -171,9 +171,9 @@ test('no free text or no label: an error that says which flag to use', () => {
   const allText = table(
     ['text', 'note'],
     Array.from({ length: 60 }, () => [sentence(rng, 9), sentence(rng, 7)]),
-    { truncated: true },
+    { totalRecords: 900, sampled: true },
   );
-  assert.throws(() => chooseColumns(allText, { textFields: ['text'] }), (e: unknown) => e instanceof AmbiguousColumnsError && e.role === 'label' && /no column looks like a label.*sorted by its label.*--label-field/.test(e.message));
+  assert.throws(() => chooseColumns(allText, { textFields: ['text'] }), (e: unknown) => e instanceof AmbiguousColumnsError && e.role === 'label' && /no column looks like a label .* in 60 rows sampled from 900; .*--label-field/.test(e.message));
 });
 
 test('duplicate header names are never proposed, and cannot be named', () => {

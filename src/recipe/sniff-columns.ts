@@ -266,7 +266,7 @@ export function chooseColumns(table: SampleTable, overrides: ColumnOverrides = {
     if (found.length === 0) {
       const listed = stats.map((s) => `${JSON.stringify(s.name)} (${s.distinctValues} distinct, ${fmt(s.meanWords)} words on average)`).join(', ');
       throw new AmbiguousColumnsError(
-        `no column looks like free text (most values distinct, several words each) in the first ${rows} records; columns: ${listed}. Name the text column(s) with --text-field`,
+        `no column looks like free text (most values distinct, several words each) in ${rowsSeen(table)}; columns: ${listed}. Name the text column(s) with --text-field`,
         'text',
         stats,
       );
@@ -283,19 +283,19 @@ export function chooseColumns(table: SampleTable, overrides: ColumnOverrides = {
   if (overrides.labelField !== undefined) {
     label = checkNamed(overrides.labelField, '--label-field');
     if (textFields.includes(label.name)) throw new DataError({ file: table.file, field: label.name }, 'the same column cannot be both the text and the label');
-    labelReason = `${describeLabel(label, rows, table.truncated)}; named with --label-field`;
+    labelReason = `${describeLabel(label, table)}; named with --label-field`;
   } else if (candidates.length === 1) {
     label = candidates[0];
-    labelReason = `${describeLabel(label, rows, table.truncated)}; the only column with few distinct values`;
+    labelReason = `${describeLabel(label, table)}; the only column with few distinct values`;
   } else {
     const named = candidates.filter((s) => hasLabelName(s.name));
     const rivals = candidates.filter((s) => !named.includes(s) && looksLikeLabelName(s.name));
     if (named.length === 1 && rivals.length === 0) {
       label = named[0];
       const others = candidates.filter((s) => s !== label).map((s) => s.name);
-      labelReason = `${describeLabel(label, rows, table.truncated)}; its name says label, and the other columns with few values (${others.join(', ')}) are not named like labels`;
+      labelReason = `${describeLabel(label, table)}; its name says label, and the other columns with few values (${others.join(', ')}) are not named like labels`;
     } else {
-      throw ambiguousLabel(table, stats, candidates, rows);
+      throw ambiguousLabel(table, stats, candidates);
     }
   }
   const multiLabel = label.multiLabel !== undefined;
@@ -311,21 +311,24 @@ export function chooseColumns(table: SampleTable, overrides: ColumnOverrides = {
   };
 }
 
-function describeLabel(s: ColumnStats, rows: number, truncated: boolean): string {
+/** "5000 rows", or "5000 rows sampled from 8000" when the table is a sample of a bigger file. */
+function rowsSeen(table: SampleTable): string {
+  return `${table.rows.length} rows${table.sampled ? ` sampled from ${table.totalRecords}` : ''}`;
+}
+
+function describeLabel(s: ColumnStats, table: SampleTable): string {
   const top = s.top.map((t) => `${t.value} ${t.count}`).join(', ');
   const kind = s.multiLabel
     ? `multi-label: ${s.distinct} labels, listed ${s.multiLabel.separator === null ? 'as JSON arrays' : `with "${s.multiLabel.separator}"`} on ${pct(Math.round(s.multiLabel.share * s.filled), s.filled)} of rows`
-    : `${s.distinct} distinct values in ${truncated ? 'the first ' : ''}${rows} rows`;
+    : `${s.distinct} distinct values in ${rowsSeen(table)}`;
   return `${s.name}: ${kind} (most frequent: ${top})`;
 }
 
-function ambiguousLabel(table: SampleTable, stats: ColumnStats[], candidates: ColumnStats[], rows: number): AmbiguousColumnsError {
+function ambiguousLabel(table: SampleTable, stats: ColumnStats[], candidates: ColumnStats[]): AmbiguousColumnsError {
   if (candidates.length === 0) {
     const listed = stats.map((s) => `${JSON.stringify(s.name)} (${s.distinct} distinct)`).join(', ');
-    // Only the head of a big file is read: a file sorted by label shows one label there.
-    const sorted = table.truncated ? ' (only these were read: if the file is sorted by its label, the label column shows one value here)' : '';
     return new AmbiguousColumnsError(
-      `no column looks like a label (2 to ${MAX_LABELS} distinct values, at most ${MAX_LABEL_SHARE * 100}% of the rows) in the first ${rows} records${sorted}; columns: ${listed}. Name the label column with --label-field`,
+      `no column looks like a label (2 to ${MAX_LABELS} distinct values, at most ${MAX_LABEL_SHARE * 100}% of the rows) in ${rowsSeen(table)}; columns: ${listed}. Name the label column with --label-field`,
       'label',
       stats,
     );

@@ -1,6 +1,6 @@
 /**
  * A starter recipe for one data file: the columns sniff-columns.ts proposes, checked by reading the
- * sampled rows with the reader `train` will use, written as commented YAML that names only what
+ * whole file with the reader `train` will use, written as commented YAML that names only what
  * the defaults cannot know (files, columns, a dev split, how bad rows are treated).
  */
 import fs from 'node:fs';
@@ -8,15 +8,22 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { DataError, formatLocation } from '../errors.js';
 import { readExamples } from '../data/read.js';
-import type { ReaderConfig, SkippedRow } from '../data/types.js';
+import type { Example, ReaderConfig, SkippedRow } from '../data/types.js';
+import type { ProgressCallback } from '../data/readers/read-progress.js';
 import { parseRecipe } from './load.js';
 import { readSampleTable, type SampleTable, type TabularFormat } from './sample-table.js';
 import type { ColumnChoice } from './sniff-columns.js';
 
-/** How the sampled rows fared with the real reader and the chosen columns. */
+/** How the file fared with the real reader and the chosen columns. */
 export interface ReaderCheck {
+  /** Examples read. */
   read: number;
+  /** Rows the reader could not use. */
+  skippedCount: number;
+  /** The first few of them. */
   skipped: SkippedRow[];
+  /** The first example read, if any. */
+  first?: Example;
 }
 
 export interface StarterRecipe {
@@ -51,15 +58,19 @@ function cleanName(s: string): string {
   return /[A-Za-z]/.test(cleaned) ? cleaned : '';
 }
 
-/** A dev file beside a training file whose name says `train` (`train.csv` → `dev.csv`, `x_train.tsv` → `x_validation.tsv`). */
-export function siblingDevFile(file: string): string | undefined {
+/**
+ * A dev file beside a training file whose name says `train` (`train.csv` → `dev.csv`, `x_train.tsv` →
+ * `x_validation.tsv`); with `kind: 'folder'`, a dev folder beside a training folder (`train/` → `dev/`).
+ */
+export function siblingDevFile(file: string, kind: 'file' | 'folder' = 'file'): string | undefined {
   const base = path.basename(file);
   const m = /train(ing)?/i.exec(base);
   if (!m) return undefined;
   for (const word of ['dev', 'validation', 'valid', 'val']) {
     const candidate = path.join(path.dirname(file), base.slice(0, m.index) + word + base.slice(m.index + m[0].length));
     try {
-      if (fs.statSync(candidate).isFile()) return candidate;
+      const st = fs.statSync(candidate);
+      if (kind === 'file' ? st.isFile() : st.isDirectory()) return candidate;
     } catch {
       // Not there: try the next name.
     }
@@ -79,24 +90,47 @@ export function readerConfigFor(format: TabularFormat, choice: ColumnChoice, she
 }
 
 /**
- * Reads the sampled records again with the reader `train` uses and the chosen columns, skipping
- * bad rows and counting them: an empty text or label there would otherwise stop `train` at once.
+ * Reads the whole file with the reader `train` uses and the chosen columns, skipping bad rows and
+ * counting them: an empty text or label anywhere would otherwise stop `train` there. `onExample`
+ * sees every example read (e.g. to count labels).
  */
-export async function checkWithReader(file: string, config: ReaderConfig, records: number): Promise<ReaderCheck> {
-  const skipped: SkippedRow[] = [];
+export async function checkWithReader(
+  file: string,
+  config: ReaderConfig,
+  options: { onProgress?: ProgressCallback; onExample?: (e: Example) => void } = {},
+): Promise<ReaderCheck> {
+  const skipped = new FirstSkipped();
   let read = 0;
-  for await (const _ of readExamples(file, config, { onBadRow: 'skip', skipped })) {
+  let first: Example | undefined;
+  for await (const e of readExamples(file, config, { onBadRow: 'skip', skipped, onProgress: options.onProgress })) {
     read++;
-    if (read + skipped.length >= records) break;
+    first ??= e;
+    options.onExample?.(e);
   }
   if (read === 0) {
-    const first = skipped[0];
+    const firstBad = skipped[0];
+    const what = 'textFields' in config ? ` with text ${choiceList(config)}` : '';
+    const fix = 'textFields' in config ? ': name other columns with --text-field / --label-field' : '';
     throw new DataError(
       { file },
-      `none of the first ${records} records could be read with text ${choiceList(config)}${first ? ` (first: ${formatLocation(first.location)}: ${first.reason})` : ''}: name other columns with --text-field / --label-field`,
+      `none of the ${skipped.count} records could be read${what}${firstBad ? ` (first: ${formatLocation(firstBad.location)}: ${firstBad.reason})` : ''}${fix}`,
     );
   }
-  return { read, skipped };
+  return { read, skippedCount: skipped.count, skipped: [...skipped], ...(first !== undefined ? { first } : {}) };
+}
+
+/**
+ * The readers' list of skipped rows, keeping only the first few and counting the rest: a file of
+ * millions of bad rows must not fill memory while init merely counts them. Readers only push.
+ */
+class FirstSkipped extends Array<SkippedRow> {
+  count = 0;
+
+  override push(...rows: SkippedRow[]): number {
+    this.count += rows.length;
+    for (const r of rows) if (this.length < 5) super.push(r);
+    return this.length;
+  }
 }
 
 function choiceList(config: ReaderConfig): string {
@@ -107,7 +141,7 @@ function choiceList(config: ReaderConfig): string {
 /** Whether a dev file has the chosen columns; a reason when it does not. */
 export async function devFileProblem(dev: string, format: TabularFormat, choice: ColumnChoice, sheet?: string): Promise<string | undefined> {
   try {
-    const head = await readSampleTable(dev, format, 1, sheet);
+    const head = await readSampleTable(dev, format, 1, sheet, { headOnly: true });
     const missing = [...choice.textFields, choice.labelField].filter((c) => !head.columns.includes(c));
     return missing.length ? `it has no column ${missing.map((m) => JSON.stringify(m)).join(', ')}` : undefined;
   } catch (e) {
@@ -119,8 +153,7 @@ export async function devFileProblem(dev: string, format: TabularFormat, choice:
 export function renderRecipe(r: StarterRecipe): string {
   const { choice, table } = r;
   const lines: string[] = [];
-  const sampled = `${table.rows.length} records${table.truncated ? ' (the first ones; the file has more)' : ''}`;
-  lines.push(`# Starter recipe written by \`textclass init\` from ${oneLine(path.basename(table.file))}, after looking at ${sampled}.`);
+  lines.push(`# Starter recipe written by \`textclass init\` from ${oneLine(path.basename(table.file))}, after looking at ${sampleWords(table)}.`);
   lines.push('# It names only files and columns: `textclass train` fills in data.format (from the file name)');
   lines.push('# and task (from the labels), and defaults chosen by the script of the text do the rest.');
   lines.push('# Every field is documented in docs/recipes.md; edit freely.');
@@ -160,31 +193,49 @@ export function renderRecipe(r: StarterRecipe): string {
   } else if (choice.multiLabel) {
     lines.push('  # Values are JSON arrays of labels: a multi-label task.');
   }
-  if (r.check.skipped.length > 0) {
-    const first = r.check.skipped[0];
-    lines.push(`  # ${r.check.skipped.length} of the first ${r.check.read + r.check.skipped.length} rows cannot be used (first: line ${first.location.line ?? '?'}: ${oneLine(first.reason)}):`);
-    lines.push('  # skip such rows and count them (train and inspect report them) instead of stopping at the first.');
-    lines.push('  on_bad_row: skip');
-  }
+  lines.push(...badRowLines(r.check, 'rows'));
   return lines.join('\n') + '\n';
+}
+
+/** `on_bad_row: skip`, with why, when the reader could not use some rows of the file. */
+export function badRowLines(check: ReaderCheck, unit: string, total = check.read + check.skippedCount): string[] {
+  if (check.skippedCount === 0) return [];
+  const first = check.skipped[0];
+  return [
+    `  # ${count(check.skippedCount)} of the ${count(total)} ${unit} cannot be used (first: ${oneLine(formatLocation({ ...first.location, file: path.basename(first.location.file) }))}: ${oneLine(first.reason)}):`,
+    '  # skip such rows and count them (train and inspect report them) instead of stopping at the first.',
+    '  on_bad_row: skip',
+  ];
+}
+
+/** "4,346 records", or "5,000 of 8,000 records (a seeded sample across the whole file)". */
+export function sampleWords(table: SampleTable): string {
+  if (!table.sampled) return `${count(table.rows.length)} records`;
+  return `${count(table.rows.length)} of ${count(table.totalRecords)} records (a seeded sample across the whole file)`;
+}
+
+/** A count with thousands separators, as people read them. */
+export function count(n: number): string {
+  return n.toLocaleString('en-US');
 }
 
 /**
  * Checks the rendered recipe against the schema as `train` will (format and task filled in), so
  * that init never writes a recipe train would reject.
  */
-export function validateRendered(yaml: string, format: TabularFormat, source: string): void {
+export function validateRendered(yaml: string, format: string, source: string): void {
   const raw = YAML.parse(yaml) as Record<string, unknown>;
   const data = raw.data as Record<string, unknown>;
-  parseRecipe({ ...raw, task: 'multiclass', data: { format, ...data } }, [], source);
+  // A task the recipe states is checked as written; otherwise as train's inference may fill it in.
+  parseRecipe({ task: 'multiclass', ...raw, data: { format, ...data } }, [], source);
 }
 
-function scalar(s: string): string {
+export function scalar(s: string): string {
   return YAML.stringify(s, { lineWidth: 0 }).trimEnd();
 }
 
 /** Values from the data in a comment: one line, not too long. */
-function oneLine(s: string, max = 300): string {
+export function oneLine(s: string, max = 300): string {
   const flat = s.replace(/\s+/g, ' ').trim();
   return flat.length > max ? flat.slice(0, max - 1) + '…' : flat;
 }

@@ -5,7 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import YAML from 'yaml';
+import { openZip } from '../../data/archive/zip.js';
 import { loadStarter, REPO_ROOT, SHARED_DATASETS } from '../../test-support/starter-data.js';
+import { writeZip } from '../../test-support/zip-writer.js';
 
 /**
  * `textclass init` as a user runs it: from a working folder of their own, on real files, and then
@@ -140,6 +142,7 @@ describe('textclass init on the shared datasets', { skip: noShared }, () => {
     assert.deepEqual(fs.readdirSync(cwd), []);
 
     const init = ok(sh(cwd, suggested(first.stderr)), 'init');
+    assert.match(init.stdout, /^Wrote all_tickets\.yaml from 4,346 records of /);
     const recipe = recipeAt(path.join(cwd, 'all_tickets.yaml'));
     assert.deepEqual(recipe, { name: 'all_tickets', data: { train: 'all_tickets_train.csv', dev_split: 0.2, text_field: ['title', 'body'], label_field: 'category' } });
     const text = fs.readFileSync(path.join(cwd, 'all_tickets.yaml'), 'utf8');
@@ -150,14 +153,22 @@ describe('textclass init on the shared datasets', { skip: noShared }, () => {
     const train = ok(sh(cwd, next[1]), 'train');
     assert.match(train.stderr, /recipe: task: multiclass \(9 labels in the training data\)/);
     assert.match(train.stdout, /dev: n=869 /);
+
+    // The file is sorted by ticket_type (rows 3,896 on are all one type): both types are seen.
+    const byType = ok(sh(cwd, `textclass init ${endava} --label-field ticket_type --out type.yaml --json`), 'init ticket_type');
+    const summary = JSON.parse(byType.stdout) as { label_field: string; reasons: { label: string }; sample: { records: number; total: number; sampled: boolean } };
+    assert.equal(summary.label_field, 'ticket_type');
+    assert.match(summary.reasons.label, /^ticket_type: 2 distinct values in 4346 rows \(most frequent: 1 3896, 0 450\)/);
+    assert.deepEqual(summary.sample, { records: 4346, total: 4346, sampled: false, skipped: 0 });
+    assert.deepEqual(recipeAt(path.join(cwd, 'type.yaml')).data, { train: 'all_tickets_train.csv', dev_split: 0.2, text_field: ['title', 'body'], label_field: 'ticket_type' });
   });
 
-  test('ChnSentiCorp: review is the text, label the label; only the head of the file is read', () => {
+  test('ChnSentiCorp: review is the text, label the label; a seeded sample across the whole file is read', () => {
     const cwd = freshDir('chn');
     const init = ok(sh(cwd, `textclass init ${chn}`), 'init');
-    assert.match(init.stdout, /from 5000 records of .* \(the first ones\)/);
+    assert.match(init.stdout, /^Wrote ChnSentiCorp_htl_all\.yaml from 5,000 of 6,213 records \(a seeded sample across the whole file\) of /);
     assert.match(init.stdout, /review: free text \(100% of 5000 filled values distinct, \d+ characters on average/);
-    assert.match(init.stdout, /label: 2 distinct values in the first 5000 rows/);
+    assert.match(init.stdout, /label: 2 distinct values in 5000 rows sampled from 6213/);
     const recipe = recipeAt(path.join(cwd, 'ChnSentiCorp_htl_all.yaml'));
     assert.deepEqual(recipe.data, { train: 'ChnSentiCorp_htl_all_train.csv', dev_split: 0.2, text_field: 'review', label_field: 'label' });
     // inspect reads the whole file, as train will.
@@ -169,8 +180,8 @@ describe('textclass init on the shared datasets', { skip: noShared }, () => {
     const init = ok(sh(cwd, `textclass init ${path.relative(cwd, korean)}`), 'init');
     const recipe = recipeAt(path.join(cwd, 'korean_single_turn_emotion.yaml'));
     assert.deepEqual(recipe, { name: 'korean_single_turn_emotion', data: { train: path.basename(korean), dev_split: 0.2, text_field: 'Sentence', label_field: 'Emotion' } });
-    // The file is sorted by emotion: its head holds only the first labels, and says so.
-    assert.match(init.stdout, /Emotion: \d distinct values in the first 5000 rows/);
+    // The file is sorted by emotion: its head holds only the first labels, the sample across it all seven.
+    assert.match(init.stdout, /Emotion: 7 distinct values in 5000 rows sampled from 30876/);
     const inspect = ok(sh(cwd, nextCommands(init.stdout)[0]), 'inspect');
     assert.match(inspect.stdout, /^korean_single_turn_emotion: 7 labels/m);
   });
@@ -186,7 +197,7 @@ describe('textclass init refuses, and fails cleanly', () => {
     const rows = sample.split('\n').map((r, i) => (i % 20 === 3 ? r.replace(/,[a-z]+$/, ',') : r));
     fs.writeFileSync(path.join(cwd, 'notes.tsv'), `text\tfeeling\n${rows.map((r) => r.replace(/^"(.*)",/, (_, t: string) => `${t.replace(/""/g, '"')}\t`)).join('\n')}\n`);
     const init = ok(sh(cwd, 'textclass init notes.tsv'), 'init');
-    assert.match(init.stdout, /bad {4}7 sampled rows cannot be used \(first: notes\.tsv:5: field "feeling": empty label\)/);
+    assert.match(init.stdout, /bad {4}7 of \d+ rows cannot be used \(first: notes\.tsv:5: field "feeling": empty label\)/);
     const recipe = recipeAt(path.join(cwd, 'notes.yaml'));
     assert.deepEqual(recipe.data, { train: 'notes.tsv', dev_split: 0.2, text_field: 'text', label_field: 'feeling', on_bad_row: 'skip' });
     assert.match(ok(sh(cwd, nextCommands(init.stdout)[1]), 'train').stdout, /dev: n=/);
@@ -231,7 +242,155 @@ describe('textclass init refuses, and fails cleanly', () => {
     assert.equal(sh(cwd, 'textclass init').code, 2);
     assert.deepEqual(fs.readdirSync(cwd).sort(), ['notes.csv', 'notes.txt']);
     const help = ok(sh(cwd, 'textclass init --help'), 'help');
-    assert.match(help.stdout, /^Usage: textclass init <data file> \[options\]/);
-    assert.match(ok(sh(cwd, 'textclass --help'), 'main help').stdout, /\n {2}init {7}look at a csv\/tsv\/jsonl\/xlsx file/);
+    assert.match(help.stdout, /^Usage: textclass init <data file or folder> \[options\]/);
+    for (const taught of [/a seeded sample of 5000 records spread over the/, /one sub-folder per label holding one text per \.txt file/, /dialogues_emotion_<split>\.txt/, /emotions\.txt/, /textclass init \.\.\/shared\/datasets\/imdb\/aclImdb\/train/]) {
+      assert.match(help.stdout, taught);
+    }
+    assert.match(ok(sh(cwd, 'textclass --help'), 'main help').stdout, /\n {2}init {7}look at a csv\/tsv\/jsonl\/xlsx file, a folder per label, DailyDialog or GoEmotions data/);
   });
 });
+
+describe('textclass init reads the whole file', () => {
+  test('a file sorted by its label: a seeded sample across it shows both labels, and the recipe trains', () => {
+    const cwd = freshDir('sorted');
+    // Starter texts, numbered so that every row is distinct; the first three quarters "calm", the rest "upset".
+    const starter = loadStarter('train');
+    const rows = Array.from({ length: 8000 }, (_, i) => `"${starter[i % starter.length].text.replace(/"/g, '""')} (${i})",${i < 6000 ? 'calm' : 'upset'}`);
+    fs.writeFileSync(path.join(cwd, 'moods.csv'), `text,mood\n${rows.join('\n')}\n`);
+    const init = ok(sh(cwd, 'textclass init moods.csv'), 'init');
+    assert.match(init.stdout, /^Wrote moods\.yaml from 5,000 of 8,000 records \(a seeded sample across the whole file\) of moods\.csv:/);
+    assert.match(init.stdout, /label {2}mood: 2 distinct values in 5000 rows sampled from 8000 \(most frequent: calm \d+, upset \d+\)/);
+    assert.match(fs.readFileSync(path.join(cwd, 'moods.yaml'), 'utf8'), /^# Starter recipe written by `textclass init` from moods\.csv, after looking at 5,000 of 8,000 records \(a seeded sample across the whole file\)\./);
+    // The same sample every run; --json says how many records the file holds.
+    const again = JSON.parse(ok(sh(cwd, 'textclass init moods.csv --json --force'), 'init --json').stdout) as { reasons: { label: string }; sample: Record<string, unknown> };
+    assert.deepEqual(again.sample, { records: 5000, total: 8000, sampled: true, skipped: 0 });
+    assert.equal(again.reasons.label, /label {2}(mood: .*)$/m.exec(init.stdout)![1]);
+    const train = ok(sh(cwd, nextCommands(init.stdout)[1]), 'train');
+    assert.match(train.stderr, /recipe: task: binary \(2 labels in the training data\)/);
+  });
+
+  test('a row that does not parse past the first 5,000: the reader\'s file:line message, nothing written', () => {
+    const cwd = freshDir('late-error');
+    const rows = Array.from({ length: 6000 }, (_, i) => `note number ${i} about the weather,${i % 2 ? 'sun' : 'rain'}`);
+    rows[5500] = 'an "odd" note,sun';
+    fs.writeFileSync(path.join(cwd, 'late.csv'), `text,label\n${rows.join('\n')}\n`);
+    const r = sh(cwd, 'textclass init late.csv');
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.stderr, 'textclass init: late.csv:5502: a quote inside an unquoted field (column "text"); quote the whole field and double the quotes inside it\n');
+    assert.deepEqual(fs.readdirSync(cwd), ['late.csv']);
+  });
+});
+
+describe('textclass init on folders, DailyDialog and GoEmotions', { skip: noShared }, () => {
+  test('a folder per label (an aclImdb subset): labels with file counts, what is ignored, the rating offered; trains as printed', () => {
+    const cwd = freshDir('imdb');
+    const source = path.join(SHARED_DATASETS, 'imdb', 'aclImdb', 'train');
+    for (const label of ['neg', 'pos']) {
+      const names = fs.readdirSync(path.join(source, label)).sort().slice(0, label === 'pos' ? 120 : 100);
+      fs.mkdirSync(path.join(cwd, 'reviews', 'train', label), { recursive: true });
+      for (const n of names) fs.copyFileSync(path.join(source, label, n), path.join(cwd, 'reviews', 'train', label, n));
+    }
+    fs.mkdirSync(path.join(cwd, 'reviews', 'train', 'notes'));
+    fs.writeFileSync(path.join(cwd, 'reviews', 'train', 'notes', 'README.md'), 'not a review\n');
+    const init = ok(sh(cwd, 'textclass init reviews/train'), 'init');
+    assert.match(init.stdout, /^Wrote reviews\.yaml from reviews\/train, a folder with one sub-folder of \.txt files per label:\n {2}labels 2 sub-folders with \.txt files: neg 100, pos 120\n {2}not {4}notes\/ \(no \.txt files\)\n {2}stars {2}file names look like <id>_<stars>\.txt \(1 to 10\)/);
+    assert.match(init.stdout, /dev {4}dev_split: 0\.2 \(no dev folder beside the training folder\)/);
+    const text = fs.readFileSync(path.join(cwd, 'reviews.yaml'), 'utf8');
+    assert.deepEqual(YAML.parse(text), { name: 'reviews', data: { format: 'folder', train: 'train', dev_split: 0.2, labels: ['neg', 'pos'] } });
+    assert.match(text, /# Labels: the sub-folders holding \.txt files \(files per label: neg 100, pos 120\)\.\n {2}# Not labels: notes\/ \(no \.txt files\)\./);
+    assert.match(text, /\n# task: binary\n# rating:\n# {3}stars_from: file_name\n$/);
+    const next = nextCommands(init.stdout);
+    assert.equal(next[1], 'textclass train reviews.yaml --out models/reviews --data-dir reviews');
+    const train = ok(sh(cwd, next[1]), 'train');
+    assert.match(train.stderr, /recipe: task: binary \(2 labels in the training data\)/);
+    assert.match(train.stdout, /dev: n=44 /);
+    assert.match(ok(sh(cwd, next[2]), 'predict').stdout, /^(neg|pos)\t/);
+
+    // A dev/ folder beside train/ with the same labels becomes data.dev.
+    for (const label of ['neg', 'pos']) {
+      fs.mkdirSync(path.join(cwd, 'reviews', 'dev', label), { recursive: true });
+      for (const n of fs.readdirSync(path.join(cwd, 'reviews', 'train', label)).slice(0, 15)) {
+        fs.renameSync(path.join(cwd, 'reviews', 'train', label, n), path.join(cwd, 'reviews', 'dev', label, n));
+      }
+    }
+    const withDev = JSON.parse(ok(sh(cwd, 'textclass init reviews/train --json --force'), 'init with dev').stdout) as Record<string, unknown>;
+    assert.equal(withDev.dev, 'dev');
+    assert.deepEqual(withDev.files_per_label, { neg: 85, pos: 105 });
+    assert.deepEqual(withDev.ignored_folders, ['notes']);
+    assert.match(ok(sh(cwd, next[1]), 'train with dev').stdout, /dev: n=30 /);
+
+    // The folder above it is no layout: what init expects, and the folder that would do.
+    const above = sh(cwd, 'textclass init reviews --out above.yaml');
+    assert.equal(above.code, 2);
+    assert.match(above.stderr, /^textclass init: reviews: init reads a folder with one sub-folder per label holding the texts as \.txt files .*; did you mean reviews\/dev or reviews\/train\?\n$/);
+    assert.ok(!fs.existsSync(path.join(cwd, 'above.yaml')));
+  });
+
+  test('DailyDialog (a subset of train.zip and validation.zip): per-utterance emotion, the bad dialog skipped; trains as printed', async () => {
+    const cwd = freshDir('dailydialog');
+    const data = path.join(cwd, 'dd');
+    fs.mkdirSync(data);
+    for (const [split, dialogs] of [['train', 300], ['validation', 60]] as const) {
+      const zip = await openZip(path.join(SHARED_DATASETS, 'dailydialog', `${split}.zip`));
+      const read = async (name: string) => (await zipText(zip, `${split}/${name}`)).split('\n').slice(0, dialogs);
+      const text = await read(`dialogues_${split}.txt`);
+      const emotion = await read(`dialogues_emotion_${split}.txt`);
+      // One dialog with a code too few, as upstream train line 7852 has.
+      if (split === 'train') emotion[9] = emotion[9].trim().split(/\s+/).slice(1).join(' ');
+      writeZip(path.join(data, `${split}.zip`), [
+        { name: `${split}/dialogues_${split}.txt`, data: text.join('\n') + '\n' },
+        { name: `${split}/dialogues_emotion_${split}.txt`, data: emotion.join('\n') + '\n' },
+      ]);
+    }
+    const init = ok(sh(cwd, 'textclass init dd/train.zip'), 'init');
+    assert.match(init.stdout, /^Wrote dd\.yaml from dd\/train\.zip, a DailyDialog split:\n {2}text {3}each utterance of 299 dialogs \([\d,]+ utterances\)\n {2}label {2}its emotion: no emotion [\d,]+, /);
+    assert.match(init.stdout, /dev {4}validation\.zip \(beside the training file\)/);
+    assert.match(init.stdout, /bad {4}1 of 300 dialogs cannot be used \(first: dd\/train\.zip:train\/dialogues_emotion_train\.txt:10: field "emotion": dialog has \d+ utterances but \d+ emotion labels\)/);
+    const text = fs.readFileSync(path.join(cwd, 'dd.yaml'), 'utf8');
+    assert.deepEqual(YAML.parse(text), { name: 'dd', data: { format: 'dailydialog', train: 'train.zip', dev: 'validation.zip', on_bad_row: 'skip' } });
+    assert.match(text, /# dialog:\n# {3}target: next_turn\n/);
+    const train = ok(sh(cwd, nextCommands(init.stdout)[1]), 'train');
+    assert.match(train.stderr, /recipe: task: multiclass/);
+    assert.match(train.stdout, /dev: n=\d+ /);
+    // The same split unpacked is recognized by its content too.
+    fs.mkdirSync(path.join(cwd, 'unpacked', 'train'), { recursive: true });
+    const zip = await openZip(path.join(data, 'train.zip'));
+    for (const name of ['dialogues_train.txt', 'dialogues_emotion_train.txt']) fs.writeFileSync(path.join(cwd, 'unpacked', 'train', name), await zipText(zip, `train/${name}`));
+    const unpacked = JSON.parse(ok(sh(cwd, 'textclass init unpacked/train --json --out unpacked.yaml'), 'init unpacked').stdout) as Record<string, unknown>;
+    assert.equal(unpacked.format, 'dailydialog');
+    assert.equal(unpacked.dialogs, 299);
+  });
+
+  test('GoEmotions TSV (a subset) with emotions.txt beside it: a multi-label recipe that trains; without it, a clear message', () => {
+    const cwd = freshDir('goemotions');
+    const source = path.join(SHARED_DATASETS, 'goemotions');
+    fs.mkdirSync(path.join(cwd, 'ge'));
+    for (const [name, n] of [['train.tsv', 1500], ['dev.tsv', 300]] as const) {
+      const lines = fs.readFileSync(path.join(source, name), 'utf8').split('\n').slice(0, n);
+      fs.writeFileSync(path.join(cwd, 'ge', name), lines.join('\n') + '\n');
+    }
+    const bare = sh(cwd, 'textclass init ge/train.tsv');
+    assert.equal(bare.code, 1);
+    assert.match(bare.stderr, /ge\/train\.tsv: looks like the GoEmotions layout .* no emotions\.txt beside it/);
+    fs.copyFileSync(path.join(source, 'emotions.txt'), path.join(cwd, 'ge', 'emotions.txt'));
+    const init = ok(sh(cwd, 'textclass init ge/train.tsv'), 'init');
+    assert.match(init.stdout, /^Wrote ge\.yaml from ge\/train\.tsv, a GoEmotions TSV:\n {2}text {3}1,500 rows, column 1\n {2}label {2}column 2, ids into emotions\.txt \(28 labels\), up to \d per row: multi-label \(most frequent: neutral \d+, /);
+    const recipe = recipeAt(path.join(cwd, 'ge.yaml')) as unknown;
+    assert.deepEqual(recipe, { name: 'ge', task: 'multilabel', data: { format: 'goemotions-tsv', train: 'train.tsv', dev: 'dev.tsv', label_names: 'emotions.txt' } });
+    const train = ok(sh(cwd, nextCommands(init.stdout)[1]), 'train');
+    assert.match(train.stdout, /^trained ge \(multilabel, 28 labels\) on 1500 texts.*\n\ndev \(300 texts\):/);
+    // --format tsv reads it as a plain table instead, whose first row is then the header.
+    ok(sh(cwd, 'textclass init ge/train.tsv --format tsv --out plain.yaml'), 'init --format tsv');
+    const plain = recipeAt(path.join(cwd, 'plain.yaml'));
+    assert.equal(plain.data.label_field, '27');
+  });
+});
+
+/** A zip entry's text. */
+async function zipText(zip: Awaited<ReturnType<typeof openZip>>, name: string): Promise<string> {
+  const entry = zip.find(name);
+  assert.ok(entry, name);
+  const chunks: Buffer[] = [];
+  for await (const c of zip.openEntryStream(entry)) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

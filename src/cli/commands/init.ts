@@ -1,29 +1,50 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { formatLocation, UsageError } from '../../errors.js';
+import type { ProgressCallback } from '../../data/readers/read-progress.js';
 import { formatFromPath } from '../../train/complete-recipe.js';
+import { layoutDev, renderLayoutRecipe, surveyLayout, type KnownLayout, type LayoutRecipe } from '../../recipe/layout-recipe.js';
 import { readSampleTable, DEFAULT_SAMPLE_RECORDS, type SampleTable, type TabularFormat } from '../../recipe/sample-table.js';
 import { AmbiguousColumnsError, chooseColumns, type ColumnChoice } from '../../recipe/sniff-columns.js';
+import { sniffLayout } from '../../recipe/sniff-layout.js';
 import {
   checkWithReader,
+  count,
   devFileProblem,
   readerConfigFor,
   recipeNameFor,
   renderRecipe,
+  sampleWords,
   siblingDevFile,
   validateRendered,
+  type ReaderCheck,
   type StarterRecipe,
 } from '../../recipe/starter-recipe.js';
 import { writeFileAtomic } from '../../util/atomic-file.js';
-import { boolFlag, listFlag, parseCommandArgs, stringFlag } from '../args.js';
+import { boolFlag, listFlag, parseCommandArgs, stringFlag, type ParsedCommand } from '../args.js';
 import { out } from '../output.js';
+import { createProgressBar } from '../progress.js';
 import { defaultDataDir } from './train.js';
 
-export const initHelp = `Usage: textclass init <data file> [options]
+export const initHelp = `Usage: textclass init <data file or folder> [options]
 
-Looks at your data file and writes a starter recipe for it, so that the next step is
-\`textclass train\`. Reads csv, tsv, jsonl and xlsx files (the first ${DEFAULT_SAMPLE_RECORDS} records only, however
-big the file) and proposes:
+Looks at your data and writes a starter recipe for it, so that the next step is
+\`textclass train\`. Reads:
+
+  a table      a csv, tsv, jsonl or xlsx file with a header row (jsonl: one object per line)
+  a folder     one sub-folder per label holding one text per .txt file (aclImdb/train/pos/*.txt,
+               aclImdb/train/neg/*.txt): format folder, the labels are the sub-folder names
+  DailyDialog  a split as distributed (train.zip) or unpacked, holding dialogues_<split>.txt and
+               dialogues_emotion_<split>.txt: format dailydialog, the emotion of each utterance
+  GoEmotions   a .tsv without header (text, label ids such as 3,27, an id) with emotions.txt
+               beside it naming the ids: format goemotions-tsv, multi-label
+
+DailyDialog and GoEmotions are recognized by what their files hold (the reader train uses reads
+the first dialogs; the first lines must be such rows), not by names alone; a folder per label by
+its sub-folders of .txt files.
+
+For a table, every record is read and counted, and a seeded sample of ${DEFAULT_SAMPLE_RECORDS} records spread over the
+whole file (the same sample every run; all records of a smaller file) proposes:
 
   the text   every free-text column: most values distinct, several words each (or a script
              written without spaces); several such columns (title + body) are joined in file order
@@ -33,37 +54,63 @@ big the file) and proposes:
 
 When more than one column could be the label (e.g. ticket_type, category, sub_category1) and none
 is clearly it, nothing is guessed: init exits with status 3, lists the candidates with their
-number of distinct values and the command to run with --label-field.
+number of distinct values and the command to run with --label-field. A record that does not
+parse anywhere in the file stops init with the file:line message train would give.
 
-The recipe says why each column was chosen (as comments) and names only what the defaults cannot
-know: the files, the columns, dev_split: 0.2 when no dev file lies beside the training file
-(train.csv → dev.csv), and on_bad_row: skip when sampled rows have an empty text or label.
+Then the whole data is read once more with the reader train uses: rows it cannot use (an empty
+text or label, an empty file, a dialog whose emotion codes do not match its utterances) make the
+recipe say on_bad_row: skip, with their number. A large file shows a progress bar on a terminal.
+
+The recipe says why each value was chosen (as comments) and names only what the defaults cannot
+know: the files, the columns (folder: the labels, with the files of each; sub-folders without
+.txt files and unsup/ are left out and named), dev data beside the training data (train.csv →
+dev.csv, train/ → dev/, train.zip → validation.zip; also validation, valid, val), else
+dev_split: 0.2. Comments show options to turn on: the star rating from aclImdb-style file names
+(<id>_<stars>.txt), DailyDialog's next-turn target (dialog:), tuned thresholds for GoEmotions.
 data.train is written relative to a data folder: --data-dir, else the default one (./data or
-$TEXTCLASS_DATA_DIR) when the file is inside it, else the file's own folder; the printed next
+$TEXTCLASS_DATA_DIR) when the data is inside it, else the folder holding it; the printed next
 commands pass that folder with --data-dir when it is not the default, so they work as printed
 from where you ran init.
 
 Options:
   --out <file>          where to write the recipe (default: <name>.yaml); an existing file is
                         kept unless --force
-  --text-field <name>   the text column instead of guessing; repeat for several (joined in order)
-  --label-field <name>  the label column instead of guessing
-  --name <name>         the recipe and model name (default: from the file name: x_train.csv → x)
-  --data-dir <dir>      write data.train relative to this folder (default: ./data if the file is
-                        in it, else the file's folder)
-  --format <f>          csv, tsv, jsonl or xlsx, when the file name does not say it
+  --text-field <name>   tables: the text column instead of guessing; repeat for several (joined
+                        in order)
+  --label-field <name>  tables: the label column instead of guessing
+  --name <name>         the recipe and model name (default: from the file name: x_train.csv → x;
+                        train.csv, train.zip or train/ → the folder holding it)
+  --data-dir <dir>      write data.train relative to this folder (default: ./data if the data is
+                        in it, else the folder holding it)
+  --format <f>          csv, tsv, jsonl or xlsx: read the file as that table, when the file name
+                        does not say it (or to read a GoEmotions-like .tsv as a plain table)
   --sheet <name>        xlsx: the worksheet (default: the first)
   --force               overwrite an existing recipe file
   --json                print what was chosen as one JSON object instead of the text summary
+                        (and no progress bar)
   -h, --help            show this help
 
 Examples:
   textclass init tickets.csv
   textclass init ../shared/datasets/endava_tickets/all_tickets_train.csv --label-field category
   textclass init reviews.jsonl --text-field title --text-field body --out recipes/reviews.yaml
+  textclass init ../shared/datasets/imdb/aclImdb/train
+  textclass init ../shared/datasets/dailydialog/train.zip
+  textclass init ../shared/datasets/goemotions/train.tsv
 `;
 
 const FORMATS: readonly TabularFormat[] = ['csv', 'tsv', 'jsonl', 'xlsx'];
+
+/** Where data paths in the recipe are relative to, and how the printed commands name it. */
+interface DataDirChoice {
+  dataDir: string;
+  /** Whether it is the default one (./data or $TEXTCLASS_DATA_DIR): the commands then need no --data-dir. */
+  isDefault: boolean;
+  /** As the user would type it. */
+  shown: string;
+  /** A path as the recipe writes it: relative to the data folder, with forward slashes. */
+  rel(p: string): string;
+}
 
 export async function runInit(argv: string[]): Promise<number> {
   const args = parseCommandArgs(
@@ -80,7 +127,7 @@ export async function runInit(argv: string[]): Promise<number> {
       force: { type: 'boolean' },
       json: { type: 'boolean' },
     },
-    { min: 1, max: 1, names: 'the data file' },
+    { min: 1, max: 1, names: 'the data file or folder' },
   );
   if (args.values.help) {
     out(initHelp);
@@ -88,55 +135,79 @@ export async function runInit(argv: string[]): Promise<number> {
   }
   const fileArg = args.positionals[0];
   const file = path.resolve(fileArg);
-  const format = chooseFormat(file, stringFlag(args, 'format'));
+  const formatFlag = stringFlag(args, 'format');
   const name = stringFlag(args, 'name') ?? recipeNameFor(file);
   if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new UsageError(`--name "${name}": use letters, digits, ".", "_" and "-" only`);
-  const sheet = stringFlag(args, 'sheet');
-  if (sheet !== undefined && format !== 'xlsx') throw new UsageError('--sheet applies to xlsx files only');
   const outFile = stringFlag(args, 'out') ?? `${name}.yaml`;
   const force = boolFlag(args, 'force');
   // Refuse before any reading: the answer cannot change, and a big file need not be read for it.
   if (!force && fs.existsSync(outFile)) {
     throw new UsageError(`${outFile} already exists: pass --force to overwrite it, or --out <file> to write elsewhere`);
   }
+  const json = boolFlag(args, 'json');
+  const dirs = chooseDataDir(fileArg, stringFlag(args, 'data-dir'));
+  // A progress bar on a terminal only (createProgressBar draws nothing otherwise), never under --json.
+  const bar = json ? undefined : createProgressBar();
+  const progress = (phase: string): ProgressCallback | undefined => (bar === undefined ? undefined : (done, total) => bar.update(phase, done, total));
+  try {
+    // Read under the name the user typed, so that every message names the file as they know it.
+    const layout = formatFlag === undefined ? await sniffLayout(fileArg) : { kind: 'table' as const };
+    const common: InitContext = { args, argv, fileArg, file, name, outFile, force, json, dirs, progress, done: () => bar?.done() };
+    if (layout.kind !== 'table') return await initLayout(layout, common);
+    return await initTable(formatFlag, common);
+  } finally {
+    bar?.done();
+  }
+}
+
+interface InitContext {
+  args: ParsedCommand;
+  argv: string[];
+  fileArg: string;
+  file: string;
+  name: string;
+  outFile: string;
+  force: boolean;
+  json: boolean;
+  dirs: DataDirChoice;
+  progress: (phase: string) => ProgressCallback | undefined;
+  /** Clears the progress bar before the summary is printed. */
+  done: () => void;
+}
+
+async function initTable(formatFlag: string | undefined, c: InitContext): Promise<number> {
+  const { args, file, fileArg, name, outFile, dirs } = c;
+  const format = chooseFormat(file, formatFlag);
+  const sheet = stringFlag(args, 'sheet');
+  if (sheet !== undefined && format !== 'xlsx') throw new UsageError('--sheet applies to xlsx files only');
   const textFields = listFlag(args, 'text-field');
   const labelField = stringFlag(args, 'label-field');
 
-  // Read under the name the user typed, so that every message names the file as they know it.
-  const table = await readSampleTable(fileArg, format, DEFAULT_SAMPLE_RECORDS, sheet);
+  const table = await readSampleTable(fileArg, format, DEFAULT_SAMPLE_RECORDS, sheet, { onProgress: c.progress('sampling') });
   let choice: ColumnChoice;
   try {
     choice = chooseColumns(table, { textFields, labelField });
   } catch (e) {
-    if (e instanceof AmbiguousColumnsError) throw withSuggestion(e, argv, fileArg);
+    if (e instanceof AmbiguousColumnsError) throw withSuggestion(e, c.argv, fileArg);
     throw e;
   }
-
-  const dataDirFlag = stringFlag(args, 'data-dir');
-  // Without --data-dir: the default data folder (./data, or $TEXTCLASS_DATA_DIR) when the file is
-  // inside it, so the next commands need no flag; else the file's own folder.
-  const defaultDir = defaultDataDir(undefined);
-  const insideDefault = !path.relative(defaultDir, file).startsWith('..') && !path.isAbsolute(path.relative(defaultDir, file));
-  const dataDir = dataDirFlag !== undefined ? path.resolve(dataDirFlag) : insideDefault ? defaultDir : path.dirname(file);
-  const shownDataDir = dataDirFlag ?? (path.isAbsolute(fileArg) ? dataDir : path.relative(process.cwd(), dataDir) || '.');
-  const relTrain = (p: string): string => path.relative(dataDir, p).split(path.sep).join('/');
 
   let dev: string | undefined;
   let devNote: string | undefined;
   const devFile = siblingDevFile(file);
   if (devFile !== undefined) {
     const problem = await devFileProblem(devFile, format, choice, sheet);
-    if (problem === undefined) dev = relTrain(devFile);
+    if (problem === undefined) dev = dirs.rel(devFile);
     else devNote = `${path.basename(devFile)}: ${problem}`;
   }
 
-  const check = await checkWithReader(fileArg, readerConfigFor(format, choice, sheet), table.rows.length);
+  const check = await checkWithReader(fileArg, readerConfigFor(format, choice, sheet), { onProgress: c.progress('checking') });
   const recipe: StarterRecipe = {
     name,
     format,
     writeFormat: formatFromPath(file) !== format,
     ...(sheet !== undefined ? { sheet } : {}),
-    train: relTrain(file),
+    train: dirs.rel(file),
     ...(dev !== undefined ? { dev } : {}),
     ...(devNote !== undefined ? { devNote } : {}),
     choice,
@@ -145,26 +216,17 @@ export async function runInit(argv: string[]): Promise<number> {
   };
   const yaml = renderRecipe(recipe);
   validateRendered(yaml, format, outFile);
-  if (!force && fs.existsSync(outFile)) throw new UsageError(`${outFile} already exists: pass --force to overwrite it, or --out <file> to write elsewhere`);
-  writeFileAtomic(outFile, yaml);
+  writeRecipe(c, yaml);
+  const next = nextCommands(c, exampleText(table, choice));
+  c.done();
 
-  const dataDirArgs = dataDir === defaultDir ? '' : ` --data-dir ${shellWord(shownDataDir)}`;
-  const modelDir = `models/${name}`;
-  const sample = exampleText(table, choice);
-  const next = [
-    `textclass inspect ${shellWord(outFile)}${dataDirArgs}`,
-    `textclass train ${shellWord(outFile)} --out ${shellWord(modelDir)}${dataDirArgs}`,
-    `echo ${shellWord(sample)} | textclass predict ${shellWord(modelDir)}`,
-    'textclass serve',
-  ];
-
-  if (boolFlag(args, 'json')) {
+  if (c.json) {
     out(
       JSON.stringify({
         recipe: outFile,
         name,
         format,
-        data_dir: shownDataDir,
+        data_dir: dirs.shown,
         train: recipe.train,
         ...(dev !== undefined ? { dev } : { dev_split: 0.2 }),
         text_fields: choice.textFields,
@@ -173,38 +235,169 @@ export async function runInit(argv: string[]): Promise<number> {
         multilabel: choice.multiLabel,
         reasons: { text: choice.textReasons, label: choice.labelReason },
         other_label_candidates: choice.otherLabelCandidates.map((s) => ({ name: s.name, distinct: s.distinct })),
-        sample: { records: table.rows.length, truncated: table.truncated, skipped: check.skipped.length },
+        sample: { records: table.rows.length, total: table.totalRecords, sampled: table.sampled, skipped: check.skippedCount },
         next,
       }) + '\n',
     );
     return 0;
   }
   const lines = [
-    `Wrote ${outFile} from ${table.rows.length} records of ${fileArg}${table.truncated ? ' (the first ones)' : ''}:`,
+    `Wrote ${outFile} from ${sampleWords(table)} of ${fileArg}:`,
     ...choice.textReasons.map((r) => `  text   ${r}`),
     `  label  ${choice.labelReason}`,
-    `  dev    ${dev !== undefined ? `${dev} (beside the training file)` : `dev_split: 0.2${devNote ? ` (${devNote})` : ' (no dev file beside the training file)'}`}`,
+    devLine(dev, devNote, 'file'),
+    ...badLine(check, 'rows'),
+    '',
+    'Next:',
+    ...next.map((cmd) => `  ${cmd}`),
+    '',
   ];
-  if (check.skipped.length > 0) {
-    const first = check.skipped[0];
-    lines.push(`  bad    ${check.skipped.length} sampled rows cannot be used (first: ${formatLocation(first.location)}: ${first.reason}); the recipe skips and counts them`);
-  }
-  lines.push('', 'Next:', ...next.map((c) => `  ${c}`), '');
   out(lines.join('\n'));
   return 0;
 }
 
+async function initLayout(layout: KnownLayout, c: InitContext): Promise<number> {
+  const { args, fileArg, name, outFile, dirs } = c;
+  for (const flag of ['text-field', 'label-field', 'sheet']) {
+    if (args.values[flag] !== undefined) throw new UsageError(`--${flag} applies to tables (csv, tsv, jsonl, xlsx); ${fileArg} is ${layoutWords(layout)}`);
+  }
+  const survey = await surveyLayout(layout, c.progress('reading'));
+  const devFound = await layoutDev(layout);
+  const recipe: LayoutRecipe = {
+    name,
+    layout,
+    train: dirs.rel(path.resolve(layout.path)),
+    ...(devFound.dev !== undefined ? { dev: dirs.rel(path.resolve(devFound.dev)) } : {}),
+    ...(devFound.note !== undefined ? { devNote: devFound.note } : {}),
+    ...(layout.kind === 'goemotions-tsv' ? { labelNames: dirs.rel(path.resolve(layout.labelNamesFile)) } : {}),
+    survey,
+  };
+  const yaml = renderLayoutRecipe(recipe);
+  validateRendered(yaml, layout.kind, outFile);
+  writeRecipe(c, yaml);
+  const first = survey.check.first;
+  const next = nextCommands(c, first === undefined ? '' : shortText(first.text));
+  c.done();
+
+  const labels = survey.labelCounts.map((l) => ({ name: l.label, count: l.count }));
+  if (c.json) {
+    out(
+      JSON.stringify({
+        recipe: outFile,
+        name,
+        format: layout.kind,
+        data_dir: dirs.shown,
+        train: recipe.train,
+        ...(recipe.dev !== undefined ? { dev: recipe.dev } : { dev_split: 0.2 }),
+        ...(layout.kind === 'goemotions-tsv' ? { task: 'multilabel', label_names: recipe.labelNames } : {}),
+        labels,
+        ...(layout.kind === 'folder'
+          ? {
+              files_per_label: Object.fromEntries(layout.labels.map((l) => [l.name, l.files])),
+              ignored_folders: [...layout.unlabelled.map((u) => u.name), ...layout.empty],
+              ...(layout.stars ? { stars_in_file_names: layout.stars } : {}),
+            }
+          : {}),
+        ...(layout.kind === 'dailydialog' ? { dialogs: survey.dialogs } : {}),
+        examples: { read: survey.check.read, skipped: survey.check.skippedCount },
+        next,
+      }) + '\n',
+    );
+    return 0;
+  }
+  const lines = [`Wrote ${outFile} from ${fileArg}, ${layoutWords(layout)}:`];
+  const top = (n: number) => survey.labelCounts.slice(0, n).map((l) => `${l.label} ${count(l.count)}`).join(', ') + (survey.labelCounts.length > n ? ', …' : '');
+  switch (layout.kind) {
+    case 'folder': {
+      lines.push(`  labels ${layout.labels.length} sub-folders with .txt files: ${layout.labels.map((l) => `${l.name} ${count(l.files)}`).join(', ')}`);
+      const ignored = [...layout.unlabelled.map((u) => `${u.name}/ (${count(u.files)} ${u.files === 1 ? 'file' : 'files'}, named as unlabelled texts)`), ...layout.empty.map((e) => `${e}/ (no .txt files)`)];
+      if (ignored.length > 0) lines.push(`  not    ${ignored.join(', ')}`);
+      if (layout.stars) lines.push(`  stars  file names look like <id>_<stars>.txt (${layout.stars.min} to ${layout.stars.max}): the recipe shows how to learn the rating too`);
+      break;
+    }
+    case 'dailydialog':
+      lines.push(`  text   each utterance of ${count(survey.dialogs)} dialogs (${count(survey.check.read)} utterances)`);
+      lines.push(`  label  its emotion: ${top(7)}`);
+      lines.push('  also   dialog.target: next_turn predicts the next utterance\'s emotion (a comment in the recipe)');
+      break;
+    case 'goemotions-tsv':
+      lines.push(`  text   ${count(survey.check.read)} rows, column 1`);
+      lines.push(`  label  column 2, ids into ${path.basename(layout.labelNamesFile)} (${layout.labelNames.length} labels), up to ${survey.maxLabels} per row: multi-label (most frequent: ${top(5)})`);
+      break;
+  }
+  lines.push(devLine(recipe.dev, recipe.devNote, layout.kind === 'folder' ? 'folder' : 'file'));
+  if (layout.kind === 'dailydialog') lines.push(...badLine(survey.check, 'dialogs', survey.dialogs + survey.check.skippedCount));
+  else lines.push(...badLine(survey.check, layout.kind === 'folder' ? 'files' : 'rows'));
+  lines.push('', 'Next:', ...next.map((cmd) => `  ${cmd}`), '');
+  out(lines.join('\n'));
+  return 0;
+}
+
+function layoutWords(layout: KnownLayout): string {
+  switch (layout.kind) {
+    case 'folder':
+      return 'a folder with one sub-folder of .txt files per label';
+    case 'dailydialog':
+      return 'a DailyDialog split';
+    case 'goemotions-tsv':
+      return 'a GoEmotions TSV';
+  }
+}
+
+function devLine(dev: string | undefined, note: string | undefined, unit: 'file' | 'folder'): string {
+  if (dev !== undefined) return `  dev    ${dev} (beside the training ${unit})`;
+  return `  dev    dev_split: 0.2${note ? ` (${note})` : ` (no dev ${unit} beside the training ${unit})`}`;
+}
+
+function badLine(check: ReaderCheck, unit: string, total = check.read + check.skippedCount): string[] {
+  if (check.skippedCount === 0) return [];
+  const first = check.skipped[0];
+  return [`  bad    ${count(check.skippedCount)} of ${count(total)} ${unit} cannot be used (first: ${formatLocation(first.location)}: ${first.reason}); the recipe skips and counts them`];
+}
+
+function writeRecipe(c: InitContext, yaml: string): void {
+  if (!c.force && fs.existsSync(c.outFile)) throw new UsageError(`${c.outFile} already exists: pass --force to overwrite it, or --out <file> to write elsewhere`);
+  writeFileAtomic(c.outFile, yaml);
+}
+
+/** The commands to run next, as printed: they work from where init was run. */
+function nextCommands(c: InitContext, sample: string): string[] {
+  const dataDirArgs = c.dirs.isDefault ? '' : ` --data-dir ${shellWord(c.dirs.shown)}`;
+  const modelDir = `models/${c.name}`;
+  return [
+    `textclass inspect ${shellWord(c.outFile)}${dataDirArgs}`,
+    `textclass train ${shellWord(c.outFile)} --out ${shellWord(modelDir)}${dataDirArgs}`,
+    `echo ${shellWord(sample || 'some text to label')} | textclass predict ${shellWord(modelDir)}`,
+    'textclass serve',
+  ];
+}
+
+/**
+ * Without --data-dir: the default data folder (./data, or $TEXTCLASS_DATA_DIR) when the data is
+ * inside it, so the next commands need no flag; else the folder holding it.
+ */
+function chooseDataDir(fileArg: string, flag: string | undefined): DataDirChoice {
+  const file = path.resolve(fileArg);
+  const defaultDir = defaultDataDir(undefined);
+  const fromDefault = path.relative(defaultDir, file);
+  const insideDefault = !fromDefault.startsWith('..') && !path.isAbsolute(fromDefault);
+  const dataDir = flag !== undefined ? path.resolve(flag) : insideDefault ? defaultDir : path.dirname(file);
+  const shown = flag ?? (path.isAbsolute(fileArg) ? dataDir : path.relative(process.cwd(), dataDir) || '.');
+  return { dataDir, isDefault: dataDir === defaultDir, shown, rel: (p) => path.relative(dataDir, p).split(path.sep).join('/') };
+}
+
 function chooseFormat(file: string, flag: string | undefined): TabularFormat {
+  const inferred = formatFromPath(file);
+  if (inferred === 'folder') {
+    // Only reached with --format: without it, a folder is a layout or a UsageError already.
+    throw new UsageError(`${file} is a folder: --format names a table file's format; leave it out and init reads a folder per label or an unpacked DailyDialog split`);
+  }
   if (flag !== undefined) {
     if (!(FORMATS as readonly string[]).includes(flag)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${flag}"`);
     return flag as TabularFormat;
   }
-  const inferred = formatFromPath(file);
-  if (inferred === 'folder') {
-    throw new UsageError(`${file} is a folder: init reads one csv, tsv, jsonl or xlsx file; for a folder of texts per label write a recipe with data.format: folder (docs/recipes.md)`);
-  }
   if (inferred === undefined || !(FORMATS as readonly string[]).includes(inferred)) {
-    throw new UsageError(`cannot tell the format of ${file} from its name: pass --format csv, tsv, jsonl or xlsx`);
+    throw new UsageError(`cannot tell the format of ${file} from its name: pass --format csv, tsv, jsonl or xlsx (init also reads a folder per label, a DailyDialog .zip and a GoEmotions .tsv)`);
   }
   return inferred as TabularFormat;
 }
@@ -246,9 +439,15 @@ function exampleText(t: SampleTable, choice: ColumnChoice): string {
     const flat = v.replace(/\s+/g, ' ').trim();
     if (!flat) continue;
     if (flat.length <= 80) return flat;
-    fallback ||= flat.slice(0, 80).replace(/\s\S*$/, '');
+    fallback ||= shortText(flat);
   }
   return fallback || 'some text to label';
+}
+
+/** A text on one line, cut at a word to at most 80 characters. */
+function shortText(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= 80 ? flat : flat.slice(0, 80).replace(/\s\S*$/, '');
 }
 
 /** A word for a POSIX shell: as is when safe, else in single quotes. */

@@ -55,7 +55,7 @@ export async function* readJsonl(
 }
 
 /** V8 quotes the start of the bad input in JSON errors; control characters in it are escaped. */
-function printable(message: string): string {
+export function printable(message: string): string {
   const s = message.length > 300 ? message.slice(0, 300) + '…' : message;
   return s.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
@@ -178,7 +178,7 @@ function parseIndex(s: string): number {
   return v;
 }
 
-function describeType(v: unknown): string {
+export function describeType(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   return typeof v === 'object' ? 'an object' : `a ${typeof v}`;

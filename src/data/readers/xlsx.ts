@@ -486,12 +486,12 @@ function badRow(options: ReadOptions, location: DataLocation, reason: string): v
  * Excel shows. For tools that look at a file's columns before any recipe names them (`textclass
  * init`); stop iterating to read only the head of the sheet.
  */
-export async function* readXlsxRows(path: string, sheetName?: string): AsyncGenerator<{ line: number; cells: string[] }> {
+export async function* readXlsxRows(path: string, sheetName?: string, onProgress?: ReadOptions['onProgress']): AsyncGenerator<{ line: number; cells: string[] }> {
   const zip = await openWorkbookZip(path);
   const book = await readWorkbook(zip, path);
   const sheet = chooseSheet(book, sheetName, path);
   const strings = book.sharedStrings === undefined ? [] : await loadSharedStrings(zip, book.sharedStrings, path);
-  const rows = parseXml(zip.openEntryStream(sheet.entry), new SheetSink(path, sheet.entry.name), path, sheet.entry.name);
+  const rows = parseXml(zip.openEntryStream(sheet.entry, { onProgress }), new SheetSink(path, sheet.entry.name), path, sheet.entry.name);
   for await (const row of rows) {
     const bad = resolveShared(row, strings);
     if (bad !== undefined) throw new DataError({ file: path, line: row.number }, bad.reason);
