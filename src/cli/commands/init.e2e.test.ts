@@ -238,6 +238,8 @@ describe('textclass init refuses, and fails cleanly', () => {
     fs.writeFileSync(path.join(cwd, 'notes.txt'), 'hello\n');
     assert.match(sh(cwd, 'textclass init notes.txt').stderr, /cannot tell the format .*--format csv, tsv, jsonl or xlsx/);
     assert.match(sh(cwd, 'textclass init missing.csv').stderr, /missing\.csv: file not found/);
+    // Not there is "not found", whatever the name says (not "cannot tell the format").
+    assert.match(sh(cwd, 'textclass init gone').stderr, /^textclass init: gone: file not found\n$/);
     assert.equal(sh(cwd, 'textclass init notes.csv --bogus').code, 2);
     assert.equal(sh(cwd, 'textclass init').code, 2);
     assert.deepEqual(fs.readdirSync(cwd).sort(), ['notes.csv', 'notes.txt']);

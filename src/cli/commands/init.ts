@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { formatLocation, UsageError } from '../../errors.js';
+import { DataError, formatLocation, UsageError } from '../../errors.js';
 import type { ProgressCallback } from '../../data/readers/read-progress.js';
 import { formatFromPath } from '../../train/complete-recipe.js';
 import { layoutDev, renderLayoutRecipe, surveyLayout, type KnownLayout, type LayoutRecipe } from '../../recipe/layout-recipe.js';
@@ -150,6 +150,8 @@ export async function runInit(argv: string[]): Promise<number> {
   const bar = json ? undefined : createProgressBar();
   const progress = (phase: string): ProgressCallback | undefined => (bar === undefined ? undefined : (done, total) => bar.update(phase, done, total));
   try {
+    // Before guessing a format from the name: a path that is not there is that, whatever its name.
+    if (!fs.existsSync(file)) throw new DataError({ file: fileArg }, 'file not found');
     // Read under the name the user typed, so that every message names the file as they know it.
     const layout = formatFlag === undefined ? await sniffLayout(fileArg) : { kind: 'table' as const };
     const common: InitContext = { args, argv, fileArg, file, name, outFile, force, json, dirs, progress, done: () => bar?.done() };
