@@ -5,9 +5,10 @@
 //
 // This module holds the page state and wires the parts together: the API key, the model list,
 // the text box and its prediction; result.js, model-view.js and batch.js draw the rest.
-import { ApiError, apiKey, explainError, modelPath, requestJson, storeKey } from './api.js';
+import { ApiError, explainError, modelPath, requestJson } from './api.js';
 import { setUpBatch, updateBatchButton } from './batch.js';
 import { byId, el, showAlert } from './dom.js';
+import { setUpKeyBox } from './key-box.js';
 import { renderDetails, renderSummary } from './model-view.js';
 import { renderResult, setUpFeedback } from './result.js';
 import { setUpRuns } from './runs.js';
@@ -21,61 +22,8 @@ const MODEL_STORAGE = 'textclass.model';
 /** @type {{models: ModelSummary[], model: ModelSummary | null, detail: ModelDetail | null, predictSeq: number, detailSeq: number}} */
 const state = { models: [], model: null, detail: null, predictSeq: 0, detailSeq: 0 };
 
-/**
- * The key button says whether a key is saved and whether the server last refused it.
- * @param {string | null} [refusal] the server's reason when it refused the key (or asked for one)
- */
-function renderKeyState(refusal = null) {
-  const has = apiKey() !== '';
-  const box = byId('key-box');
-  box.toggleAttribute('data-has-key', has && !refusal);
-  box.toggleAttribute('data-refused', Boolean(refusal));
-  byId('key-state').textContent = refusal ? (has ? 'API key refused' : 'API key needed') : has ? 'API key saved' : 'API key';
-  byId('key-message').textContent = refusal ?? '';
-  /** @type {HTMLInputElement} */ (byId('api-key')).value = apiKey();
-}
-
-/** @param {string} key */
-function saveKey(key) {
-  try {
-    storeKey(key);
-  } catch {
-    showAlert(byId('global-error'), 'This browser does not allow storing the key (private mode?).');
-  }
-  renderKeyState();
-}
-
-function setUpKeyForm() {
-  renderKeyState();
-  byId('key-form').addEventListener('submit', (event) => {
-    event.preventDefault();
-    saveKey(/** @type {HTMLInputElement} */ (byId('api-key')).value.trim());
-    /** @type {HTMLDetailsElement} */ (byId('key-box')).open = false;
-    state.model = null; // what the new key may see is drawn afresh
-    void loadModels();
-  });
-  // Escape closes the key field and gives focus back to its button, as a menu would.
-  byId('key-box').addEventListener('keydown', (event) => {
-    const box = /** @type {HTMLDetailsElement} */ (byId('key-box'));
-    if (event.key === 'Escape' && box.open) {
-      box.open = false;
-      /** @type {HTMLElement} */ (box.querySelector('summary')).focus();
-    }
-  });
-  byId('key-clear').addEventListener('click', () => {
-    saveKey('');
-    state.model = null;
-    void loadModels();
-  });
-}
-
-/** Opens the key field with the server's reason, after a 401. @param {ApiError} error */
-function askForKey(error) {
-  renderKeyState(apiKey() ? `The server refused this key: ${error.message}` : 'This server needs an API key.');
-  const box = /** @type {HTMLDetailsElement} */ (byId('key-box'));
-  box.open = true;
-  byId('api-key').focus();
-}
+/** The key box (key-box.js), once start() has drawn it. @type {ReturnType<typeof setUpKeyBox>} */
+let keyBox;
 
 /**
  * Fetches the model list and keeps the current choice when it is still served. The server
@@ -90,13 +38,13 @@ async function loadModels() {
     const body = await requestJson('/v1/models');
     state.models = Array.isArray(body.models) ? body.models : [];
     showAlert(globalError, null);
-    renderKeyState();
+    keyBox.refresh();
   } catch (error) {
     state.models = [];
     select.replaceChildren(el('option', { value: '' }, '—'));
     select.disabled = true;
     showAlert(globalError, explainError(error));
-    if (error instanceof ApiError && error.status === 401) askForKey(error);
+    if (error instanceof ApiError && error.status === 401) keyBox.askForKey(error);
     selectModel(null);
     return;
   }
@@ -225,14 +173,17 @@ async function predict() {
     if (seq !== state.predictSeq) return;
     status.textContent = '';
     showAlert(errorBox, explainError(error));
-    if (error instanceof ApiError && error.status === 401) askForKey(error);
+    if (error instanceof ApiError && error.status === 401) keyBox.askForKey(error);
   } finally {
     if (seq === state.predictSeq) button.disabled = false;
   }
 }
 
 function start() {
-  setUpKeyForm();
+  keyBox = setUpKeyBox('', byId('global-error'), () => {
+    state.model = null; // what the new key may see is drawn afresh
+    void loadModels();
+  });
   setUpPredict();
   setUpFeedback();
   setUpBatch(() => state.model);

@@ -12,9 +12,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { chromiumExecutable, openReportInChromium, PNG_SIGNATURE } from '../report/check-in-chromium.js';
+import { openReportInChromium, PNG_SIGNATURE } from '../report/check-in-chromium.js';
 import type { ReportData } from '../report/report-data.js';
 import { REPO_ROOT, SHARED_DATASETS } from '../test-support/starter-data.js';
+import { browserSkip } from '../test-support/web-e2e.js';
 
 function cli(args: string[]) {
   const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'textclass.js'), ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, TEXTCLASS_DATA_DIR: '' } });
@@ -24,7 +25,7 @@ function cli(args: string[]) {
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'textclass-report-e2e-'));
 const missingData = !fs.existsSync(SHARED_DATASETS) && 'shared datasets not found beside the repository';
 // CI installs Chromium (.ci/run); elsewhere a missing browser skips instead of failing.
-const missingChromium = chromiumExecutable() === null && !process.env.CI && 'Chromium not installed (apt-get install chromium)';
+const missingChromium = browserSkip();
 
 async function renderAndCheck(name: string, data: ReportData, htmlPath: string, expectedKinds: string[]): Promise<void> {
   const result = await openReportInChromium(htmlPath, { screenshotPath: path.join(work, `${name}.png`), exportPngOf: 'roc', downloadDir: work });

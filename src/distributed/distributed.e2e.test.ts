@@ -4,7 +4,7 @@
  * still hold every input row exactly once, byte for byte what single-process scoring writes.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,8 +19,8 @@ import { QueueError } from './errors.js';
 import { openRedis, parseQueueUrl } from './queue-url.js';
 import { getRunProgress } from './result-store.js';
 import { skipWithoutRedis, startTestRedis, type TestRedis } from './redis-test-server.js';
+import { BIN, startWorkerProcess, type WorkerProcess } from './worker-process.js';
 
-const BIN = path.join(REPO_ROOT, 'bin', 'textclass.js');
 const DIST = path.join(REPO_ROOT, 'dist');
 const ROWS = 30_000;
 const CHUNK_ROWS = 1500;
@@ -32,60 +32,9 @@ const model = path.join(work, 'models', 'starter');
 const input = path.join(work, 'big.csv');
 const expected = path.join(work, 'expected.csv');
 
-interface WorkerProcess {
-  child: ChildProcess;
-  log: string[];
-  /** Resolves with the first log line matching `pattern`. */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
-  stop(): Promise<void>;
-}
-
-/**
- * Starts `textclass worker` (through bin/textclass.js once main.ts registers the command, else the
- * command's own entry point, which is the same code).
- */
-function startWorkerProcess(queue: string, extra: string[] = [], env: Record<string, string> = {}): WorkerProcess {
-  const viaCli = fs.readFileSync(path.join(DIST, 'cli', 'main.js'), 'utf8').includes('runWorker');
-  const args = ['--queue', queue, '--lock-duration', LOCK_MS, ...extra];
-  const entry = viaCli
-    ? [BIN, 'worker', ...args]
-    : ['--input-type=module', '-e', `import { runWorker } from ${JSON.stringify(pathToFileURL(path.join(DIST, 'cli', 'commands', 'worker.js')).href)}; process.exitCode = await runWorker(process.argv.slice(1));`, '--', ...args];
-  const child = spawn(process.execPath, entry, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  const log: string[] = [];
-  const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
-  let buffered = '';
-  const onText = (text: string): void => {
-    buffered += text;
-    let nl: number;
-    while ((nl = buffered.indexOf('\n')) >= 0) {
-      const line = buffered.slice(0, nl);
-      buffered = buffered.slice(nl + 1);
-      log.push(line);
-      for (const w of waiters.splice(0)) {
-        if (w.pattern.test(line)) w.resolve(line);
-        else waiters.push(w);
-      }
-    }
-  };
-  child.stdout?.setEncoding('utf8').on('data', onText);
-  child.stderr?.setEncoding('utf8').on('data', onText);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return {
-    child,
-    log,
-    waitFor(pattern, timeoutMs = 20_000) {
-      const seen = log.find((l) => pattern.test(l));
-      if (seen !== undefined) return Promise.resolve(seen);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no worker line matching ${pattern} within ${timeoutMs} ms; log:\n${log.join('\n')}`)), timeoutMs);
-        waiters.push({ pattern, resolve: (line) => (clearTimeout(timer), resolve(line)) });
-      });
-    },
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
+/** `textclass worker` on `queue` with short locks (a killed worker's chunk is soon taken over). */
+function startWorker(queue: string, extra: string[] = [], env: Record<string, string> = {}): WorkerProcess {
+  return startWorkerProcess(['--queue', queue, '--lock-duration', LOCK_MS, ...extra], env);
 }
 
 /** Every data line's id (second CSV cell; the generated ids need no quoting). */
@@ -128,8 +77,8 @@ describe('distributed batch scoring on a real Redis', { skip: skipWithoutRedis }
     // 150 ms between 512-row slices: a chunk takes over 300 ms, so the kill lands inside one even
     // when a busy machine delays this process's reading of the worker's log line.
     const slow = { TEXTCLASS_WORKER_SLICE_DELAY_MS: '150' };
-    const a = startWorkerProcess(redis.url, [], slow);
-    const b = startWorkerProcess(redis.url, [], slow);
+    const a = startWorker(redis.url, [], slow);
+    const b = startWorker(redis.url, [], slow);
     workers.push(a, b);
     await Promise.all([a.waitFor(/taking jobs/), b.waitFor(/taking jobs/)]);
 
@@ -169,7 +118,7 @@ describe('distributed batch scoring on a real Redis', { skip: skipWithoutRedis }
 
   test('a coordinator killed with SIGKILL resumes its run: nothing lost or repeated', async () => {
     // Slow enough that the run is still going when the checkpoint shows 3 chunks written.
-    const w = startWorkerProcess(redis.url, [], { TEXTCLASS_WORKER_SLICE_DELAY_MS: '60' });
+    const w = startWorker(redis.url, [], { TEXTCLASS_WORKER_SLICE_DELAY_MS: '60' });
     workers.push(w);
     await w.waitFor(/taking jobs/);
     const output = path.join(work, 'resumed.csv');
@@ -213,7 +162,7 @@ await runDistributedScoring({ ...${JSON.stringify(options)}, address: parseQueue
     const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { createdAt: string };
     manifest.createdAt = '2000-01-01T00:00:00.000Z';
     fs.writeFileSync(manifestPath, JSON.stringify(manifest));
-    const w = startWorkerProcess(redis.url, ['--models-dir', modelsDir]);
+    const w = startWorker(redis.url, ['--models-dir', modelsDir]);
     workers.push(w);
     await w.waitFor(/taking jobs/);
     const output = path.join(work, 'mismatch.csv');

@@ -8,7 +8,10 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
+import { openRedis, parseQueueUrl } from './queue-url.js';
 
 export interface TestRedis {
   url: string;
@@ -24,6 +27,24 @@ export function findRedisServer(): string | null {
 
 /** A reason to skip Redis tests, or false when a redis-server is available. */
 export const skipWithoutRedis: string | false = findRedisServer() === null ? 'redis-server not installed (apt-get install redis-server)' : false;
+
+/**
+ * For the enclosing describe: a redis-server started before its tests with a client open to it
+ * (handed to `onOpen`), both closed after them.
+ */
+export function useTestRedis(onOpen: (client: Redis, server: TestRedis) => void): void {
+  let server: TestRedis | undefined;
+  let client: Redis | undefined;
+  before(async () => {
+    server = await startTestRedis();
+    client = await openRedis(parseQueueUrl(server.url));
+    onOpen(client, server);
+  });
+  after(async () => {
+    await client?.quit();
+    await server?.stop();
+  });
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

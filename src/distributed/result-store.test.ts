@@ -1,23 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Redis } from 'ioredis';
-import { openRedis, parseQueueUrl } from './queue-url.js';
 import { getRunProgress, initRun, listRuns, markWritten, readChunkResult, resultsKey, storeChunkResult, updateRun } from './result-store.js';
-import { skipWithoutRedis, startTestRedis, type TestRedis } from './redis-test-server.js';
+import { skipWithoutRedis, useTestRedis } from './redis-test-server.js';
 
 describe('idempotent chunk results in a real Redis', { skip: skipWithoutRedis }, () => {
-  let server: TestRedis;
   let redis: Redis;
   const description = { kind: 'score-chunk', input: '/in.csv', output: '/out.csv', model: '/models/m', startedAt: '2026-01-01T00:00:00.000Z' };
 
-  before(async () => {
-    server = await startTestRedis();
-    redis = await openRedis(parseQueueUrl(server.url));
-  });
-  after(async () => {
-    await redis?.quit();
-    await server?.stop();
-  });
+  useTestRedis((client) => (redis = client));
 
   test('a chunk stored twice (retry, duplicate delivery) keeps one copy, the latest, and counts once', async () => {
     await initRun(redis, 'run1', description);

@@ -12,6 +12,7 @@
  * workers racing on the same chunk cannot both count it.
  */
 import type { Redis } from 'ioredis';
+import { newestInIndex } from './progress-index.js';
 
 const PREFIX = 'textclass';
 /** How long a run's keys outlive their last update: long enough to resume, short enough to vanish. */
@@ -151,13 +152,6 @@ export async function getRunProgress(redis: Redis, runId: string): Promise<RunPr
 }
 
 /** The most recent runs first, with their progress (runs whose keys expired are dropped from the index). */
-export async function listRuns(redis: Redis, limit = 20): Promise<RunProgress[]> {
-  const ids = await redis.zrevrange(RUNS_INDEX_KEY, 0, limit - 1);
-  const runs: RunProgress[] = [];
-  for (const id of ids) {
-    const progress = await getRunProgress(redis, id);
-    if (progress) runs.push(progress);
-    else await redis.zrem(RUNS_INDEX_KEY, id);
-  }
-  return runs;
+export function listRuns(redis: Redis, limit = 20): Promise<RunProgress[]> {
+  return newestInIndex(redis, RUNS_INDEX_KEY, limit, (id) => getRunProgress(redis, id));
 }

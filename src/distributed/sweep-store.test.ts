@@ -4,10 +4,9 @@
  * run-activity notes (workers seen, retries) land on the sweep's progress hash only while it exists.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Redis } from 'ioredis';
-import { openRedis, parseQueueUrl } from './queue-url.js';
-import { skipWithoutRedis, startTestRedis, type TestRedis } from './redis-test-server.js';
+import { skipWithoutRedis, useTestRedis } from './redis-test-server.js';
 import { noteJobStart, retriesOf, workersSeen } from './run-activity.js';
 import { clearTrial, getSweepProgress, initSweep, listSweeps, readTrialResult, readTrialResults, reportIntermediate, storeTrialResult, sweepKey, updateSweep, type StoredTrialResult } from './sweep-store.js';
 
@@ -18,17 +17,9 @@ function result(number: number, value: number, worker = 'a:1'): StoredTrialResul
 }
 
 describe('distributed sweep results in a real Redis', { skip: skipWithoutRedis }, () => {
-  let server: TestRedis;
   let redis: Redis;
 
-  before(async () => {
-    server = await startTestRedis();
-    redis = await openRedis(parseQueueUrl(server.url));
-  });
-  after(async () => {
-    await redis?.quit();
-    await server?.stop();
-  });
+  useTestRedis((client) => (redis = client));
 
   test('a trial stored twice keeps one result, the latest, and the overwrite is counted', async () => {
     await initSweep(redis, 's1', description, new Map());

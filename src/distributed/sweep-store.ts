@@ -15,6 +15,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Params } from '../tune/space.js';
+import { newestInIndex } from './progress-index.js';
 
 const PREFIX = 'textclass';
 /** How long a sweep's keys outlive their last update: long enough to resume, short enough to vanish. */
@@ -188,13 +189,6 @@ export async function getSweepProgress(redis: Redis, sweepId: string): Promise<S
 }
 
 /** The most recent sweeps first (sweeps whose keys expired are dropped from the index). */
-export async function listSweeps(redis: Redis, limit = 20): Promise<SweepProgress[]> {
-  const ids = await redis.zrevrange(SWEEPS_INDEX_KEY, 0, limit - 1);
-  const sweeps: SweepProgress[] = [];
-  for (const id of ids) {
-    const progress = await getSweepProgress(redis, id);
-    if (progress) sweeps.push(progress);
-    else await redis.zrem(SWEEPS_INDEX_KEY, id);
-  }
-  return sweeps;
+export function listSweeps(redis: Redis, limit = 20): Promise<SweepProgress[]> {
+  return newestInIndex(redis, SWEEPS_INDEX_KEY, limit, (id) => getSweepProgress(redis, id));
 }

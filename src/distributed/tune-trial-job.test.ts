@@ -8,29 +8,26 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import type { Redis } from 'ioredis';
 import { loadRecipe } from '../recipe/load.js';
 import { REPO_ROOT } from '../test-support/starter-data.js';
 import { QueueError } from './errors.js';
 import type { JobContext } from './job-kinds.js';
-import { openRedis, parseQueueUrl } from './queue-url.js';
-import { skipWithoutRedis, startTestRedis, type TestRedis } from './redis-test-server.js';
+import { skipWithoutRedis, useTestRedis } from './redis-test-server.js';
 import { initSweep, readTrialResult, sweepIntermediateKey } from './sweep-store.js';
 import { checkSameData, dataFingerprint, tuneTrialJob, type TuneTrialData } from './tune-trial-job.js';
 
 const DATA_DIR = path.join(REPO_ROOT, 'data');
 
 describe('the tune-trial job on a real Redis', { skip: skipWithoutRedis }, () => {
-  let server: TestRedis;
   let redis: Redis;
   let job: Omit<TuneTrialData, 'sweepId' | 'number'>;
   const logs: string[] = [];
   const context = (): JobContext => ({ redis, dataDir: DATA_DIR, attempt: 1, worker: 'test:1', pause: async () => {}, log: (l) => logs.push(l) });
 
+  useTestRedis((client) => (redis = client));
   before(async () => {
-    server = await startTestRedis();
-    redis = await openRedis(parseQueueUrl(server.url));
     const { tune: _t, ...recipe } = loadRecipe(path.join(REPO_ROOT, 'recipes', 'starter.yaml'));
     job = {
       params: { 'model.C': 10 },
@@ -40,10 +37,6 @@ describe('the tune-trial job on a real Redis', { skip: skipWithoutRedis }, () =>
       pruning: { fraction: 0.3, warmupTrials: 2 },
       data: await dataFingerprint(recipe, DATA_DIR),
     };
-  });
-  after(async () => {
-    await redis?.quit();
-    await server?.stop();
   });
 
   test('the fingerprint holds the recipe data as named, with sha256', () => {

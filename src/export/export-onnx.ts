@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ModelFormatError, UsageError } from '../errors.js';
 import type { Task } from '../data/targets.js';
 import { loadModel, type LoadedModel } from '../persist/model-dir.js';
+import { writeDirectoryAtomic, writeFileSynced } from '../util/atomic-file.js';
 import { TEXTCLASS_VERSION } from '../version.js';
 import { appendCalibration } from './calibration-graph.js';
 import { buildFeaturizerSpec, type FeaturizerSpec } from './featurizer-spec.js';
@@ -96,18 +96,11 @@ export function writeOnnxExport(modelDir: string, outDir: string): WrittenExport
       throw new UsageError(`--out ${outDir}: exists, is not empty and is not an earlier export (no ${FEATURIZER_FILE}); refusing to replace it`);
     }
   }
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  const tmp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  fs.mkdirSync(tmp);
   const json = Buffer.from(JSON.stringify(exported.featurizer) + '\n');
-  try {
-    writeSynced(path.join(tmp, ONNX_FILE), exported.onnx);
-    writeSynced(path.join(tmp, FEATURIZER_FILE), json);
-    replaceDirectory(tmp, target);
-  } catch (e) {
-    fs.rmSync(tmp, { recursive: true, force: true });
-    throw e;
-  }
+  writeDirectoryAtomic(target, (tmp) => {
+    writeFileSynced(path.join(tmp, ONNX_FILE), exported.onnx);
+    writeFileSynced(path.join(tmp, FEATURIZER_FILE), json);
+  });
   return {
     outDir: target,
     files: [
@@ -118,28 +111,3 @@ export function writeOnnxExport(modelDir: string, outDir: string): WrittenExport
   };
 }
 
-function writeSynced(file: string, bytes: Uint8Array): void {
-  const fd = fs.openSync(file, 'w');
-  try {
-    fs.writeSync(fd, bytes);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-function replaceDirectory(tmp: string, target: string): void {
-  if (!fs.existsSync(target)) {
-    fs.renameSync(tmp, target);
-    return;
-  }
-  const old = `${target}.old-${process.pid}-${randomBytes(4).toString('hex')}`;
-  fs.renameSync(target, old);
-  try {
-    fs.renameSync(tmp, target);
-  } catch (e) {
-    fs.renameSync(old, target);
-    throw e;
-  }
-  fs.rmSync(old, { recursive: true, force: true });
-}

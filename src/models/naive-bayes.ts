@@ -3,7 +3,7 @@ import type { CsrMatrix } from '../features/csr.js';
 import type { TfidfConfig, TfidfVectorizer } from '../features/tfidf.js';
 import type { NormalizeConfig } from '../text/normalize.js';
 import type { Classifier, FitInput, ModelFactory, ModelState } from './classifier.js';
-import { fitTfidfFeatures, restoreVectorizer, tfidfMatrix } from './tfidf-front.js';
+import { fitTfidfFeatures, restoreTfidfFront, tfidfMatrix, tfidfModelState } from './tfidf-front.js';
 import { balancedPairWeights, balancedRowWeights, multiplyWeights } from './class-weights.js';
 
 /**
@@ -232,29 +232,8 @@ export class NaiveBayesClassifier implements Classifier {
   }
 
   toState(): ModelState {
-    const v = this.vectorizer.toArrays();
-    const w = this.weights;
-    return {
-      type: TYPE,
-      config: {
-        task: this.task,
-        labels: [...this.labels],
-        normalize: this.normalize,
-        tfidf: this.vectorizer.config,
-        variant: this.variant,
-        alpha: this.alpha,
-        numFeatures: w.numFeatures,
-        numGroups: w.numGroups,
-        groupSize: w.groupSize,
-      },
-      arrays: {
-        tokens: v.tokens,
-        ngrams: v.ngrams,
-        idf: v.idf,
-        featureLogProb: w.featureLogProb,
-        classLogPrior: w.classLogPrior,
-      },
-    };
+    const { numFeatures, numGroups, groupSize, featureLogProb, classLogPrior } = this.weights;
+    return tfidfModelState(TYPE, this, { variant: this.variant, alpha: this.alpha, numFeatures, numGroups, groupSize }, { featureLogProb, classLogPrior });
   }
 }
 
@@ -280,19 +259,9 @@ export const naiveBayes: ModelFactory<NaiveBayesOptions> = {
   },
 
   fromState(state: ModelState): Classifier {
-    const c = state.config as {
-      task: Task;
-      labels: string[];
-      normalize: NormalizeConfig;
-      tfidf: TfidfConfig;
-      variant: NbVariant;
-      alpha: number;
-      numFeatures: number;
-      numGroups: number;
-      groupSize: number;
-    };
+    const front = restoreTfidfFront(state);
+    const c = state.config as { variant: NbVariant; alpha: number; numFeatures: number; numGroups: number; groupSize: number };
     const a = state.arrays;
-    const vectorizer = restoreVectorizer(c.tfidf, a);
     const weights: NbWeights = {
       numFeatures: c.numFeatures,
       numGroups: c.numGroups,
@@ -300,6 +269,6 @@ export const naiveBayes: ModelFactory<NaiveBayesOptions> = {
       featureLogProb: a.featureLogProb as Float32Array,
       classLogPrior: a.classLogPrior as Float32Array,
     };
-    return new NaiveBayesClassifier(c.task, c.labels, c.normalize, vectorizer, c.variant, c.alpha, weights);
+    return new NaiveBayesClassifier(front.task, front.labels, front.normalize, front.vectorizer, c.variant, c.alpha, weights);
   },
 };

@@ -2,7 +2,7 @@ import type { Task } from '../data/targets.js';
 import type { TfidfConfig, TfidfVectorizer } from '../features/tfidf.js';
 import type { NormalizeConfig } from '../text/normalize.js';
 import type { Classifier, FitInput, ModelFactory, ModelState } from './classifier.js';
-import { fitTfidfFeatures, restoreVectorizer, tfidfMatrix } from './tfidf-front.js';
+import { fitTfidfFeatures, restoreTfidfFront, tfidfMatrix, tfidfModelState } from './tfidf-front.js';
 import { balancedPairWeights, balancedRowWeights, multiplyWeights } from './class-weights.js';
 import { fitLogistic, linearProba, type LinearWeights, type LogisticOptions, type LogisticTargets } from './linear/logistic.js';
 
@@ -40,20 +40,8 @@ export class TfidfLogregClassifier implements Classifier {
   }
 
   toState(): ModelState {
-    const v = this.vectorizer.toArrays();
-    return {
-      type: TYPE,
-      config: {
-        task: this.task,
-        labels: [...this.labels],
-        normalize: this.normalize,
-        tfidf: this.vectorizer.config,
-        link: this.linear.link,
-        numFeatures: this.linear.numFeatures,
-        numOutputs: this.linear.numOutputs,
-      },
-      arrays: { tokens: v.tokens, ngrams: v.ngrams, idf: v.idf, weights: this.linear.weights, bias: this.linear.bias },
-    };
+    const { link, numFeatures, numOutputs, weights, bias } = this.linear;
+    return tfidfModelState(TYPE, this, { link, numFeatures, numOutputs }, { weights, bias });
   }
 }
 
@@ -97,17 +85,9 @@ export const tfidfLogreg: ModelFactory<TfidfLogregOptions> = {
   },
 
   fromState(state: ModelState): Classifier {
-    const c = state.config as {
-      task: Task;
-      labels: string[];
-      normalize: NormalizeConfig;
-      tfidf: TfidfConfig;
-      link: LinearWeights['link'];
-      numFeatures: number;
-      numOutputs: number;
-    };
+    const front = restoreTfidfFront(state);
+    const c = state.config as { link: LinearWeights['link']; numFeatures: number; numOutputs: number };
     const a = state.arrays;
-    const vectorizer = restoreVectorizer(c.tfidf, a);
     const linear: LinearWeights = {
       numFeatures: c.numFeatures,
       numOutputs: c.numOutputs,
@@ -115,6 +95,6 @@ export const tfidfLogreg: ModelFactory<TfidfLogregOptions> = {
       weights: a.weights as Float32Array,
       bias: a.bias as Float32Array,
     };
-    return new TfidfLogregClassifier(c.task, c.labels, c.normalize, vectorizer, linear, null);
+    return new TfidfLogregClassifier(front.task, front.labels, front.normalize, front.vectorizer, linear, null);
   },
 };

@@ -3,7 +3,7 @@ import type { CsrMatrix } from '../features/csr.js';
 import type { TfidfConfig, TfidfVectorizer } from '../features/tfidf.js';
 import type { NormalizeConfig } from '../text/normalize.js';
 import type { Classifier, FitInput, ModelFactory, ModelState } from './classifier.js';
-import { fitTfidfFeatures, restoreVectorizer, tfidfMatrix } from './tfidf-front.js';
+import { fitTfidfFeatures, restoreTfidfFront, tfidfMatrix, tfidfModelState } from './tfidf-front.js';
 import { calibratedProba, fitSigmoid, stratifiedFolds } from './linear/calibration.js';
 import { fitLinearSvm, svmDecision, validateSvmOptions, type OvrTargets, type SvmLoss, type SvmWeights } from './linear/svm.js';
 
@@ -80,27 +80,8 @@ export class TfidfSvmClassifier implements Classifier {
   }
 
   toState(): ModelState {
-    const v = this.vectorizer.toArrays();
-    return {
-      type: TYPE,
-      config: {
-        task: this.task,
-        labels: [...this.labels],
-        normalize: this.normalize,
-        tfidf: this.vectorizer.config,
-        numFeatures: this.svm.numFeatures,
-        numOutputs: this.svm.numOutputs,
-      },
-      arrays: {
-        tokens: v.tokens,
-        ngrams: v.ngrams,
-        idf: v.idf,
-        weights: this.svm.weights,
-        bias: this.svm.bias,
-        calibA: this.calibA,
-        calibB: this.calibB,
-      },
-    };
+    const { numFeatures, numOutputs, weights, bias } = this.svm;
+    return tfidfModelState(TYPE, this, { numFeatures, numOutputs }, { weights, bias, calibA: this.calibA, calibB: this.calibB });
   }
 }
 
@@ -123,11 +104,11 @@ export const tfidfSvm: ModelFactory<TfidfSvmOptions> = {
   },
 
   fromState(state: ModelState): Classifier {
-    const c = state.config as { task: Task; labels: string[]; normalize: NormalizeConfig; tfidf: TfidfConfig; numFeatures: number; numOutputs: number };
+    const front = restoreTfidfFront(state);
+    const c = state.config as { numFeatures: number; numOutputs: number };
     const a = state.arrays;
-    const vectorizer = restoreVectorizer(c.tfidf, a);
     const svm: SvmWeights = { numFeatures: c.numFeatures, numOutputs: c.numOutputs, weights: a.weights as Float32Array, bias: a.bias as Float32Array };
-    return new TfidfSvmClassifier(c.task, c.labels, c.normalize, vectorizer, svm, a.calibA as Float64Array, a.calibB as Float64Array, null);
+    return new TfidfSvmClassifier(front.task, front.labels, front.normalize, front.vectorizer, svm, a.calibA as Float64Array, a.calibB as Float64Array, null);
   },
 };
 

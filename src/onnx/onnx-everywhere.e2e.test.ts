@@ -20,6 +20,7 @@ import { loadRecipe } from '../recipe/load.js';
 import { loadStarter, REPO_ROOT } from '../test-support/starter-data.js';
 import { CLI, startServer, type ServerProcess } from '../test-support/web-e2e.js';
 import { trainFromRecipe } from '../train/train.js';
+import { csvCell, csvLine } from '../util/csv.js';
 import { OnnxEncoderHeadClassifier } from './classifiers.js';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'textclass-onnx-everywhere-'));
@@ -39,12 +40,11 @@ function cli(args: string[], input?: string): string {
   return r.stdout;
 }
 
-function csvCell(s: string): string {
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+/** Input files hold the texts as they are: quoted where needed, nothing defused. */
+const RAW = { defuseFormulas: false } as const;
 
 function writeCsv(file: string, header: string[], rows: string[][]): string {
-  fs.writeFileSync(file, [header.join(','), ...rows.map((r) => r.map(csvCell).join(','))].join('\n') + '\n');
+  fs.writeFileSync(file, [header, ...rows].map((r) => csvLine(r, RAW)).join(''));
   return file;
 }
 
@@ -217,7 +217,7 @@ describe('ONNX models everywhere a model is used', { timeout: 240_000 }, () => {
       }
 
       // Batch job: every row scored, the same scores as predict.
-      const upload = await fetch(`${server.base}/v1/models/onnx-head/batch`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: ['id,text', ...TEXTS.map((t, i) => `r${i},${csvCell(t)}`)].join('\n') + '\n' });
+      const upload = await fetch(`${server.base}/v1/models/onnx-head/batch`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: ['id,text', ...TEXTS.map((t, i) => `r${i},${csvCell(t, RAW)}`)].join('\n') + '\n' });
       assert.equal(upload.status, 202, await upload.clone().text());
       const { status_url, result_url } = (await upload.json()) as { status_url: string; result_url: string };
       let job = (await (await fetch(`${server.base}${status_url}`)).json()) as { status: string; processed: number; error?: string };

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ModelFormatError } from '../errors.js';
@@ -10,6 +10,7 @@ import { restoreClassifier } from '../models/registry.js';
 import type { RoutingSection } from '../usecases/routing/routing-section.js';
 import type { Grouping } from '../usecases/emotions/grouping.js';
 import { ratingSectionOf, type RatingSection } from '../usecases/rating/rating-section.js';
+import { writeDirectoryAtomic, writeFileSynced } from '../util/atomic-file.js';
 
 /**
  * A model on disk is a directory: `manifest.json` plus one little-endian binary file per weight
@@ -116,10 +117,7 @@ export function saveModel(dir: string, classifier: Classifier, body: ManifestBod
   // A calibrated model stores its inner weights; the map itself is `body.calibration`.
   const target = path.resolve(dir);
   const state = (classifier instanceof CalibratedClassifier ? classifier.inner : classifier).toState(target);
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  const tmp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  fs.mkdirSync(tmp);
-  try {
+  return writeDirectoryAtomic(target, (tmp) => {
     const files: Record<string, WeightFile> = {};
     for (const [name, array] of Object.entries(state.arrays)) {
       const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
@@ -137,12 +135,8 @@ export function saveModel(dir: string, classifier: Classifier, body: ManifestBod
       files,
     };
     writeFileSynced(path.join(tmp, 'manifest.json'), Buffer.from(JSON.stringify(manifest, null, 2) + '\n'));
-    replaceDirectory(tmp, target);
     return manifest;
-  } catch (e) {
-    fs.rmSync(tmp, { recursive: true, force: true });
-    throw e;
-  }
+  }, refuseNonModelDirectory);
 }
 
 export function loadModel(dir: string): LoadedModel {
@@ -195,34 +189,11 @@ function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-function writeFileSynced(file: string, bytes: Uint8Array): void {
-  const fd = fs.openSync(file, 'w');
-  try {
-    fs.writeSync(fd, bytes);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-/** Puts `tmp` at `target`, replacing an existing model directory without a moment of absence of a valid one on error. */
-function replaceDirectory(tmp: string, target: string): void {
-  if (!fs.existsSync(target)) {
-    fs.renameSync(tmp, target);
-    return;
-  }
+/** saveModel replaces an earlier model or an empty directory, never a folder of something else. */
+function refuseNonModelDirectory(target: string): void {
   if (!fs.existsSync(path.join(target, 'manifest.json')) && fs.readdirSync(target).length > 0) {
     throw new ModelFormatError(target, 'exists and is not a textclass model directory; refusing to overwrite it');
   }
-  const old = `${target}.old-${process.pid}-${randomBytes(4).toString('hex')}`;
-  fs.renameSync(target, old);
-  try {
-    fs.renameSync(tmp, target);
-  } catch (e) {
-    fs.renameSync(old, target);
-    throw e;
-  }
-  fs.rmSync(old, { recursive: true, force: true });
 }
 
 /** How the model reads a data file: its reader, dialog targets and label rules. */

@@ -13,15 +13,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { chromiumExecutable, openReportInChromium, PNG_SIGNATURE } from './check-in-chromium.js';
+import { openReportInChromium, PNG_SIGNATURE } from './check-in-chromium.js';
 import { expectedChartKinds, renderHtmlReport } from './html.js';
 import { PNG_SCALE } from './png.js';
 import type { ReportData } from './report-data.js';
+import { browserSkip } from '../test-support/web-e2e.js';
 import { syntheticBinaryReport, syntheticMultilabelReport } from './synthetic-report.js';
 
-const chromium = chromiumExecutable();
 // CI installs Chromium (.ci/run), so there a missing browser fails the test instead of skipping it.
-const skip = chromium === null && !process.env.CI ? 'Chromium not installed (/usr/bin/chromium or TEXTCLASS_CHROMIUM)' : false;
+const skip = browserSkip();
 
 /** A chart this small or this empty did not really render. */
 const MIN_CHART_SIDE = 100;

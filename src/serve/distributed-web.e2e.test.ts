@@ -11,22 +11,20 @@
  * Skipped when Chromium is not installed (except in CI) or when redis-server is not installed.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { skipWithoutRedis, startTestRedis, type TestRedis } from '../distributed/redis-test-server.js';
 import { BIN, startWorkerProcess, type WorkerProcess } from '../distributed/worker-process.js';
-import { CHROMIUM_ARGS, chromiumExecutable } from '../report/check-in-chromium.js';
 import { REPO_ROOT } from '../test-support/starter-data.js';
 import { createRng } from '../util/random.js';
-import { freePort, setHidden } from '../test-support/web-e2e.js';
+import { browserSkip, launchBrowser, runCli, setHidden, startServer, type BrowserSession, type ServerProcess } from '../test-support/web-e2e.js';
 
-const chromium = chromiumExecutable();
-const skip = chromium === null && !process.env.CI ? 'Chromium not installed (/usr/bin/chromium or TEXTCLASS_CHROMIUM)' : skipWithoutRedis;
+const skip = browserSkip() || skipWithoutRedis;
 const ROWS = 12_000;
 const CHUNK_ROWS = 500;
 const CHUNKS = ROWS / CHUNK_ROWS;
@@ -34,62 +32,27 @@ const CHUNKS = ROWS / CHUNK_ROWS;
 // Browser globals for the callbacks playwright runs inside the page (the Node build has no DOM types).
 declare const document: { querySelector(s: string): { getAttribute(n: string): string | null; textContent: string | null } | null };
 
-interface Served {
-  child: ChildProcess;
-  base: string;
-  stop(): Promise<void>;
-}
-
-/** `textclass serve` on a free loopback port, once /healthz answers. */
-async function serve(work: string, name: string, extra: string[]): Promise<Served> {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
+/** `textclass serve` with a models folder and databases of its own (`name`), once /healthz answers. */
+function serve(work: string, name: string, extra: string[]): Promise<ServerProcess> {
   const models = path.join(work, `${name}-models`);
   fs.mkdirSync(models, { recursive: true });
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), '--models', models, '--db', path.join(work, `${name}.sqlite`), '--runs-db', path.join(work, `${name}-runs.sqlite`), '--no-starter', '--log-level', 'warn', ...extra], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`textclass serve exited with ${child.exitCode}:\n${output}`);
-    try {
-      if ((await fetch(`${base}/healthz`)).status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`textclass serve was not up within 30 s:\n${output}`);
-    await sleep(150);
-  }
-  return {
-    child,
-    base,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  return startServer(['--models', models, '--db', path.join(work, `${name}.sqlite`), '--runs-db', path.join(work, `${name}-runs.sqlite`), ...extra]);
 }
 
 describe('distributed progress in the Runs view, in Chromium', { skip, timeout: 240_000 }, () => {
   let work: string;
   let redis: TestRedis;
   let worker: WorkerProcess;
-  let served: Served;
-  let browser: Browser;
-  let context: BrowserContext;
+  let served: ServerProcess;
+  let session: BrowserSession;
   let model: string;
   let input: string;
-  const consoleErrors: string[] = [];
 
   before(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'textclass-dist-web-'));
     redis = await startTestRedis();
     model = path.join(work, 'starter');
-    const r = spawnSync(process.execPath, [BIN, 'train', 'recipes/starter.yaml', '--data-dir', 'data', '--out', model, '--quiet', '--no-track'], { cwd: REPO_ROOT, encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
+    runCli(['train', 'recipes/starter.yaml', '--data-dir', 'data', '--out', model, '--quiet', '--no-track']);
     const rng = createRng(4);
     const words = ['so', 'happy', 'sad', 'angry', 'love', 'it', 'hate', 'the', 'rain', 'today', 'thanks', 'scared', 'wow'];
     const lines = ['id,text'];
@@ -101,34 +64,21 @@ describe('distributed progress in the Runs view, in Chromium', { skip, timeout: 
     worker = startWorkerProcess(['--queue', redis.url, '--lock-duration', '5000'], { TEXTCLASS_WORKER_SLICE_DELAY_MS: '500' });
     await worker.waitFor(/taking jobs/);
     served = await serve(work, 'with-queue', ['--queue', redis.url]);
-    const { chromium: launcher } = await import('playwright-core');
-    browser = await launcher.launch({ executablePath: chromium ?? undefined, args: CHROMIUM_ARGS, timeout: 30_000 });
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    session = await launchBrowser({ timeoutMs: 20_000 });
   });
 
   after(async () => {
-    await browser?.close();
+    await session?.close();
     await served?.stop();
     await worker?.stop();
     await redis?.stop();
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
-  async function open(url: string): Promise<Page> {
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
-    await page.goto(url, { waitUntil: 'load' });
-    return page;
-  }
-
   const doneOf = async (page: Page, id: string): Promise<number> => Number(await page.getAttribute(`tr[data-distributed-run="${id}"] progress`, 'value'));
 
   test('a running batch shows its progress moving, live, until it is done', async () => {
-    const page = await open(`${served.base}/#runs`);
+    const page = await session.open(`${served.base}/#runs`);
     await page.waitForSelector('#distributed-runs .distributed-status');
     await page.waitForFunction(() => /No run in progress/.test(document.querySelector('#distributed-runs .distributed-status')?.textContent ?? ''));
     assert.match((await page.textContent('#distributed-runs')) ?? '', /No distributed run on redis:\/\/127\.0\.0\.1:\d+\/0 yet/);
@@ -203,13 +153,13 @@ describe('distributed progress in the Runs view, in Chromium', { skip, timeout: 
     await sleep(3500);
     assert.equal(polls.length, pollsWhenDone, 'no polling once every run has ended');
     await page.close();
-    assert.deepEqual(consoleErrors, [], 'no console errors');
+    assert.deepEqual(session.consoleErrors, [], 'no console errors');
   });
 
   test('a server without --queue says how to turn the section on', async () => {
     const plain = await serve(work, 'plain', []);
     try {
-      const page = await open(`${plain.base}/#runs`);
+      const page = await session.open(`${plain.base}/#runs`);
       await page.waitForSelector('#distributed-runs .distributed-off');
       assert.match((await page.textContent('#distributed-runs .distributed-off')) ?? '', /textclass serve --queue redis:\/\/host:port/);
       assert.equal(await page.isVisible('#distributed-runs button.distributed-refresh'), false);
@@ -217,6 +167,6 @@ describe('distributed progress in the Runs view, in Chromium', { skip, timeout: 
     } finally {
       await plain.stop();
     }
-    assert.deepEqual(consoleErrors, [], 'no console errors');
+    assert.deepEqual(session.consoleErrors, [], 'no console errors');
   });
 });

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { JobsRunner } from './jobs-runner.js';
 import { starterModel, testServer, waitForJob, type TestServer } from './fixtures.js';
+import { predictTexts } from './predict.js';
 
 const admin = (s: TestServer) => s.storage.keys.create('admin', 'jobs').key;
 
@@ -42,6 +43,30 @@ describe('batch jobs', () => {
     assert.deepEqual(Object.keys(rows[0]), ['id', 'text', 'labels', ...labels]);
     const sum = labels.reduce((a, l) => a + Number(rows[0][l]), 0);
     assert.ok(Math.abs(sum - 1) < 1e-4);
+  });
+
+  it('the result file byte for byte: CRLF lines, RFC 4180 quoting, ids and texts as uploaded (formula-like ones too)', async () => {
+    const runner = new JobsRunner(s.storage.jobs, s.registry, path.join(s.dir, 'jobs-bytes'));
+    runner.start();
+    const upload = 'id,text\na1,"I miss you, so much"\na2,"He said ""wow"" and laughed"\na3,"two\r\nlines"\n=1+2,=SUM(A1:A2) so angry\n-3,@everyone happy news\na6,\n';
+    const job = await runner.accept(Readable.from([Buffer.from(upload)]), { model: 'starter', format: 'csv', textField: 'text' }, 1 << 20);
+    await runner.idle();
+    assert.equal(s.storage.jobs.get(job.id)!.status, 'done');
+    // The id and text cells as the result must hold them, written out by hand.
+    const cells = [
+      ['a1', '"I miss you, so much"'],
+      ['a2', '"He said ""wow"" and laughed"'],
+      ['a3', '"two\r\nlines"'],
+      ['=1+2', '=SUM(A1:A2) so angry'],
+      ['-3', '@everyone happy news'],
+      ['a6', ''],
+    ];
+    const texts = ['I miss you, so much', 'He said "wow" and laughed', 'two\r\nlines', '=SUM(A1:A2) so angry', '@everyone happy news', ''];
+    const model = s.registry.get('starter')!.model;
+    const labels = model.manifest.labels;
+    const predicted = predictTexts(model, texts);
+    const expected = `id,text,labels,${labels.join(',')}\r\n` + predicted.map((p, i) => `${cells[i][0]},${cells[i][1]},${p.labels.join('|')},${labels.map((l) => p.scores[l]).join(',')}\r\n`).join('');
+    assert.equal(fs.readFileSync(runner.resultPath(job.id), 'utf8'), expected);
   });
 
   it('JSONL upload with another text field; ids default to the row number', async () => {

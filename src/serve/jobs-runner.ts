@@ -9,6 +9,7 @@ import { roundScore, scoreTextsAsync } from './predict.js';
 import type { JobRow } from './storage/jobs.js';
 import { JobStore } from './storage/jobs.js';
 import { rateRow, ratingSectionOf } from '../usecases/rating/rating-section.js';
+import { csvLine as dialectCsvLine, type CsvDialect } from '../util/csv.js';
 
 export type JobFormat = 'csv' | 'jsonl';
 
@@ -210,13 +211,13 @@ export class JobsRunner {
     const rating = ratingSectionOf(entry.model.manifest, entry.model.dir);
     let out = '';
     for (let i = 0, row = 0; i < rows.length; i++, row += K) {
-      out += csvCell(rows[i].id) + ',' + csvCell(rows[i].text) + ',' + csvCell(chosen[i].map((k) => labels[k]).join('|'));
-      for (let k = 0; k < K; k++) out += ',' + roundScore(proba[row + k]);
+      const cells = [rows[i].id, rows[i].text, chosen[i].map((k) => labels[k]).join('|')];
+      for (let k = 0; k < K; k++) cells.push(String(roundScore(proba[row + k])));
       if (rating) {
         const r = rateRow(rating, labels, proba.subarray(row, row + K));
-        out += `,${r.stars},${r.naive_stars}`;
+        cells.push(String(r.stars), String(r.naive_stars));
       }
-      out += '\r\n';
+      out += csvLine(cells);
     }
     const buf = Buffer.from(out);
     await handle.write(buf, 0, buf.length, at);
@@ -319,16 +320,15 @@ async function* readRows(file: string, format: JobFormat, textField: string): As
   }
 }
 
-/** One CSV cell (RFC 4180): quoted when it holds a quote, comma or line break. */
-export function csvCell(c: string): string {
-  return /[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c;
-}
+/**
+ * Batch results (and `textclass feedback export`) are RFC 4180 as written, CRLF lines, and keep
+ * every cell as it came, so a caller finds its own ids and texts in them byte for byte.
+ */
+const RESULT_CSV: CsvDialect = { eol: '\r\n', defuseFormulas: false };
 
-/** One CSV line, CRLF-terminated. */
+/** One line of a batch result. */
 export function csvLine(cells: readonly string[]): string {
-  let line = '';
-  for (let i = 0; i < cells.length; i++) line += (i > 0 ? ',' : '') + csvCell(cells[i]);
-  return line + '\r\n';
+  return dialectCsvLine(cells, RESULT_CSV);
 }
 
 /**

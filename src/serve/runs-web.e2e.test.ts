@@ -11,18 +11,13 @@
  * Skipped when Chromium is not installed, except in CI (set TEXTCLASS_CHROMIUM to use another binary).
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { CHROMIUM_ARGS, chromiumExecutable } from '../report/check-in-chromium.js';
-import { REPO_ROOT } from '../test-support/starter-data.js';
-import { CLI, freePort, runCli as cli } from '../test-support/web-e2e.js';
+import { browserSkip, launchBrowser, runCli as cli, startServer, type BrowserSession, type ServerProcess } from '../test-support/web-e2e.js';
 
-const chromium = chromiumExecutable();
-const skip = chromium === null && !process.env.CI ? 'Chromium not installed (/usr/bin/chromium or TEXTCLASS_CHROMIUM)' : false;
+const skip = browserSkip();
 const MARKUP = '<img src=x onerror=alert(1)> demo';
 
 /** The small search space of the sweep: 3 parameters, so 3 importance bars. */
@@ -33,16 +28,12 @@ declare const document: { activeElement: { id: string; textContent: string | nul
 
 describe('the Runs view in Chromium, served by textclass serve --runs-db', { skip, timeout: 240_000 }, () => {
   let work: string;
-  let child: ChildProcess;
-  let output = '';
+  let server: ServerProcess;
+  let session: BrowserSession;
   let base: string;
-  let browser: Browser;
-  let context: BrowserContext;
   let tuneId: number;
   let trainId: number;
   let sweep: { trials: { number: number; status: string }[]; best: { number: number } | null; importance: unknown[] };
-  const consoleErrors: string[] = [];
-  const dialogs: string[] = [];
 
   before(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'textclass-runs-web-'));
@@ -51,59 +42,24 @@ describe('the Runs view in Chromium, served by textclass serve --runs-db', { ski
     cli(['tune', 'recipes/starter.yaml', '--data-dir', 'data', '--out', path.join(work, 'best.yaml'), '--runs-db', runsDb, '--set', `tune=${TUNE}`]);
     const models = path.join(work, 'models');
     fs.mkdirSync(models);
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, [CLI, 'serve', '--port', String(port), '--models', models, '--db', path.join(work, 'db.sqlite'), '--runs-db', runsDb, '--no-starter', '--log-level', 'warn'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`textclass serve exited with ${child.exitCode}:\n${output}`);
-      try {
-        if ((await fetch(`${base}/healthz`)).status === 200) break;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline) throw new Error(`textclass serve was not up within 30 s:\n${output}`);
-      await new Promise((r) => setTimeout(r, 150));
-    }
+    server = await startServer(['--models', models, '--db', path.join(work, 'db.sqlite'), '--runs-db', runsDb]);
+    base = server.base;
     const { runs } = (await (await fetch(`${base}/v1/runs`)).json()) as { runs: { id: number; command: string }[] };
     tuneId = runs.find((r) => r.command === 'tune')!.id;
     trainId = runs.find((r) => r.command === 'train')!.id;
     sweep = (await (await fetch(`${base}/v1/runs/${tuneId}/sweep`)).json()) as typeof sweep;
-    const { chromium: launcher } = await import('playwright-core');
-    browser = await launcher.launch({ executablePath: chromium ?? undefined, args: CHROMIUM_ARGS, timeout: 30_000 });
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    session = await launchBrowser();
   });
 
   after(async () => {
-    await browser?.close();
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await session?.close();
+    await server?.stop();
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
-  async function open(url: string): Promise<Page> {
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
-    page.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
-    await page.goto(url, { waitUntil: 'load' });
-    return page;
-  }
-
   test('the header link opens the list; the filter, the run detail and the sweep page work', async () => {
     assert.equal(sweep.trials.length, 7, 'baseline and 6 trials');
-    const page = await open(`${base}/`);
+    const page = await session.open(`${base}/`);
     // By keyboard: focus the header link and press Enter.
     await page.focus('#runs-link');
     await page.keyboard.press('Enter');
@@ -155,12 +111,12 @@ describe('the Runs view in Chromium, served by textclass serve --runs-db', { ski
     await page.waitForSelector('#try', { state: 'visible' });
     assert.equal(await page.isVisible('#runs'), false);
     await page.close();
-    assert.deepEqual(consoleErrors, [], 'no console errors');
-    assert.deepEqual(dialogs, [], 'no injected script ran');
+    assert.deepEqual(session.consoleErrors, [], 'no console errors');
+    assert.deepEqual(session.dialogs, [], 'no injected script ran');
   });
 
   test('a deep link opens the sweep page directly; an unknown run says so', async () => {
-    const page = await open(`${base}/#runs/${tuneId}/sweep`);
+    const page = await session.open(`${base}/#runs/${tuneId}/sweep`);
     await page.waitForSelector('svg.sweep-chart');
     assert.equal(await page.locator('svg.sweep-chart .trial-mark').count(), sweep.trials.length);
     await page.goto(`${base}/#runs/${trainId}/sweep`);
@@ -168,7 +124,7 @@ describe('the Runs view in Chromium, served by textclass serve --runs-db', { ski
     assert.match((await page.textContent('#runs-error')) ?? '', /only tune runs have a sweep/);
     await page.close();
     // The 404 of the last step is the one error the browser logs (a failed fetch), and expected.
-    assert.deepEqual(consoleErrors.filter((m) => !/404/.test(m)), [], 'no other console errors');
-    assert.deepEqual(dialogs, []);
+    assert.deepEqual(session.consoleErrors.filter((m) => !/404/.test(m)), [], 'no other console errors');
+    assert.deepEqual(session.dialogs, []);
   });
 });

@@ -17,27 +17,25 @@
  * TEXTCLASS_CHROMIUM to use another binary).
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
 import { parse as parseCsv } from 'csv-parse/sync';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 
-import { CHROMIUM_ARGS, chromiumExecutable, PNG_SIGNATURE, pngSize } from '../report/check-in-chromium.js';
+import { PNG_SIGNATURE, pngSize } from '../report/check-in-chromium.js';
 import { REPO_ROOT } from '../test-support/starter-data.js';
+import { assertNoProblems, browserSkip, CLI, launchBrowser, openPage, startServer, type BrowserSession, type ServerProcess } from '../test-support/web-e2e.js';
+import { csvCell } from '../util/csv.js';
 import { createRng } from '../util/random.js';
 
-const CLI = path.join(REPO_ROOT, 'bin', 'textclass.js');
-const chromium = chromiumExecutable();
 // CI installs Chromium (.ci/run), so there a missing browser fails the test instead of skipping it.
-const skip = chromium === null && !process.env.CI ? 'Chromium not installed (/usr/bin/chromium or TEXTCLASS_CHROMIUM)' : false;
+const skip = browserSkip();
 const KEEP = Boolean(process.env.TEXTCLASS_KEEP_E2E);
-const SERVER_START_MS = 30_000;
 /** The keyed server's batch upload limit (bytes): small, so a modest file meets the 413. */
 const UPLOAD_LIMIT = 4096;
 const API_KEY_PATTERN = /tc_[0-9a-f]{16}_[A-Za-z0-9_-]{43}/;
@@ -78,94 +76,20 @@ function cli(args: string[]): string {
   return r.stdout + r.stderr;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
+/** `textclass serve` of `modelsDir`, once it has loaded them. */
+function serve(modelsDir: string, dbPath: string, extraArgs: string[] = []): Promise<ServerProcess> {
+  return startServer(['--models', modelsDir, '--db', dbPath, ...extraArgs], { readyPath: '/readyz' });
+}
+
+/** The API's predictions with token contributions, to compare the page with. */
+async function predict(server: ServerProcess, model: string, texts: string[], key?: string): Promise<Prediction[]> {
+  const response = await fetch(`${server.base}/v1/models/${model}/predict`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    body: JSON.stringify({ texts, explain: true }),
   });
-}
-
-/** A running `textclass serve` and what it printed (shown when something fails). */
-class Server {
-  output = '';
-  private constructor(readonly base: string, private readonly child: ChildProcess) {
-    child.stdout?.on('data', (d: Buffer) => (this.output += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
-  }
-
-  static async start(modelsDir: string, dbPath: string, extraArgs: string[] = []): Promise<Server> {
-    const port = await freePort();
-    const child = spawn(process.execPath, [CLI, 'serve', '--port', String(port), '--models', modelsDir, '--db', dbPath, ...extraArgs], {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const server = new Server(`http://127.0.0.1:${port}`, child);
-    const deadline = Date.now() + SERVER_START_MS;
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`textclass serve exited with ${child.exitCode}:\n${server.output}`);
-      try {
-        if ((await fetch(`${server.base}/readyz`)).status === 200) return server;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((r) => setTimeout(r, 150));
-    }
-    await server.stop();
-    throw new Error(`textclass serve was not ready within ${SERVER_START_MS} ms:\n${server.output}`);
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise((r) => this.child.once('exit', r));
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  }
-
-  async predict(model: string, texts: string[], key?: string): Promise<Prediction[]> {
-    const response = await fetch(`${this.base}/v1/models/${model}/predict`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
-      body: JSON.stringify({ texts, explain: true }),
-    });
-    assert.equal(response.status, 200, await response.clone().text());
-    return ((await response.json()) as { results: Prediction[] }).results;
-  }
-}
-
-/** What went wrong on a page that a person would not see but must not happen. */
-interface PageProblems {
-  consoleErrors: string[];
-  pageErrors: string[];
-  dialogs: string[];
-}
-
-async function openPage(context: BrowserContext, url: string): Promise<{ page: Page; problems: PageProblems }> {
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  const problems: PageProblems = { consoleErrors: [], pageErrors: [], dialogs: [] };
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.pageErrors.push(error.message));
-  page.on('dialog', (dialog) => {
-    problems.dialogs.push(dialog.message());
-    void dialog.dismiss();
-  });
-  await page.goto(url, { waitUntil: 'load' });
-  return { page, problems };
-}
-
-function assertNoProblems(problems: PageProblems, allowedConsole: RegExp | null = null): void {
-  const unexpected = problems.consoleErrors.filter((m) => !(allowedConsole && allowedConsole.test(m)));
-  assert.deepEqual(unexpected, [], 'no console errors');
-  assert.deepEqual(problems.pageErrors, [], 'no uncaught errors');
-  assert.deepEqual(problems.dialogs, [], 'no injected script ran');
+  assert.equal(response.status, 200, await response.clone().text());
+  return ((await response.json()) as { results: Prediction[] }).results;
 }
 
 async function screenshot(t: TestContext, page: Page, file: string): Promise<void> {
@@ -192,9 +116,8 @@ function batchTexts(count: number): string[] {
   return texts;
 }
 
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
+/** A text as an uploaded CSV cell: quoted where needed, nothing defused. */
+const csvField = (text: string): string => csvCell(text, { defuseFormulas: false });
 
 /** Tabs from the top of the page until `selector` has focus; returns the ids passed on the way. */
 async function tabTo(page: Page, selector: string, maxTabs = 30): Promise<string[]> {
@@ -275,8 +198,8 @@ describe('web/scoring.js: what the result shows, without a browser', () => {
 describe('the web page in Chromium, served by textclass serve', { skip, timeout: 300_000 }, () => {
   let work = '';
   let modelsDir = '';
-  let server: Server;
-  let browser: Browser;
+  let server: ServerProcess;
+  let session: BrowserSession;
   let context: BrowserContext;
 
   before(async () => {
@@ -287,15 +210,14 @@ describe('the web page in Chromium, served by textclass serve', { skip, timeout:
     // Binary sentiment from the same data: its sentiment column, neutral rows dropped.
     cli(['train', 'recipes/starter.yaml', '--data-dir', 'data', '--out', path.join(modelsDir, 'sentiment'),
       '--set', 'name=sentiment', '--set', 'task=binary', '--set', 'data.label_field=sentiment', '--set', 'labels.drop=[neutral]']);
-    server = await Server.start(modelsDir, path.join(work, 'db.sqlite'));
-    const { chromium: launcher } = await import('playwright-core');
-    browser = await launcher.launch({ executablePath: chromium ?? undefined, args: CHROMIUM_ARGS, timeout: 30_000 });
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    server = await serve(modelsDir, path.join(work, 'db.sqlite'));
+    session = await launchBrowser({ acceptDownloads: true });
+    context = session.context;
   });
 
   after(async () => {
     await context?.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
+    await session?.close().catch(() => undefined);
     await server?.stop();
     if (KEEP) console.log(`web e2e artifacts kept in ${work}`);
     else if (work) fs.rmSync(work, { recursive: true, force: true });
@@ -329,7 +251,7 @@ describe('the web page in Chromium, served by textclass serve', { skip, timeout:
     await page.keyboard.type(text);
     await page.keyboard.press('Control+Enter');
     await page.waitForSelector('#result:not([hidden]) #bars li');
-    const [expected] = await server.predict('starter', [text]);
+    const [expected] = await predict(server, 'starter', [text]);
 
     const bars = await page.$$eval('#bars li', (rows) => rows.map((r) => ({
       label: r.getAttribute('data-label'),
@@ -380,7 +302,7 @@ describe('the web page in Chromium, served by textclass serve', { skip, timeout:
       await page.fill('#text-input', text);
       await page.click('#predict-button');
       await page.waitForFunction((t) => document.getElementById('explained-text')?.textContent === t, text);
-      const [expected] = await server.predict('sentiment', [text]);
+      const [expected] = await predict(server, 'sentiment', [text]);
       const stars = Math.round(1 + 9 * expected.scores.positive);
       assert.equal(await page.getAttribute('#stars .rating', 'data-rating'), String(stars), text);
       assert.equal(await page.getAttribute('#stars .rating', 'aria-label'), `Rating: ${stars} out of 10 stars`);
@@ -440,7 +362,7 @@ describe('the web page in Chromium, served by textclass serve', { skip, timeout:
     assert.equal(rows.length, texts.length, 'one row per input row');
     const labels = ['anger', 'fear', 'joy', 'love', 'neutral', 'sadness', 'surprise'];
     assert.deepEqual(Object.keys(rows[0]), ['id', 'text', 'labels', ...labels], 'id,text,labels,<label>… header');
-    const expected = await server.predict('starter', texts);
+    const expected = await predict(server, 'starter', texts);
     rows.forEach((row, i) => {
       assert.equal(row.id, `m${i + 1}`);
       assert.equal(row.text, texts[i]);
@@ -521,7 +443,7 @@ describe('the web page in Chromium, served by textclass serve', { skip, timeout:
   });
 
   test('narrow screen: the page fits a phone without sideways scrolling', async (t) => {
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const phone = await session.browser.newContext({ viewport: { width: 390, height: 844 } });
     try {
       const { page, problems } = await openPage(phone, `${server.base}/?model=starter`);
       await page.waitForSelector('#model-select:not([disabled])');
@@ -538,7 +460,7 @@ describe('the web page in Chromium, served by textclass serve', { skip, timeout:
   });
 
   describe('on a server with API keys', () => {
-    let keyed: Server;
+    let keyed: ServerProcess;
     let readKey = '';
     let adminKey = '';
     // The browser logs every refused request ("Failed to load resource … 401"); those are expected here.
@@ -549,7 +471,7 @@ describe('the web page in Chromium, served by textclass serve', { skip, timeout:
       readKey = API_KEY_PATTERN.exec(cli(['keys', 'create', '--scope', 'read', '--db', db]))?.[0] ?? '';
       adminKey = API_KEY_PATTERN.exec(cli(['keys', 'create', '--scope', 'admin', '--db', db]))?.[0] ?? '';
       assert.ok(readKey && adminKey, '`textclass keys create` printed the keys');
-      keyed = await Server.start(modelsDir, db, ['--upload-limit', String(UPLOAD_LIMIT)]);
+      keyed = await serve(modelsDir, db, ['--upload-limit', String(UPLOAD_LIMIT)]);
     });
 
     after(async () => {
@@ -557,7 +479,7 @@ describe('the web page in Chromium, served by textclass serve', { skip, timeout:
     });
 
     test('no key, a wrong key, a read key uploading, a file over the upload limit: each says what is needed', async (t) => {
-      const own = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const own = await session.browser.newContext({ viewport: { width: 1280, height: 900 } });
       try {
         const { page, problems } = await openPage(own, `${keyed.base}/?model=starter`);
         // No key: the page asks for one and opens the key field.

@@ -10,18 +10,14 @@
  * Skipped when Chromium is not installed, except in CI (set TEXTCLASS_CHROMIUM to use another binary).
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM_ARGS, chromiumExecutable } from '../../report/check-in-chromium.js';
-import { REPO_ROOT } from '../../test-support/starter-data.js';
+import type { Page } from 'playwright-core';
 import { dailyDialogSubset, HAVE_DAILYDIALOG, tempWork } from './dialog-fixtures.js';
-import { CLI, freePort, runCli as cli } from '../../test-support/web-e2e.js';
+import { browserSkip, launchBrowser, runCli as cli, startServer, type BrowserSession, type ServerProcess } from '../../test-support/web-e2e.js';
 
-const chromium = chromiumExecutable();
-const skip = !HAVE_DAILYDIALOG ? 'shared datasets not found beside the repository' : chromium === null && !process.env.CI ? 'Chromium not installed (/usr/bin/chromium or TEXTCLASS_CHROMIUM)' : false;
+const skip = !HAVE_DAILYDIALOG ? 'shared datasets not found beside the repository' : browserSkip();
 const MARKUP = '<img src=x onerror=alert(1)> hi';
 const MAX_CHARS = 200;
 
@@ -36,12 +32,9 @@ interface Forecast {
 
 describe('the dialog page in Chromium, served by textclass serve', { skip, timeout: 180_000 }, () => {
   let work: string;
-  let child: ChildProcess;
-  let output = '';
+  let server: ServerProcess;
+  let session: BrowserSession;
   let base: string;
-  let browser: Browser;
-  const consoleErrors: string[] = [];
-  const dialogs: string[] = [];
 
   before(async () => {
     work = tempWork('web');
@@ -50,48 +43,20 @@ describe('the dialog page in Chromium, served by textclass serve', { skip, timeo
     const models = path.join(work, 'models');
     cli(['train', 'recipes/dailydialog-next-tuned.yaml', '--out', path.join(models, 'dd-next'), '--set', `data.train=${train}`, '--set', `data.dev=${dev}`, '--set', 'name=dd-next', '--quiet', '--no-track']);
     cli(['train', 'recipes/starter.yaml', '--data-dir', 'data', '--out', path.join(models, 'starter'), '--quiet', '--no-track']);
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, [CLI, 'serve', '--port', String(port), '--models', models, '--db', path.join(work, 'db.sqlite'), '--runs-db', path.join(work, 'runs.sqlite'), '--no-starter', '--log-level', 'warn', '--max-text-chars', String(MAX_CHARS)], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`textclass serve exited with ${child.exitCode}:\n${output}`);
-      try {
-        if ((await fetch(`${base}/readyz`)).status === 200) break;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline) throw new Error(`textclass serve was not ready within 30 s:\n${output}`);
-      await new Promise((r) => setTimeout(r, 150));
-    }
-    const { chromium: launcher } = await import('playwright-core');
-    browser = await launcher.launch({ executablePath: chromium ?? undefined, args: CHROMIUM_ARGS, timeout: 30_000 });
+    server = await startServer(['--models', models, '--db', path.join(work, 'db.sqlite'), '--runs-db', path.join(work, 'runs.sqlite'), '--max-text-chars', String(MAX_CHARS)], { readyPath: '/readyz' });
+    base = server.base;
+    session = await launchBrowser();
   });
 
   after(async () => {
-    await browser?.close();
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await session?.close();
+    await server?.stop();
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
+  /** The page in a context of its own (nothing kept from the test before), once the model list is filled. */
   async function open(): Promise<Page> {
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
-    page.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
-    await page.goto(`${base}/app/dialog`, { waitUntil: 'load' });
+    const page = await session.open(`${base}/app/dialog`, { freshContext: true });
     await page.waitForSelector('#dg-model:not([disabled])');
     return page;
   }
@@ -166,12 +131,20 @@ describe('the dialog page in Chromium, served by textclass serve', { skip, timeo
     assert.equal(await page.textContent('#dg-chat li .dg-text'), MARKUP);
     assert.equal(await page.locator('main img').count(), 0);
     await page.close();
-    assert.deepEqual(consoleErrors, [], 'no console errors');
-    assert.deepEqual(dialogs, [], 'no injected script ran');
+    assert.deepEqual(session.consoleErrors, [], 'no console errors');
+    assert.deepEqual(session.dialogs, [], 'no injected script ran');
   });
 
   test("a turn longer than the server accepts shows the server's reason; the dialog stays usable", async () => {
     const page = await open();
+    // The key box key-box.js draws into the page's empty <details>: a button that opens a labelled field, Escape closes it.
+    assert.equal(await page.textContent('#dg-key-state'), 'API key');
+    await page.focus('#dg-key-box summary');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#dg-api-key', { state: 'visible' });
+    assert.equal(await page.locator('#dg-key-box label[for="dg-api-key"]').count(), 1);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#dg-api-key', { state: 'hidden' });
     await say(page, 'Hello , how are you ?', 1);
     await page.fill('#dg-turn', 'x'.repeat(MAX_CHARS + 1));
     await page.keyboard.press('Enter');
@@ -183,6 +156,6 @@ describe('the dialog page in Chromium, served by textclass serve', { skip, timeo
     assert.equal(await page.isVisible('#dg-error'), false);
     await page.close();
     // The 413 is the one error the browser logs (a failed fetch), and expected.
-    assert.deepEqual(consoleErrors.filter((m) => !/413/.test(m)), [], 'no other console errors');
+    assert.deepEqual(session.consoleErrors.filter((m) => !/413/.test(m)), [], 'no other console errors');
   });
 });

@@ -10,20 +10,15 @@
  * Skipped when Chromium is not installed, except in CI (set TEXTCLASS_CHROMIUM to use another binary).
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { CHROMIUM_ARGS, chromiumExecutable } from '../../report/check-in-chromium.js';
-import { REPO_ROOT } from '../../test-support/starter-data.js';
 import { imdbSubset, IMDB_TRAIN, writeSmallRatingRecipe } from './rating-fixture.js';
 import type { RatingSection } from './rating-section.js';
-import { CLI, freePort } from '../../test-support/web-e2e.js';
+import { browserSkip, launchBrowser, runCli, startServer, type BrowserSession, type ServerProcess } from '../../test-support/web-e2e.js';
 
-const chromium = chromiumExecutable();
-const skip = chromium === null && !process.env.CI ? 'Chromium not installed (/usr/bin/chromium or TEXTCLASS_CHROMIUM)' : !fs.existsSync(IMDB_TRAIN) ? `the IMDB data set is not at ${IMDB_TRAIN}` : false;
+const skip = browserSkip() || (!fs.existsSync(IMDB_TRAIN) && `the IMDB data set is not at ${IMDB_TRAIN}`);
 const MAX_CHARS = 3000;
 const GOOD = 'One of the best films I have seen in years: wonderful acting, a moving story and a perfect ending.';
 const LONG = 'The first hour drags and the dialogue is clumsy, but the last act is superb and genuinely moving. '.repeat(40);
@@ -31,82 +26,38 @@ const LONG = 'The first hour drags and the dialogue is clumsy, but the last act 
 // Browser globals for the callbacks playwright runs inside the page (the Node build has no DOM types).
 declare const document: { activeElement: { id: string } | null; getElementById(id: string): { hidden: boolean; textContent: string | null } | null };
 
-interface Served {
-  child: ChildProcess;
-  base: string;
-}
-
-async function serve(work: string, name: string, models: string, extra: string[]): Promise<Served> {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  let output = '';
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', String(port), '--models', models, '--db', path.join(work, `${name}.sqlite`), '--no-starter', '--log-level', 'warn', '--max-text-chars', String(MAX_CHARS), ...extra], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, TEXTCLASS_RUNS_DB: path.join(work, 'runs.sqlite') },
+/** A server of the reviews model; `extra` sets how it treats long reviews. */
+function serve(work: string, name: string, models: string, extra: string[]): Promise<ServerProcess> {
+  return startServer(['--models', models, '--db', path.join(work, `${name}.sqlite`), '--max-text-chars', String(MAX_CHARS), ...extra], {
+    readyPath: '/readyz',
+    env: { TEXTCLASS_RUNS_DB: path.join(work, 'runs.sqlite') },
   });
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`textclass serve exited with ${child.exitCode}:\n${output}`);
-    try {
-      if ((await fetch(`${base}/readyz`)).status === 200) return { child, base };
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`textclass serve was not ready within 30 s:\n${output}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
-
-async function stop(s: Served | undefined): Promise<void> {
-  if (!s || s.child.exitCode !== null) return;
-  const exited = new Promise((r) => s.child.once('exit', r));
-  s.child.kill('SIGTERM');
-  await exited;
 }
 
 describe('the rating page in Chromium, served by textclass serve', { skip, timeout: 180_000 }, () => {
   let work: string;
-  let refusing: Served;
-  let windowing: Served;
-  let browser: Browser;
-  let context: BrowserContext;
+  let refusing: ServerProcess;
+  let windowing: ServerProcess;
+  let session: BrowserSession;
   let section: RatingSection;
-  const consoleErrors: string[] = [];
 
   before(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'textclass-rating-web-'));
     imdbSubset(work, 150);
     const models = path.join(work, 'models');
-    const r = spawnSync(process.execPath, [CLI, 'train', writeSmallRatingRecipe(work), '--data-dir', work, '--out', path.join(models, 'reviews'), '--no-track', '--quiet'], { cwd: REPO_ROOT, encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
+    runCli(['train', writeSmallRatingRecipe(work), '--data-dir', work, '--out', path.join(models, 'reviews'), '--no-track', '--quiet']);
     section = (JSON.parse(fs.readFileSync(path.join(models, 'reviews', 'manifest.json'), 'utf8')) as { rating: RatingSection }).rating;
     refusing = await serve(work, 'refusing', models, []);
     windowing = await serve(work, 'windowing', models, ['--long-texts', 'window']);
-    const { chromium: launcher } = await import('playwright-core');
-    browser = await launcher.launch({ executablePath: chromium ?? undefined, args: CHROMIUM_ARGS, timeout: 30_000 });
-    context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    session = await launchBrowser({ viewport: { width: 1200, height: 900 } });
   });
 
   after(async () => {
-    await browser?.close();
-    await stop(refusing);
-    await stop(windowing);
+    await session?.close();
+    await refusing?.stop();
+    await windowing?.stop();
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
-
-  async function open(url: string): Promise<Page> {
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
-    await page.goto(url, { waitUntil: 'load' });
-    return page;
-  }
 
   async function rateByApi(base: string, text: string): Promise<{ stars: number; naive_stars: number; positive_probability: number; windows: number }> {
     const res = await fetch(`${base}/v1/rating/rate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'reviews', texts: [text] }) });
@@ -115,7 +66,7 @@ describe('the rating page in Chromium, served by textclass serve', { skip, timeo
   }
 
   test('a pasted review gets the learnt and the naive stars with their measured errors, by keyboard', async () => {
-    const page = await open(`${refusing.base}/app/rating`);
+    const page = await session.open(`${refusing.base}/app/rating`);
     await page.waitForSelector('#rt-model:not([disabled])');
     const dev = section.metrics.dev!;
     const note = (await page.textContent('#rt-model-note')) ?? '';
@@ -138,11 +89,11 @@ describe('the rating page in Chromium, served by textclass serve', { skip, timeo
     assert.equal(await page.isVisible('#rt-windows'), false);
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'rt-text', 'the keyboard user stays in the box');
     await page.close();
-    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(session.consoleErrors, []);
   });
 
   test('a review longer than the server reads is announced before sending and refused readably', async () => {
-    const page = await open(`${refusing.base}/app/rating`);
+    const page = await session.open(`${refusing.base}/app/rating`);
     await page.waitForSelector('#rt-model:not([disabled])');
     await page.fill('#rt-text', LONG);
     await page.waitForSelector('#rt-long:not([hidden])');
@@ -153,11 +104,11 @@ describe('the rating page in Chromium, served by textclass serve', { skip, timeo
     assert.equal(await page.isVisible('#rt-result'), false);
     await page.close();
     // The refused request is the one error the browser logs (a failed fetch), and expected.
-    assert.deepEqual(consoleErrors.filter((m) => !/413/.test(m)), []);
+    assert.deepEqual(session.consoleErrors.filter((m) => !/413/.test(m)), []);
   });
 
   test('with --long-texts window the long review is scored whole, and the page says how', async () => {
-    const page = await open(`${windowing.base}/app/rating`);
+    const page = await session.open(`${windowing.base}/app/rating`);
     await page.waitForSelector('#rt-model:not([disabled])');
     await page.fill('#rt-text', LONG);
     await page.waitForSelector('#rt-long:not([hidden])');
@@ -170,11 +121,11 @@ describe('the rating page in Chromium, served by textclass serve', { skip, timeo
     assert.match((await page.textContent('#rt-windows')) ?? '', new RegExp(`scored as ${expected.windows} overlapping windows`));
     assert.match((await page.textContent('#rt-announce')) ?? '', new RegExp(`scored as ${expected.windows} windows`));
     await page.close();
-    assert.deepEqual(consoleErrors.filter((m) => !/413/.test(m)), []);
+    assert.deepEqual(session.consoleErrors.filter((m) => !/413/.test(m)), []);
   });
 
   test('the main page draws the learnt stars for a model with a rating map', async () => {
-    const page = await open(`${refusing.base}/?model=reviews`);
+    const page = await session.open(`${refusing.base}/?model=reviews`);
     await page.waitForSelector('#model-select:not([disabled])');
     await page.fill('#text-input', GOOD);
     await page.click('#predict-button');
@@ -183,6 +134,6 @@ describe('the rating page in Chromium, served by textclass serve', { skip, timeo
     assert.equal(await page.getAttribute('#stars .rating', 'data-rating'), String(expected.stars));
     assert.match((await page.textContent('#stars')) ?? '', new RegExp(`learnt from star-rated reviews.*naive rule: ${expected.naive_stars}`));
     await page.close();
-    assert.deepEqual(consoleErrors.filter((m) => !/413/.test(m)), []);
+    assert.deepEqual(session.consoleErrors.filter((m) => !/413/.test(m)), []);
   });
 });

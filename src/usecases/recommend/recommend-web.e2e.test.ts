@@ -11,19 +11,16 @@
  * Skipped when Chromium or the Korean data is missing, except in CI.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { CHROMIUM_ARGS, chromiumExecutable } from '../../report/check-in-chromium.js';
+import type { Page } from 'playwright-core';
 import { REPO_ROOT, SHARED_DATASETS } from '../../test-support/starter-data.js';
-import { CLI, freePort, runCli as cli } from '../../test-support/web-e2e.js';
+import { browserSkip, launchBrowser, runCli as cli, startServer, type BrowserSession, type ServerProcess } from '../../test-support/web-e2e.js';
 
 const KOREAN = path.join(SHARED_DATASETS, 'korean_single_turn_emotion', '한국어_단발성_대화_데이터셋_train.xlsx');
-const chromium = chromiumExecutable();
-const skip = process.env.CI ? false : chromium === null ? 'Chromium not installed (/usr/bin/chromium or TEXTCLASS_CHROMIUM)' : !fs.existsSync(KOREAN) ? `the Korean data set is not at ${KOREAN}` : false;
+const skip = browserSkip() || (!process.env.CI && !fs.existsSync(KOREAN) && `the Korean data set is not at ${KOREAN}`);
 const MARKUP = '<img src=x onerror=alert(1)>';
 const MAX_TEXT_CHARS = 300;
 
@@ -32,13 +29,9 @@ declare const document: { activeElement: { id: string } | null; querySelectorAll
 
 describe('the recommendations page in Chromium, served by textclass serve --catalogs', { skip, timeout: 180_000 }, () => {
   let work: string;
-  let child: ChildProcess;
-  let output = '';
+  let server: ServerProcess;
+  let session: BrowserSession;
   let base: string;
-  let browser: Browser;
-  let context: BrowserContext;
-  const consoleErrors: string[] = [];
-  const dialogs: string[] = [];
 
   before(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'textclass-recommend-web-'));
@@ -53,60 +46,21 @@ describe('the recommendations page in Chromium, served by textclass serve --cata
     for (const f of fs.readdirSync(path.join(REPO_ROOT, 'data', 'catalog'))) if (/\.(csv|json)$/.test(f)) fs.copyFileSync(path.join(REPO_ROOT, 'data', 'catalog', f), path.join(catalogs, f));
     fs.writeFileSync(path.join(catalogs, 'markup.csv'), `id,title,text\nm1,"${MARKUP} 제목","${MARKUP} 너무 행복해 오늘 최고의 날"\nm2,비,비가 와서 슬퍼\n`);
     fs.writeFileSync(path.join(catalogs, 'broken.csv'), 'id,title\n1,no text column\n');
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    child = spawn(
-      process.execPath,
-      [CLI, 'serve', '--port', String(port), '--models', models, '--catalogs', catalogs, '--db', path.join(work, 'db.sqlite'), '--runs-db', path.join(work, 'runs.sqlite'), '--max-text-chars', String(MAX_TEXT_CHARS), '--no-starter', '--log-level', 'warn'],
-      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`textclass serve exited with ${child.exitCode}:\n${output}`);
-      try {
-        if ((await fetch(`${base}/healthz`)).status === 200) break;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline) throw new Error(`textclass serve was not up within 30 s:\n${output}`);
-      await new Promise((r) => setTimeout(r, 150));
-    }
-    const { chromium: launcher } = await import('playwright-core');
-    browser = await launcher.launch({ executablePath: chromium ?? undefined, args: CHROMIUM_ARGS, timeout: 30_000 });
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    server = await startServer(['--models', models, '--catalogs', catalogs, '--db', path.join(work, 'db.sqlite'), '--runs-db', path.join(work, 'runs.sqlite'), '--max-text-chars', String(MAX_TEXT_CHARS)]);
+    base = server.base;
+    session = await launchBrowser({ timeoutMs: 20_000 });
   });
 
   after(async () => {
-    await browser?.close();
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await session?.close();
+    await server?.stop();
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
-
-  async function open(url: string): Promise<Page> {
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
-    page.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
-    await page.goto(url, { waitUntil: 'load' });
-    return page;
-  }
 
   const itemCount = (page: Page) => page.locator('#rec-items > li').count();
 
   test('match, then a path from a typed feeling, by keyboard; every item says why', async () => {
-    const page = await open(`${base}/app/recommend?catalog=korean-lyrics`);
+    const page = await session.open(`${base}/app/recommend?catalog=korean-lyrics`);
     await page.waitForSelector('#rec-button:not([disabled])');
     assert.equal(await page.inputValue('#rec-catalog'), 'korean-lyrics');
     assert.equal(await page.inputValue('#rec-model'), 'korean-emotion4', 'the catalog picks the model it was written for');
@@ -151,7 +105,7 @@ describe('the recommendations page in Chromium, served by textclass serve --cata
   });
 
   test('a catalog for a model the server lacks says so; markup is shown as text; refusals are readable', async () => {
-    const page = await open(`${base}/app/recommend`);
+    const page = await session.open(`${base}/app/recommend`);
     await page.waitForSelector('#rec-button:not([disabled])');
     await page.selectOption('#rec-catalog', 'english-lines');
     assert.match((await page.textContent('#rec-model-note')) ?? '', /written for the model “starter”, which this server has not loaded/);
@@ -172,7 +126,7 @@ describe('the recommendations page in Chromium, served by textclass serve --cata
     await page.waitForSelector('#rec-error:not([hidden])');
     assert.match((await page.textContent('#rec-error')) ?? '', /from_text has \d+ characters, the limit is 300/);
     await page.close();
-    assert.deepEqual(dialogs, [], 'no script from the catalog ran');
-    assert.deepEqual(consoleErrors.filter((e) => !/status of 413/.test(e)), [], 'no console errors');
+    assert.deepEqual(session.dialogs, [], 'no script from the catalog ran');
+    assert.deepEqual(session.consoleErrors.filter((e) => !/status of 413/.test(e)), [], 'no console errors');
   });
 });

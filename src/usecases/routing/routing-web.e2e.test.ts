@@ -10,19 +10,16 @@
  * Skipped when the shared datasets are missing, or Chromium is not installed outside CI.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM_ARGS, chromiumExecutable } from '../../report/check-in-chromium.js';
 import { REPO_ROOT, SHARED_DATASETS } from '../../test-support/starter-data.js';
-import { CLI, freePort } from '../../test-support/web-e2e.js';
+import { browserSkip, CLI, launchBrowser, runCli as cliOk, startServer, type BrowserSession, type ServerProcess } from '../../test-support/web-e2e.js';
 
 const TICKETS = path.join(SHARED_DATASETS, 'endava_tickets', 'all_tickets_train.csv');
 const HAVE_TICKETS = fs.existsSync(TICKETS);
-const chromium = chromiumExecutable();
 const MAX_CHARS = 400;
 const TITLE = 'new starter laptop';
 const BODY = 'hi please setup laptop and access for new starter joining next week thanks';
@@ -31,12 +28,6 @@ declare const document: { getElementById(id: string): { textContent: string | nu
 
 function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
   return spawnSync(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, TEXTCLASS_DATA_DIR: '', TEXTCLASS_RUNS_DB: '' } });
-}
-
-function cliOk(args: string[]): string {
-  const r = cli(args);
-  assert.equal(r.status, 0, `textclass ${args.join(' ')} failed:\n${r.stderr}${r.stdout}`);
-  return r.stdout;
 }
 
 /** The header and the first `n` tickets of the real file (CRLF rows without embedded newlines). */
@@ -58,11 +49,9 @@ interface TicketRoute {
 describe('ticket routing: CLI, API and the page in Chromium', { skip: !HAVE_TICKETS ? 'shared datasets not found beside the repository' : false, timeout: 240_000 }, () => {
   let work: string;
   let model: string;
-  let child: ChildProcess | undefined;
-  let output = '';
+  let server: ServerProcess | undefined;
+  let session: BrowserSession | undefined;
   let base: string;
-  let browser: Browser | undefined;
-  const consoleErrors: string[] = [];
 
   before(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'textclass-routing-'));
@@ -73,31 +62,13 @@ describe('ticket routing: CLI, API and the page in Chromium', { skip: !HAVE_TICK
     assert.match(trained, /routing \(one model per tier\) on dev/);
     assert.match(trained, /← chosen/);
     cliOk(['train', 'recipes/starter.yaml', '--data-dir', 'data', '--out', path.join(models, 'starter'), '--quiet', '--no-track']);
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, [CLI, 'serve', '--port', String(port), '--models', models, '--db', path.join(work, 'db.sqlite'), '--runs-db', path.join(work, 'runs.sqlite'), '--no-starter', '--log-level', 'warn', '--max-text-chars', String(MAX_CHARS)], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`textclass serve exited with ${child.exitCode}:\n${output}`);
-      try {
-        if ((await fetch(`${base}/readyz`)).status === 200) break;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline) throw new Error(`textclass serve was not ready within 30 s:\n${output}`);
-      await new Promise((r) => setTimeout(r, 150));
-    }
+    server = await startServer(['--models', models, '--db', path.join(work, 'db.sqlite'), '--runs-db', path.join(work, 'runs.sqlite'), '--max-text-chars', String(MAX_CHARS)], { readyPath: '/readyz' });
+    base = server.base;
   });
 
   after(async () => {
-    await browser?.close();
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child!.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await session?.close();
+    await server?.stop();
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
@@ -169,18 +140,9 @@ describe('ticket routing: CLI, API and the page in Chromium', { skip: !HAVE_TICK
     assert.ok(doc.paths['/v1/route'] && doc.paths['/v1/route/{model}']);
   });
 
-  const skipBrowser = chromium === null && !process.env.CI ? 'Chromium not installed (/usr/bin/chromium or TEXTCLASS_CHROMIUM)' : false;
-
-  test('the page routes a typed ticket as breadcrumbs, moves the threshold, and shows errors', { skip: skipBrowser }, async () => {
-    const { chromium: launcher } = await import('playwright-core');
-    browser = await launcher.launch({ executablePath: chromium ?? undefined, args: CHROMIUM_ARGS, timeout: 30_000 });
-    const page: Page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
-    await page.goto(`${base}/app/route`, { waitUntil: 'load' });
+  test('the page routes a typed ticket as breadcrumbs, moves the threshold, and shows errors', { skip: browserSkip() }, async () => {
+    session = await launchBrowser({ viewport: { width: 1280, height: 1000 } });
+    const page = await session.open(`${base}/app/route`);
     await page.waitForSelector('#rt-model:not([disabled])');
     assert.deepEqual(await page.locator('#rt-model option').allTextContents(), ['tickets-routing'], 'only the routing model is offered');
     assert.match((await page.textContent('#rt-model-note')) ?? '', /category → sub-category → sub-sub-category.*macro-F1/);
@@ -216,6 +178,6 @@ describe('ticket routing: CLI, API and the page in Chromium', { skip: !HAVE_TICK
     await page.click('#rt-route');
     await page.waitForSelector('#rt-error:not([hidden])');
     assert.match((await page.textContent('#rt-error')) ?? '', /the limit is 400/);
-    assert.deepEqual(consoleErrors.filter((e) => !/status of 413/.test(e)), []);
+    assert.deepEqual(session.consoleErrors.filter((e) => !/status of 413/.test(e)), []);
   });
 });
