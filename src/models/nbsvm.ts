@@ -3,7 +3,7 @@ import type { CsrMatrix } from '../features/csr.js';
 import type { TfidfConfig, TfidfVectorizer } from '../features/tfidf.js';
 import type { NormalizeConfig } from '../text/normalize.js';
 import type { Classifier, FitInput, ModelFactory, ModelState } from './classifier.js';
-import { fitTfidfFeatures, restoreVectorizer, tfidfMatrix } from './tfidf-front.js';
+import { fitTfidfFeatures, restoreTfidfFront, tfidfMatrix, tfidfModelState } from './tfidf-front.js';
 import { fitLogistic, linearScores, sigmoid, type LinearWeights } from './linear/logistic.js';
 import { balancedPairWeights, balancedRowWeights, multiplyWeights } from './class-weights.js';
 
@@ -221,21 +221,8 @@ export class NbsvmClassifier implements Classifier {
   }
 
   toState(): ModelState {
-    const v = this.vectorizer.toArrays();
     const m = this.model;
-    return {
-      type: TYPE,
-      config: {
-        task: this.task,
-        labels: [...this.labels],
-        normalize: this.normalize,
-        tfidf: this.vectorizer.config,
-        ...this.settings,
-        numFeatures: m.numFeatures,
-        numOutputs: m.numOutputs,
-      },
-      arrays: { tokens: v.tokens, ngrams: v.ngrams, idf: v.idf, ratios: m.ratios, weights: m.weights, bias: m.bias },
-    };
+    return tfidfModelState(TYPE, this, { ...this.settings, numFeatures: m.numFeatures, numOutputs: m.numOutputs }, { ratios: m.ratios, weights: m.weights, bias: m.bias });
   }
 }
 
@@ -243,10 +230,6 @@ const TYPE = 'nbsvm';
 
 /** What `toState` writes into `config`. */
 interface NbsvmStateConfig extends NbsvmFitSettings {
-  task: Task;
-  labels: string[];
-  normalize: NormalizeConfig;
-  tfidf: TfidfConfig;
   binarize: boolean;
   numFeatures: number;
   numOutputs: number;
@@ -275,9 +258,9 @@ export const nbsvm: ModelFactory<NbsvmOptions> = {
   },
 
   fromState(state: ModelState): Classifier {
+    const front = restoreTfidfFront(state);
     const c = state.config as unknown as NbsvmStateConfig;
     const a = state.arrays;
-    const vectorizer = restoreVectorizer(c.tfidf, a);
     const model: NbsvmWeights = {
       numFeatures: c.numFeatures,
       numOutputs: c.numOutputs,
@@ -286,6 +269,6 @@ export const nbsvm: ModelFactory<NbsvmOptions> = {
       bias: a.bias as Float32Array,
     };
     const settings = { alpha: c.alpha, C: c.C, maxIter: c.maxIter, tol: c.tol, binarize: c.binarize };
-    return new NbsvmClassifier(c.task, c.labels, c.normalize, vectorizer, settings, model, null);
+    return new NbsvmClassifier(front.task, front.labels, front.normalize, front.vectorizer, settings, model, null);
   },
 };
