@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { z } from 'zod';
 import { UsageError } from '../errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -45,4 +46,13 @@ export function requireFlag(p: ParsedCommand, command: string, name: string, wha
   const v = stringFlag(p, name);
   if (v === undefined || v === '') throw new UsageError(`--${name} <${what}> is required (see \`textclass ${command} --help\`)`);
   return v;
+}
+
+/** A whole-number flag from `min` to `max`, or undefined when not given; anything else is a UsageError naming the range. */
+export function integerFlag(p: ParsedCommand, command: string, name: string, range: { min: number; max: number }): number | undefined {
+  const raw = stringFlag(p, name);
+  if (raw === undefined) return undefined;
+  const parsed = z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(range.min).max(range.max)).safeParse(raw.trim());
+  if (!parsed.success) throw new UsageError(`--${name} must be a whole number from ${range.min} to ${range.max}, got "${raw}" (see \`textclass ${command} --help\`)`);
+  return parsed.data;
 }

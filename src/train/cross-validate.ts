@@ -3,11 +3,11 @@ import { kFold, splitGroupsOf } from '../data/split.js';
 import type { Targets } from '../data/targets.js';
 import type { Example } from '../data/types.js';
 import { scoreReport, type ScoredReport } from '../eval/evaluate.js';
-import { scoreInBatches } from '../models/score-texts.js';
 import type { Decision } from '../persist/model-dir.js';
 import type { Recipe } from '../recipe/schema.js';
-import { fitRecipeModel } from './fit-recipe.js';
-import { resample } from './prepare-data.js';
+import { fitAndScoreFold } from './fold-fit.js';
+import { foldWorkerAvailable, scoreFoldsInWorkers } from './fold-pool.js';
+import { foldThreads } from './fold-threads.js';
 import type { ResolvedFeatures } from './text-defaults.js';
 
 export interface CrossValidationResult {
@@ -29,6 +29,13 @@ export interface CrossValidateOptions {
   /** Called when a fold starts (0-based) so the CLI can show where it is. */
   onFold?: (fold: number, k: number) => void;
   progress?: (phase: string, done: number, total: number) => void;
+  /**
+   * Threads that fit folds side by side (worker threads; capped at k). Default: 2 when the model
+   * fits on one thread (linear models, naive Bayes), there are two cores and enough work
+   * (MIN_PARALLEL_WORK in fold-threads.ts); 1 for fastText-style and ONNX models and large
+   * multilabel logistic fits, which use threads of their own. The results are the same bytes either way.
+   */
+  threads?: number;
 }
 
 /**
@@ -36,7 +43,8 @@ export interface CrossValidateOptions {
  * multilabel), never split a dialog, and, with the recipe's `split_groups: text`, never split equal
  * texts (`splitGroupsOf`). Each fold's
  * training part goes through the recipe's sampling; the held-out fold is scored as it is, so the
- * metrics describe the natural label distribution.
+ * metrics describe the natural label distribution. Folds may be fitted side by side on worker
+ * threads (`options.threads`); the result is the same either way, byte for byte.
  */
 export async function crossValidate(recipe: Recipe, labels: readonly string[], examples: readonly Example[], options: CrossValidateOptions): Promise<CrossValidationResult> {
   const { k } = options;
@@ -51,22 +59,33 @@ export async function crossValidate(recipe: Recipe, labels: readonly string[], e
     },
   );
   const targets = encodeTargets(examples, labels, recipe.task);
+  const foldScores = await scoreFolds(recipe, labels, examples, folds, options);
+  // Assembled here, in fold order, whichever thread fitted a fold: the results do not depend on threads.
   const outOfFold = new Float32Array(examples.length * K);
   const reports: ScoredReport[] = [];
-  const inFold = new Int32Array(examples.length);
   for (let f = 0; f < k; f++) {
-    options.onFold?.(f, k);
-    inFold.fill(0);
-    for (const i of folds[f]) inFold[i] = 1;
-    const trainRows = examples.filter((_, i) => inFold[i] === 0);
+    const proba = foldScores[f];
     const heldOut = folds[f].map((i) => examples[i]);
-    const sampled = resample(recipe, trainRows).rows;
-    const classifier = await fitRecipeModel(recipe, labels, sampled, options.resolved, { progress: options.progress });
-    const proba = await scoreInBatches(classifier, heldOut.map((e) => e.text));
     folds[f].forEach((row, j) => outOfFold.set(proba.subarray(j * K, (j + 1) * K), row * K));
     reports.push(scoreReport(recipe.task, labels, encodeTargets(heldOut, labels, recipe.task), proba, options.decision));
   }
   return { k, folds, outOfFold, targets, reports };
+}
+
+/** Each fold's held-out scores, in fold order: on worker threads when that pays (see foldThreads), else one after the other here. */
+async function scoreFolds(recipe: Recipe, labels: readonly string[], examples: readonly Example[], folds: number[][], options: CrossValidateOptions): Promise<Float32Array[]> {
+  const k = folds.length;
+  const threads = foldThreads(recipe, examples, labels, k, options.resolved, options.threads);
+  if (threads > 1 && foldWorkerAvailable()) {
+    const data = { recipe, labels, examples, folds, resolved: options.resolved, reportProgress: options.progress !== undefined };
+    return scoreFoldsInWorkers(data, threads, { onFold: options.onFold, progress: options.progress });
+  }
+  const scores: Float32Array[] = [];
+  for (let f = 0; f < k; f++) {
+    options.onFold?.(f, k);
+    scores.push(await fitAndScoreFold(recipe, labels, examples, folds[f], options.resolved, options.progress));
+  }
+  return scores;
 }
 
 /** Mean and sample standard deviation of every numeric headline metric across folds. */

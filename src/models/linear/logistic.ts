@@ -36,7 +36,8 @@ export interface LogisticOptions {
   minParallelNnz?: number;
 }
 
-const DEFAULT_MIN_PARALLEL_NNZ = 200_000;
+/** The default of LogisticOptions.minParallelNnz; cross-validation (src/train/fold-threads.ts) plans around it too. */
+export const DEFAULT_MIN_PARALLEL_NNZ = 200_000;
 
 /** Weights laid out feature-major (`weights[j * K + k]`) so a row's K scores read contiguously. */
 export interface LinearWeights {
