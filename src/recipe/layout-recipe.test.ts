@@ -1,24 +1,16 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import YAML from 'yaml';
+import { tempTree } from '../test-support/temp-tree.js';
 import { writeZip } from '../test-support/zip-writer.js';
 import { layoutDev, renderLayoutRecipe, surveyLayout, type KnownLayout } from './layout-recipe.js';
 import { sniffLayout } from './sniff-layout.js';
 import { validateRendered } from './starter-recipe.js';
 
 // Made-up texts written by the tests: no third-party data here.
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'textclass-layout-recipe-'));
-after(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-function write(rel: string, content: string | Buffer): string {
-  const p = path.join(dir, rel);
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, content);
-  return p;
-}
+const { dir, write } = tempTree('textclass-layout-recipe-');
 
 async function known(p: string): Promise<KnownLayout> {
   const layout = await sniffLayout(p);

@@ -1,22 +1,14 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { DataError, UsageError } from '../errors.js';
+import { tempTree } from '../test-support/temp-tree.js';
 import { writeZip } from '../test-support/zip-writer.js';
 import { sniffLayout } from './sniff-layout.js';
 
 // Made-up texts written by the tests: no third-party data here.
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'textclass-layout-'));
-after(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-function write(rel: string, content: string | Buffer): string {
-  const p = path.join(dir, rel);
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, content);
-  return p;
-}
+const { dir, write } = tempTree('textclass-layout-');
 
 /** Dialog lines in DailyDialog's format: utterances ending in __eou__, and one code per utterance. */
 function dialogs(n: number): { text: string; emotion: string } {
