@@ -85,19 +85,30 @@ test('a file sorted by its label: the head shows one label, the seeded sample ac
   assert.deepEqual(new Set(xt.rows.map((r) => r[1])), new Set(['alpha', 'beta']));
 });
 
-test('a record that does not parse far past the sample size is found, with the reader\'s file:line message', async () => {
+test('a row the reader would skip is counted, not fatal; one that breaks the parse far past the sample size is found, with the reader\'s file:line message', async () => {
   const rows = labelSorted(7000, 3500).map((r) => `${r.text},${r.label}`);
   rows[6500] = 'a "quoted" word,alpha';
+  rows[6600] = 'one,cell,too many';
+  const skipped = await readSampleTable(file('late-skip.csv', `text,label\n${rows.join('\n')}\n`), 'csv');
+  assert.equal(skipped.skippedRecords, 2);
+  assert.equal(skipped.totalRecords, 6998);
+  rows[6900] = '"never closed,alpha';
   const p = file('late.csv', `text,label\n${rows.join('\n')}\n`);
-  await assert.rejects(readSampleTable(p, 'csv'), (e: unknown) => e instanceof DataError && e.location.line === 6502 && /a quote inside an unquoted field \(column "text"\)/.test(e.message));
+  await assert.rejects(readSampleTable(p, 'csv'), (e: unknown) => e instanceof DataError && e.location.line === 6902 && /a quoted field that starts in this record is never closed/.test(e.message));
   const lines = labelSorted(7000, 3500).map((r) => JSON.stringify(r));
   lines[6500] = '{"text": "cut off';
-  await assert.rejects(readSampleTable(file('late.jsonl', lines.join('\n') + '\n'), 'jsonl'), (e: unknown) => e instanceof DataError && e.location.line === 6501 && /^.*late\.jsonl:6501: invalid JSON: .*\(each line must hold one complete JSON object\)$/.test(e.message));
+  lines[6501] = '"a string"';
+  const jsonl = await readSampleTable(file('late.jsonl', lines.join('\n') + '\n'), 'jsonl');
+  assert.equal(jsonl.skippedRecords, 2);
+  assert.equal(jsonl.totalRecords, 6998);
 });
 
-test('csv: a parse error is the reader\'s, with its line; tsv quotes are text', async () => {
-  const p = file('bad.csv', 'text,label\nok,x\nshort\n');
-  await assert.rejects(readSampleTable(p, 'csv'), (e: unknown) => e instanceof DataError && e.location.line === 3 && /expected 2 columns as in the header, found 1/.test(e.message));
+test('csv: rows of the wrong width are skipped and counted; only bad rows is the reader\'s error, with its line; tsv quotes are text', async () => {
+  const t = await readSampleTable(file('ragged.csv', 'text,label\nok,x\nshort\nlong,y,z\nfine,y\n'), 'csv');
+  assert.deepEqual(t.rows, [['ok', 'x'], ['fine', 'y']]);
+  assert.equal(t.skippedRecords, 2);
+  const p = file('bad.csv', 'text,label\nshort\nlong,y,z\n');
+  await assert.rejects(readSampleTable(p, 'csv'), (e: unknown) => e instanceof DataError && e.location.line === 2 && /expected 2 columns as in the header, found 1/.test(e.message));
   const tsv = await readSampleTable(file('q.tsv', 'text\tlabel\nsay "hi"\tx\n'), 'tsv');
   assert.deepEqual(tsv.rows, [['say "hi"', 'x']]);
   await assert.rejects(readSampleTable(file('empty.csv', ''), 'csv'), /the file is empty: expected a header row/);
@@ -121,9 +132,15 @@ test('jsonl: keys in order of first appearance; numbers and lists are marked as 
   assert.deepEqual(late.columns, ['text', 'n']);
   assert.deepEqual([...late.nonStringColumns], ['n']);
   assert.equal(late.totalRecords, 3);
-  await assert.rejects(readSampleTable(file('b.jsonl', '{"text":"a"}\n{oops\n'), 'jsonl'), (e: unknown) => e instanceof DataError && e.location.line === 2 && /invalid JSON/.test(e.message));
-  await assert.rejects(readSampleTable(file('c.jsonl', '[1,2]\n'), 'jsonl'), /expected a JSON object, found an array/);
-  await assert.rejects(readSampleTable(file('d.jsonl', '{"text":"a"}\n7\n'), 'jsonl'), /d\.jsonl:2: expected a JSON object, found a number/);
+  // Lines the reader would skip are counted; a file with no object is the first bad line's error.
+  const b = await readSampleTable(file('b.jsonl', '{"text":"a"}\n{oops\n7\n{"text":"b"}\n'), 'jsonl');
+  assert.deepEqual(b.rows, [['a'], ['b']]);
+  assert.equal(b.skippedRecords, 2);
+  await assert.rejects(readSampleTable(file('c.jsonl', '[1,2]\n'), 'jsonl'), /c\.jsonl:1: expected a JSON object, found an array/);
+  await assert.rejects(readSampleTable(file('d.jsonl', '\n7\n{oops\n'), 'jsonl'), /d\.jsonl:2: expected a JSON object, found a number/);
+  // Not jsonl at all: init stops at a hundred bad lines rather than reading a large file to its end.
+  const csvLines = Array.from({ length: 100 }, (_, i) => `text ${i},label`);
+  await assert.rejects(readSampleTable(file('e.jsonl', csvLines.join('\n') + '\n{"text":"late"}\n'), 'jsonl'), /e\.jsonl:1: invalid JSON/);
 });
 
 test('xlsx: the first non-blank row is the header (trimmed), short rows are padded', async () => {

@@ -3,12 +3,16 @@
  * its columns: what `textclass init` looks at to propose one. Every record is read and counted,
  * but only a seeded reservoir sample of at most `maxRecords` of them is kept (in file order), so
  * memory is bounded by the sample and a file sorted by its label still shows all its labels.
- * A file that does not parse fails here with the message and line the training reader gives.
+ * Rows the training reader can skip (a wrong number of columns, a stray quote, a jsonl line that is
+ * not a JSON object) are left out of the sample and counted in `skippedRecords`: the starter
+ * recipe then says `on_bad_row: skip` with why. A file that does not parse past such a row (a
+ * quote never closed), or holds nothing but bad rows, fails here with the message and line the
+ * training reader gives.
  */
 import { Readable } from 'node:stream';
 import { CsvError, parse, type Options } from 'csv-parse';
 import { DataError } from '../errors.js';
-import { delimitedDialect, readDelimited } from '../data/readers/delimited.js';
+import { delimitedDialect, readDelimited, SKIPPABLE_CSV_ERRORS } from '../data/readers/delimited.js';
 import { Utf8Source } from '../data/readers/encoding.js';
 import { describeType, printable } from '../data/readers/jsonl.js';
 import { splitLines } from '../data/readers/lines.js';
@@ -41,6 +45,8 @@ export interface SampleTable {
   totalRecords: number;
   /** True when `rows` is a sample: the file holds more records than were kept. */
   sampled: boolean;
+  /** Records left out because the training reader would skip them under `on_bad_row: skip` (not in `totalRecords`). */
+  skippedRecords: number;
 }
 
 export interface SampleOptions {
@@ -51,6 +57,9 @@ export interface SampleOptions {
 }
 
 export const DEFAULT_SAMPLE_RECORDS = 5000;
+
+/** Leading jsonl lines that are not JSON objects after which init stops reading: the file is not jsonl. */
+const NOT_JSONL_AFTER = 100;
 
 export async function readSampleTable(
   file: string,
@@ -84,6 +93,8 @@ async function sampleDelimited(file: string, format: 'csv' | 'tsv', maxRecords: 
   // The header as soon as it is parsed: csv-parse can fail on a later record before the loop
   // below has seen the header, and the reader needs a column name to reproduce that failure.
   let parsedHeader: string[] | undefined;
+  let skippedRecords = 0;
+  let lastSkipLine = 0;
   const parserOptions = {
     on_record: (record: unknown) => {
       // With `info`, csv-parse hands over {record, info}.
@@ -93,6 +104,18 @@ async function sampleDelimited(file: string, format: 'csv' | 'tsv', maxRecords: 
     ...delimitedDialect(format),
     relax_column_count: false,
     info: true,
+    // Rows `train` can skip are skipped here too, so that one ragged row does not stop init; the
+    // rest (a quote never closed swallows the rows after it) stay fatal, as in the reader.
+    skip_records_with_error: true,
+    on_skip: (err: CsvError | undefined) => {
+      if (err === undefined) return undefined;
+      if (parsedHeader === undefined || !SKIPPABLE_CSV_ERRORS.has(err.code)) throw err;
+      // csv-parse flags each stray quote of a row and then its column count; the row counts once.
+      const line = typeof err.lines === 'number' ? err.lines : -1;
+      if (line !== lastSkipLine) skippedRecords++;
+      lastSkipLine = line;
+      return undefined;
+    },
   };
   // The typings of parse() tie on_record's return type to the record type; it returns records as given.
   const parser = parse(parserOptions as unknown as Options);
@@ -120,21 +143,26 @@ async function sampleDelimited(file: string, format: 'csv' | 'tsv', maxRecords: 
     parser.destroy();
   }
   if (columns === undefined) throw new DataError({ file }, 'the file is empty: expected a header row naming the columns, then one record per line');
-  return { file, format, columns, headerLine, rows: sample.items(), nonStringColumns: new Set(), totalRecords: sample.seen, sampled: sample.sampled };
+  // Only bad rows after the header: the reader's own message names the first.
+  if (sample.seen === 0 && skippedRecords > 0) throw await readerError(file, format, columns, undefined);
+  return { file, format, columns, headerLine, rows: sample.items(), nonStringColumns: new Set(), totalRecords: sample.seen, sampled: sample.sampled, skippedRecords };
 }
 
 /** The csv/tsv reader's own error for a file csv-parse rejected, or one made from csv-parse's. */
-async function readerError(file: string, format: 'csv' | 'tsv', columns: string[] | undefined, err: CsvError): Promise<DataError> {
+async function readerError(file: string, format: 'csv' | 'tsv', columns: string[] | undefined, err: CsvError | undefined): Promise<DataError> {
   // Reading one column that exists (any column before the header is complete) reaches the same
   // parse error; the reader knows how to place it on the right line and explain it.
   const probe = columns?.find((c, i) => c !== '' && columns.indexOf(c) === i) ?? '\u0000';
+  // A fatal error is reached past the rows init skips; with only skippable rows, the first of them.
+  const onBadRow = err === undefined ? 'error' : 'skip';
   try {
-    for await (const _ of readDelimited(file, { format, textFields: [probe] }, { onBadRow: 'error', skipped: [] })) {
+    for await (const _ of readDelimited(file, { format, textFields: [probe] }, { onBadRow, skipped: [] })) {
       // Rows before the bad one are read and dropped.
     }
   } catch (readerErr) {
     if (readerErr instanceof DataError) return readerErr;
   }
+  if (err === undefined) return new DataError({ file }, 'no record after the header could be read: every row has a different number of columns than the header');
   return new DataError({ file, ...(typeof err.lines === 'number' ? { line: err.lines } : {}) }, err.message);
 }
 
@@ -145,6 +173,9 @@ async function sampleJsonl(file: string, maxRecords: number, options: SampleOpti
   const nonStringColumns = new Set<string>();
   let firstLine = 0;
   let lineNo = 0;
+  // Lines the jsonl reader skips under `on_bad_row: skip`; the first one's error, should no line be an object.
+  let skippedRecords = 0;
+  let firstBad: DataError | undefined;
   const source = new Utf8Source(file, options.onProgress);
   try {
     for await (const line of splitLines(source, file)) {
@@ -155,11 +186,18 @@ async function sampleJsonl(file: string, maxRecords: number, options: SampleOpti
         value = JSON.parse(line);
       } catch (e) {
         // The jsonl reader's words, so that init and train report a line the same way.
-        throw new DataError({ file, line: lineNo }, `invalid JSON: ${printable((e as Error).message)} (each line must hold one complete JSON object)`);
+        firstBad ??= new DataError({ file, line: lineNo }, `invalid JSON: ${printable((e as Error).message)} (each line must hold one complete JSON object)`);
+        skippedRecords++;
+        if (sample.seen === 0 && skippedRecords >= NOT_JSONL_AFTER) throw firstBad;
+        continue;
       }
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        throw new DataError({ file, line: lineNo }, `expected a JSON object, found ${describeType(value)}`);
+        firstBad ??= new DataError({ file, line: lineNo }, `expected a JSON object, found ${describeType(value)}`);
+        skippedRecords++;
+        continue;
       }
+      // Not a jsonl file at all (a csv named .jsonl): say so at its first line, not after reading it all.
+      if (sample.seen === 0 && skippedRecords >= NOT_JSONL_AFTER && firstBad) throw firstBad;
       const obj = value as Record<string, unknown>;
       for (const k of Object.keys(obj)) {
         if (!seen.has(k)) {
@@ -176,7 +214,7 @@ async function sampleJsonl(file: string, maxRecords: number, options: SampleOpti
   } catch (err) {
     throw asDataError(file, err);
   }
-  if (sample.seen === 0) throw new DataError({ file }, 'the file holds no JSON objects: expected one object per line');
+  if (sample.seen === 0) throw firstBad ?? new DataError({ file }, 'the file holds no JSON objects: expected one object per line');
   const rows = sample.items().map(({ obj }) =>
     columns.map((c): SampleCell => {
       const v = obj[c];
@@ -187,7 +225,7 @@ async function sampleJsonl(file: string, maxRecords: number, options: SampleOpti
       return null;
     }),
   );
-  return { file, format: 'jsonl', columns, headerLine: firstLine, rows, nonStringColumns, totalRecords: sample.seen, sampled: sample.sampled };
+  return { file, format: 'jsonl', columns, headerLine: firstLine, rows, nonStringColumns, totalRecords: sample.seen, sampled: sample.sampled, skippedRecords };
 }
 
 async function sampleXlsx(file: string, maxRecords: number, sheet: string | undefined, options: SampleOptions): Promise<SampleTable> {
@@ -210,5 +248,5 @@ async function sampleXlsx(file: string, maxRecords: number, sheet: string | unde
     throw asDataError(file, err);
   }
   if (columns === undefined) throw new DataError({ file }, 'the worksheet is empty: expected a header row naming the columns');
-  return { file, format: 'xlsx', columns, headerLine, rows: sample.items(), nonStringColumns: new Set(), totalRecords: sample.seen, sampled: sample.sampled };
+  return { file, format: 'xlsx', columns, headerLine, rows: sample.items(), nonStringColumns: new Set(), totalRecords: sample.seen, sampled: sample.sampled, skippedRecords: 0 };
 }

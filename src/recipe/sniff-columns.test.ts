@@ -17,7 +17,7 @@ function pick<T>(rng: () => number, items: readonly T[]): T {
 }
 
 function table(columns: string[], rows: SampleCell[][], extra: Partial<SampleTable> = {}): SampleTable {
-  return { file: 'made-up.csv', format: 'csv', columns, headerLine: 1, rows, nonStringColumns: new Set(), totalRecords: rows.length, sampled: false, ...extra };
+  return { file: 'made-up.csv', format: 'csv', columns, headerLine: 1, rows, nonStringColumns: new Set(), totalRecords: rows.length, sampled: false, skippedRecords: 0, ...extra };
 }
 
 /** id, title, body, label (+ optional extra columns built per row). */

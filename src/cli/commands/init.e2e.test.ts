@@ -203,6 +203,22 @@ describe('textclass init refuses, and fails cleanly', () => {
     assert.match(ok(sh(cwd, nextCommands(init.stdout)[1]), 'train').stdout, /dev: n=/);
   });
 
+  test('rows of the wrong width and jsonl lines that are not objects: init counts them and the recipe skips them, as train will', () => {
+    const cwd = freshDir('ragged');
+    const rows = sample.split('\n').map((r, i) => (i === 4 ? `${r},an extra cell` : i === 30 ? r.replace(/^"(.*)",/, 'a "stray" quote,') : r));
+    fs.writeFileSync(path.join(cwd, 'notes.csv'), `text,feeling\n${rows.join('\n')}\n`);
+    const init = ok(sh(cwd, 'textclass init notes.csv'), 'init');
+    assert.match(init.stdout, /bad {4}2 of \d+ rows cannot be used \(first: notes\.csv:6: expected 2 columns as in the header, found 3/);
+    assert.equal(recipeAt(path.join(cwd, 'notes.yaml')).data.on_bad_row, 'skip');
+    const train = ok(sh(cwd, nextCommands(init.stdout)[1]), 'train');
+    assert.match(train.stdout + train.stderr, /2 rows? skipped|skipped 2/i);
+    const lines = loadStarter('dev').map((r, i) => (i === 2 ? '{"text": "cut off' : i === 9 ? '["not", "an object"]' : JSON.stringify({ text: r.text, feeling: r.emotion })));
+    fs.writeFileSync(path.join(cwd, 'notes.jsonl'), lines.join('\n') + '\n');
+    const jsonl = ok(sh(cwd, 'textclass init notes.jsonl --out j.yaml'), 'init jsonl');
+    assert.match(jsonl.stdout, /bad {4}2 of \d+ rows cannot be used \(first: notes\.jsonl:3: invalid JSON/);
+    assert.equal(recipeAt(path.join(cwd, 'j.yaml')).data.on_bad_row, 'skip');
+  });
+
   test('an existing recipe is kept unless --force', () => {
     const cwd = freshDir('overwrite');
     fs.writeFileSync(path.join(cwd, 'notes.csv'), `text,feeling\n${sample}\n`);
@@ -271,14 +287,16 @@ describe('textclass init reads the whole file', () => {
     assert.match(train.stderr, /recipe: task: binary \(2 labels in the training data\)/);
   });
 
-  test('a row that does not parse past the first 5,000: the reader\'s file:line message, nothing written', () => {
+  test('a record that breaks the parse past the first 5,000: the reader\'s file:line message, nothing written', () => {
     const cwd = freshDir('late-error');
     const rows = Array.from({ length: 6000 }, (_, i) => `note number ${i} about the weather,${i % 2 ? 'sun' : 'rain'}`);
-    rows[5500] = 'an "odd" note,sun';
+    // A stray quote is a row train can skip; a quote never closed swallows the rest of the file.
+    rows[5400] = 'an "odd" note,sun';
+    rows[5500] = '"a note that never ends,sun';
     fs.writeFileSync(path.join(cwd, 'late.csv'), `text,label\n${rows.join('\n')}\n`);
     const r = sh(cwd, 'textclass init late.csv');
     assert.equal(r.code, 1, r.stderr);
-    assert.equal(r.stderr, 'textclass init: late.csv:5502: a quote inside an unquoted field (column "text"); quote the whole field and double the quotes inside it\n');
+    assert.match(r.stderr, /^textclass init: late\.csv:5502: a quoted field that starts in this record is never closed, so the rest of the file was read into it: add the missing closing quote[^\n]*\n$/);
     assert.deepEqual(fs.readdirSync(cwd), ['late.csv']);
   });
 });

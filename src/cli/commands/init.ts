@@ -54,12 +54,14 @@ whole file (the same sample every run; all records of a smaller file) proposes:
 
 When more than one column could be the label (e.g. ticket_type, category, sub_category1) and none
 is clearly it, nothing is guessed: init exits with status 3, lists the candidates with their
-number of distinct values and the command to run with --label-field. A record that does not
-parse anywhere in the file stops init with the file:line message train would give.
+number of distinct values and the command to run with --label-field. A record that breaks the
+parse for the rest of the file (a quote never closed) stops init with the file:line message train
+would give.
 
-Then the whole data is read once more with the reader train uses: rows it cannot use (an empty
-text or label, an empty file, a dialog whose emotion codes do not match its utterances) make the
-recipe say on_bad_row: skip, with their number. A large file shows a progress bar on a terminal.
+Then the whole data is read once more with the reader train uses: rows it cannot use (a wrong
+number of columns, a stray quote, a jsonl line that is not an object, an empty text or label, a
+dialog whose emotion codes do not match its utterances) make the recipe say on_bad_row: skip,
+with their number and the first one's file:line. A large file shows a progress bar on a terminal.
 
 The recipe says why each value was chosen (as comments) and names only what the defaults cannot
 know: the files, the columns (folder: the labels, with the files of each; sub-folders without

@@ -20,7 +20,7 @@ interface ParsedRecord {
  * closing quote, an oversized record) the parser no longer knows where rows end: it would swallow
  * the following rows into the skipped one, so those stay fatal under `onBadRow: 'skip'` too.
  */
-const SKIPPABLE = new Set(['CSV_RECORD_INCONSISTENT_FIELDS_LENGTH', 'INVALID_OPENING_QUOTE']);
+export const SKIPPABLE_CSV_ERRORS = new Set(['CSV_RECORD_INCONSISTENT_FIELDS_LENGTH', 'INVALID_OPENING_QUOTE']);
 
 /**
  * Reads a CSV (RFC 4180) or TSV file with a header row. The text is the `textFields` cells joined
@@ -76,7 +76,7 @@ export async function* readDelimited(
     skip_records_with_error: skipBad,
     on_skip: (err: CsvError | undefined) => {
       if (err === undefined) return undefined;
-      if (header === undefined || !SKIPPABLE.has(err.code)) throw new DataError({ file: path, line: failingLine(err) }, describe(err, header));
+      if (header === undefined || !SKIPPABLE_CSV_ERRORS.has(err.code)) throw new DataError({ file: path, line: failingLine(err) }, describe(err, header));
       const line = skippedLine(err);
       if (line !== lastSkipLine) {
         lastSkipLine = line;
