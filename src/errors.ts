@@ -59,3 +59,9 @@ export class ModelFormatError extends TextclassError {
     super(`model ${modelDir}: ${problem}`);
   }
 }
+
+/**
+ * The work does not fit in the memory node allows its heap. Raised before V8 would abort the
+ * process (which prints a native stack trace, exits 134 and leaves no message of ours).
+ */
+export class OutOfMemoryError extends TextclassError {}

@@ -1,7 +1,7 @@
 /**
  * textclass public API. Everything not exported here is internal and may change.
  */
-export { TextclassError, UsageError, RecipeError, DataError, ModelFormatError, type DataLocation } from './errors.js';
+export { TextclassError, UsageError, RecipeError, DataError, ModelFormatError, OutOfMemoryError, type DataLocation } from './errors.js';
 export { loadRecipe, parseRecipe } from './recipe/load.js';
 export type { Recipe } from './recipe/schema.js';
 export { trainFromRecipe, type TrainOptions, type TrainResult } from './train/train.js';

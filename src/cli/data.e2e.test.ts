@@ -9,8 +9,8 @@ import { writeZip, xlsxEntries } from '../test-support/zip-writer.js';
 
 /** The data features as a user meets them: the CLI on small files written by each test. */
 
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'textclass.js'), ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, TEXTCLASS_DATA_DIR: '' } });
+function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'textclass.js'), ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, TEXTCLASS_DATA_DIR: '', ...env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -64,6 +64,22 @@ test('a malformed row stops train with file:line:field and writes no model; --on
   assert.match(skipped.stdout, /skipped 1 bad rows; first: .*train\.csv:12/);
   assert.match(skipped.stdout, /on 60 texts/);
   assert.equal(JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')).training.skipped_rows, 1);
+});
+
+test('data too large for the heap: train stops with a message that says what to do, not a V8 abort', () => {
+  // About 40 MB of rows against a 128 MB heap: the rows fill its share long before the file ends.
+  const rows = ticketRows(200_000).map((r) => csvLine([`${r[0]} ${r[1]} `.repeat(4), r[2]]));
+  write('huge/train.csv', ['text,team', ...rows].join('\n') + '\n');
+  const r = recipe('huge', `task: multiclass\ndata:\n  format: csv\n  train: huge/train.csv\n  text_field: text\n  label_field: team\n`);
+  const out = path.join(work, 'models', 'huge');
+  const failed = cli(['train', r, '--out', out, '--data-dir', work], { NODE_OPTIONS: '--max-old-space-size=128' });
+  assert.equal(failed.code, 1, failed.stderr);
+  assert.doesNotMatch(failed.stderr, /FATAL|heap out of memory/);
+  assert.match(
+    failed.stderr,
+    /^textclass train: .*huge\/train\.csv:\d+: the data does not fit in memory: its first [\d,]+ rows fill \d+ MB of the \d+ MB node allows, and the work after reading needs room beyond them\. Use fewer rows \(a sample of the file\), or let node use more of this machine's [\d.]+ GB: NODE_OPTIONS=--max-old-space-size=\d+ before the command\n$/,
+  );
+  assert.equal(fs.existsSync(out), false, 'no model directory after a failed run');
 });
 
 test('hierarchical labels from tier columns, rare classes merged, and the same rules applied by eval', () => {

@@ -2,6 +2,8 @@ import { dialogExamples, type DialogTargets } from './dialog-targets.js';
 import { labelMapper, type LabelMap } from './label-map.js';
 import { noExamplesError, readExamples } from './read.js';
 import type { BadRowPolicy, Example, ReaderConfig, SkippedRow } from './types.js';
+import { OutOfMemoryError, formatLocation } from '../errors.js';
+import { formatBytes, HeapGuard, memoryAdvice } from '../util/heap-guard.js';
 
 /**
  * Everything needed to turn a data file into examples the way a model saw its training data:
@@ -41,7 +43,17 @@ export async function loadExamples(path: string, spec: DataSpec, options: LoadOp
   if (spec.dialog) rows = dialogExamples(rows, spec.dialog, dropped);
   const map = spec.labelMap ? labelMapper(spec.labelMap) : undefined;
   const examples: Example[] = [];
+  const heap = new HeapGuard();
   for await (const e of rows) {
+    const full = heap.check();
+    if (full) {
+      throw new OutOfMemoryError(
+        `${formatLocation({ file: e.source.file, ...(e.source.line !== undefined ? { line: e.source.line } : {}) })}: the data does not fit in memory: ` +
+          `its first ${examples.length.toLocaleString('en-US')} rows fill ${formatBytes(full.usedBytes)} of the ${formatBytes(full.limitBytes)} node allows, ` +
+          `and the work after reading needs room beyond them. ` +
+          memoryAdvice(full, 'Use fewer rows (a sample of the file)'),
+      );
+    }
     if (map && e.labels.length > 0) {
       const labels = map(e.labels);
       if (labels.length === 0) {
