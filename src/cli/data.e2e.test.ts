@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { REPO_ROOT } from '../test-support/starter-data.js';
 import { writeZip, xlsxEntries } from '../test-support/zip-writer.js';
 
@@ -15,6 +15,7 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
 }
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'textclass-data-e2e-'));
+after(() => fs.rmSync(work, { recursive: true, force: true }));
 
 function write(name: string, content: string): string {
   const file = path.join(work, name);
@@ -67,8 +68,8 @@ test('a malformed row stops train with file:line:field and writes no model; --on
 });
 
 test('data too large for the heap: train stops with a message that says what to do, not a V8 abort', () => {
-  // About 40 MB of rows against a 128 MB heap: the rows fill its share long before the file ends.
-  const rows = ticketRows(200_000).map((r) => csvLine([`${r[0]} ${r[1]} `.repeat(4), r[2]]));
+  // About 90 MB of rows against a 128 MB heap: the rows fill its share long before the file ends.
+  const rows = ticketRows(260_000).map((r) => csvLine([`${r[0]} ${r[1]} `.repeat(6), r[2]]));
   write('huge/train.csv', ['text,team', ...rows].join('\n') + '\n');
   const r = recipe('huge', `task: multiclass\ndata:\n  format: csv\n  train: huge/train.csv\n  text_field: text\n  label_field: team\n`);
   const out = path.join(work, 'models', 'huge');
@@ -77,9 +78,10 @@ test('data too large for the heap: train stops with a message that says what to 
   assert.doesNotMatch(failed.stderr, /FATAL|heap out of memory/);
   assert.match(
     failed.stderr,
-    /^textclass train: .*huge\/train\.csv:\d+: the data does not fit in memory: its first [\d,]+ rows fill \d+ MB of the \d+ MB node allows, and the work after reading needs room beyond them\. Use fewer rows \(a sample of the file\), or let node use more of this machine's [\d.]+ GB: NODE_OPTIONS=--max-old-space-size=\d+ before the command\n$/,
+    /^textclass train: .*huge\/train\.csv:\d+: the data does not fit in memory: its first [\d,]+ rows fill \d+ MB of the \d+ MB heap node allows, and training needs room for a normalized copy of their \d+ MB of text, and more\. Use fewer rows \(a sample of the file\), or let node use more of this machine's [\d.]+ GB: NODE_OPTIONS=--max-old-space-size=\d+ before the command\n$/,
   );
   assert.equal(fs.existsSync(out), false, 'no model directory after a failed run');
+  fs.rmSync(path.join(work, 'huge'), { recursive: true });
 });
 
 test('hierarchical labels from tier columns, rare classes merged, and the same rules applied by eval', () => {

@@ -9,11 +9,12 @@ import vm from 'node:vm';
  */
 
 /**
- * The share of the heap limit the rows of the data may fill while they are read. Training needs
- * the rest: a normalized copy of every text, the vocabulary, the model. (800,000 rows of 260
- * characters fill 447 MB once read, and train in a 700 MB heap but not in a 400 MB one.)
+ * The share of the heap limit that the rows of the data, plus the normalized copy of their texts
+ * that training makes next, may fill. Training needs the rest (the vocabulary, the model, the
+ * garbage of the work). Calibrated on 800,000 rows of 260 characters (300 MB once read, 208 MB
+ * of text): they train in a 650 MB heap and abort node in a 550 MB one.
  */
-export const DATA_HEAP_SHARE = 0.55;
+export const DATA_HEAP_SHARE = 0.8;
 
 export interface HeapUse {
   usedBytes: number;
@@ -42,10 +43,10 @@ function collectGarbage(): void {
 }
 
 /**
- * Counts items as they are kept and, every `every` of them, checks that the heap holds less than
- * `share` of its limit; `check()` returns the heap's use when it does not, else null. A heap over
- * the share is collected in full first, so that garbage V8 has yet to collect is not mistaken for
- * data: only live data over the share is reported.
+ * Counts items as they are kept and, every `every` of them, checks that the heap's use plus
+ * `comingBytes` (what the caller knows it will allocate next) stays under `share` of the limit;
+ * `check()` returns the heap's use when it does not, else null. A heap over the share is collected
+ * in full first, so that garbage V8 has yet to collect is not mistaken for data.
  */
 export class HeapGuard {
   private countdown: number;
@@ -58,16 +59,23 @@ export class HeapGuard {
   }
 
   /** Call once per item kept; null while there is room. */
-  check(): HeapUse | null {
+  check(comingBytes = 0): HeapUse | null {
     if (--this.countdown > 0) return null;
     this.countdown = this.every;
-    const limit = heapUse().limitBytes * this.share;
+    const limit = heapUse().limitBytes * this.share - comingBytes;
     if (heapUse().usedBytes <= limit) return null;
     collectGarbage();
     const use = heapUse();
     return use.usedBytes > limit ? use : null;
   }
 }
+
+/** Heap bytes of a copy of `text`: V8 keeps a string of Latin-1 characters one byte each, else two. */
+export function stringBytes(text: string): number {
+  return LATIN1_ONLY.test(text) ? text.length : 2 * text.length;
+}
+
+const LATIN1_ONLY = /^[\u0000-\u00ff]*$/;
 
 const MB = 1024 * 1024;
 
