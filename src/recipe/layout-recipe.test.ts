@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import YAML from 'yaml';
 import { tempTree } from '../test-support/temp-tree.js';
 import { writeZip } from '../test-support/zip-writer.js';
-import { layoutDev, renderLayoutRecipe, surveyLayout, type KnownLayout } from './layout-recipe.js';
+import { layoutDev, layoutTest, renderLayoutRecipe, surveyLayout, type KnownLayout } from './layout-recipe.js';
 import { sniffLayout } from './sniff-layout.js';
 import { validateRendered } from './starter-recipe.js';
 
@@ -85,8 +85,17 @@ test('DailyDialog: dialogs, emotions, a dialog whose codes do not match, validat
   ]);
   const dev = await layoutDev(layout);
   assert.deepEqual(dev, { dev: path.join(dir, 'dd', 'validation.zip') });
-  const yaml = renderLayoutRecipe({ name: 'dd', layout, train: 'train.zip', dev: 'validation.zip', survey });
-  assert.deepEqual(YAML.parse(yaml), { name: 'dd', data: { format: 'dailydialog', train: 'train.zip', dev: 'validation.zip', on_bad_row: 'skip' } });
+  assert.deepEqual(await layoutTest(layout), {});
+  // test.zip beside it is test data; a zip that is no DailyDialog split is named and left out.
+  writeZip(path.join(dir, 'dd', 'test.zip'), entries('test'));
+  assert.deepEqual(await layoutTest(layout), { test: path.join(dir, 'dd', 'test.zip') });
+  const yaml = renderLayoutRecipe({ name: 'dd', layout, train: 'train.zip', dev: 'validation.zip', test: 'test.zip', survey });
+  assert.deepEqual(YAML.parse(yaml), { name: 'dd', data: { format: 'dailydialog', train: 'train.zip', dev: 'validation.zip', test: 'test.zip', on_bad_row: 'skip' } });
+  writeZip(path.join(dir, 'dd', 'test.zip'), [{ name: 'readme.txt', data: 'nothing here\n' }]);
+  const bad = await layoutTest(layout);
+  assert.match(bad.note ?? '', /^test\.zip: /);
+  assert.match(renderLayoutRecipe({ name: 'dd', layout, train: 'train.zip', testNote: bad.note!, survey }), /\n {2}# Not using the file beside it as test data: test\.zip: .+\.\n/);
+  fs.rmSync(path.join(dir, 'dd', 'test.zip'));
   assert.match(yaml, /a DailyDialog split \(11 dialogs,\n# 22 utterances\)/);
   assert.match(yaml, /# 1 of the 12 dialogs cannot be used \(first: dialogues_emotion_train\.txt:6: field "emotion": dialog has 2 utterances but 1 emotion labels\):/);
   validateRendered(yaml, 'dailydialog', 'dd.yaml');

@@ -9,7 +9,7 @@ import type { Example, ReaderConfig } from '../data/types.js';
 import type { ProgressCallback } from '../data/readers/read-progress.js';
 import { DAILYDIALOG_EMOTIONS } from '../train/reader-config.js';
 import { dialogProblem, folderLabels, goEmotionsHead, FOLDER_EXTENSION, type DialogLayout, type FolderLayout, type GoEmotionsLayout } from './sniff-layout.js';
-import { badRowLines, checkWithReader, count, oneLine, scalar, siblingDevFile, type ReaderCheck } from './starter-recipe.js';
+import { badRowLines, checkWithReader, count, oneLine, scalar, siblingDevFile, siblingTestFile, testRecipeLines, type ReaderCheck } from './starter-recipe.js';
 
 export type KnownLayout = FolderLayout | DialogLayout | GoEmotionsLayout;
 
@@ -34,6 +34,10 @@ export interface LayoutRecipe {
   dev?: string;
   /** Why the one beside it was not used. */
   devNote?: string;
+  /** data.test as written, when a test file or folder was found beside the training data. */
+  test?: string;
+  /** Why the one beside it was not used. */
+  testNote?: string;
   /** GoEmotions: data.label_names as written. */
   labelNames?: string;
   survey: LayoutSurvey;
@@ -76,11 +80,21 @@ export async function layoutDev(layout: KnownLayout): Promise<{ dev?: string; no
   const isFolder = fs.statSync(layout.path).isDirectory();
   const dev = siblingDevFile(layout.path, isFolder ? 'folder' : 'file');
   if (dev === undefined) return {};
-  const problem = await devProblem(layout, dev);
+  const problem = await siblingProblem(layout, dev);
   return problem === undefined ? { dev } : { note: `${path.basename(dev)}: ${problem}` };
 }
 
-async function devProblem(layout: KnownLayout, dev: string): Promise<string | undefined> {
+/** Test data beside the training data (`train/` → `test/`, `train.zip` → `test.zip`), checked as dev data is. */
+export async function layoutTest(layout: KnownLayout): Promise<{ test?: string; note?: string }> {
+  const isFolder = fs.statSync(layout.path).isDirectory();
+  const test = siblingTestFile(layout.path, isFolder ? 'folder' : 'file');
+  if (test === undefined) return {};
+  const problem = await siblingProblem(layout, test);
+  return problem === undefined ? { test } : { note: `${path.basename(test)}: ${problem}` };
+}
+
+/** Why data beside the training data (dev or test) cannot be read as the training data is. */
+async function siblingProblem(layout: KnownLayout, dev: string): Promise<string | undefined> {
   switch (layout.kind) {
     case 'folder': {
       const devLabels = new Set((await folderLabels(dev)).labels.map((l) => l.name));
@@ -137,6 +151,7 @@ export function renderLayoutRecipe(r: LayoutRecipe): string {
     lines.push(`  # the training ${{ folder: 'files', dailydialog: 'utterances', 'goemotions-tsv': 'rows' }[layout.kind]} (seeded, stratified by label) to measure the model and pick thresholds.`);
     lines.push('  dev_split: 0.2');
   }
+  lines.push(...testRecipeLines(r.test, r.testNote, unit));
   const top = oneLine(survey.labelCounts.slice(0, 12).map((c) => `${c.label} ${count(c.count)}`).join(', ') + (survey.labelCounts.length > 12 ? ', …' : ''));
   switch (layout.kind) {
     case 'folder': {

@@ -38,6 +38,10 @@ export interface StarterRecipe {
   dev?: string;
   /** Why a dev file beside the training file was not used, if one was. */
   devNote?: string;
+  /** data.test as written, when a test file was found beside the training file. */
+  test?: string;
+  /** Why a test file beside the training file was not used, if one was. */
+  testNote?: string;
   choice: ColumnChoice;
   table: SampleTable;
   check: ReaderCheck;
@@ -63,10 +67,19 @@ function cleanName(s: string): string {
  * `x_validation.tsv`); with `kind: 'folder'`, a dev folder beside a training folder (`train/` → `dev/`).
  */
 export function siblingDevFile(file: string, kind: 'file' | 'folder' = 'file'): string | undefined {
+  return siblingDataFile(file, ['dev', 'validation', 'valid', 'val'], kind);
+}
+
+/** A test file or folder beside the training data, named as siblingDevFile's (`train.csv` → `test.csv`, `train/` → `test/`). */
+export function siblingTestFile(file: string, kind: 'file' | 'folder' = 'file'): string | undefined {
+  return siblingDataFile(file, ['test'], kind);
+}
+
+function siblingDataFile(file: string, words: readonly string[], kind: 'file' | 'folder'): string | undefined {
   const base = path.basename(file);
   const m = /train(ing)?/i.exec(base);
   if (!m) return undefined;
-  for (const word of ['dev', 'validation', 'valid', 'val']) {
+  for (const word of words) {
     const candidate = path.join(path.dirname(file), base.slice(0, m.index) + word + base.slice(m.index + m[0].length));
     try {
       const st = fs.statSync(candidate);
@@ -76,6 +89,17 @@ export function siblingDevFile(file: string, kind: 'file' | 'folder' = 'file'): 
     }
   }
   return undefined;
+}
+
+/**
+ * data.test, with why, when test data lies beside the training data: train scores it once with the
+ * final model. When the one beside it cannot be used, only the reason, as a comment.
+ */
+export function testRecipeLines(test: string | undefined, note: string | undefined, unit: 'file' | 'folder'): string[] {
+  if (test !== undefined) {
+    return [`  # Found beside the training ${unit}: train scores it once with the final model and reports`, '  # the metrics (an estimate on data nothing was chosen on).', `  test: ${scalar(test)}`];
+  }
+  return note !== undefined ? [`  # Not using the ${unit} beside it as test data: ${oneLine(note)}.`] : [];
 }
 
 /** The reader configuration a recipe with these columns gives `train`. */
@@ -170,6 +194,7 @@ export function renderRecipe(r: StarterRecipe): string {
     lines.push('  # the training rows (seeded, stratified by label) to measure the model and pick thresholds.');
     lines.push('  dev_split: 0.2');
   }
+  lines.push(...testRecipeLines(r.test, r.testNote, 'file'));
   lines.push(choice.textFields.length > 1 ? '  # Text: these columns, joined with a newline.' : '  # Text:');
   for (const why of choice.textReasons) lines.push(`  #   ${oneLine(why)}`);
   if (choice.textFields.length === 1) lines.push(`  text_field: ${scalar(choice.textFields[0])}`);

@@ -114,6 +114,25 @@ describe('textclass init on the bundled starter data', () => {
     assert.match(ok(sh(cwd, next[2]), 'predict').stdout, /^(positive|negative|neutral)\t/);
   });
 
+  test('a test file beside the training file becomes data.test and train reports it; one without the columns is named and left out', () => {
+    const cwd = freshDir('starter-test');
+    fs.cpSync(path.join(REPO_ROOT, 'data', 'starter'), path.join(cwd, 'd'), { recursive: true });
+    fs.copyFileSync(path.join(cwd, 'd', 'dev.csv'), path.join(cwd, 'd', 'test.csv'));
+    const init = ok(sh(cwd, 'textclass init d/train.csv --label-field emotion'), 'init');
+    assert.match(init.stdout, /\n {2}dev {4}dev\.csv \(beside the training file\)\n {2}test {3}test\.csv \(beside the training file; train reports the final model on it\)\n/);
+    const text = fs.readFileSync(path.join(cwd, 'd.yaml'), 'utf8');
+    assert.match(text, /# Found beside the training file: train scores it once with the final model and reports\n {2}# the metrics \(an estimate on data nothing was chosen on\)\.\n {2}test: test\.csv\n/);
+    assert.deepEqual(recipeAt(path.join(cwd, 'd.yaml')).data, { train: 'train.csv', dev: 'dev.csv', test: 'test.csv', text_field: 'text', label_field: 'emotion' });
+    const train = ok(sh(cwd, nextCommands(init.stdout)[1]), 'train');
+    assert.match(train.stdout, /\ntest: n=140 /);
+    // A test file without the chosen label column is not used, and init says why.
+    fs.writeFileSync(path.join(cwd, 'd', 'test.csv'), 'text,mood\nhello,joy\n');
+    const again = ok(sh(cwd, 'textclass init d/train.csv --label-field emotion --force'), 'init again');
+    assert.match(again.stdout, /\n {2}test {3}none \(test\.csv: it has no column "emotion"\)\n/);
+    assert.equal(recipeAt(path.join(cwd, 'd.yaml')).data.test, undefined);
+    assert.match(fs.readFileSync(path.join(cwd, 'd.yaml'), 'utf8'), /# Not using the file beside it as test data: test\.csv: it has no column "emotion"\.\n/);
+  });
+
   test('a JSON-lines file with lists of labels becomes a multi-label recipe that trains', () => {
     const cwd = freshDir('jsonl');
     const lines = loadStarter('train').map((r, i) => JSON.stringify({ id: i, message: r.text, tags: [r.sentiment, r.emotion] }));
@@ -339,10 +358,22 @@ describe('textclass init on folders, DailyDialog and GoEmotions', { skip: noShar
     assert.deepEqual(withDev.ignored_folders, ['notes']);
     assert.match(ok(sh(cwd, next[1]), 'train with dev').stdout, /dev: n=30 /);
 
+    // A test/ folder beside it too becomes data.test; train reports the final model on it.
+    for (const label of ['neg', 'pos']) {
+      fs.mkdirSync(path.join(cwd, 'reviews', 'test', label), { recursive: true });
+      for (const n of fs.readdirSync(path.join(cwd, 'reviews', 'train', label)).slice(0, 10)) {
+        fs.renameSync(path.join(cwd, 'reviews', 'train', label, n), path.join(cwd, 'reviews', 'test', label, n));
+      }
+    }
+    const withTest = ok(sh(cwd, 'textclass init reviews/train --force'), 'init with test');
+    assert.match(withTest.stdout, /\n {2}test {3}test \(beside the training folder; train reports the final model on it\)\n/);
+    assert.equal(recipeAt(path.join(cwd, 'reviews.yaml')).data.test, 'test');
+    assert.match(ok(sh(cwd, next[1]), 'train with test').stdout, /\ntest: n=20 /);
+
     // The folder above it is no layout: what init expects, and the folder that would do.
     const above = sh(cwd, 'textclass init reviews --out above.yaml');
     assert.equal(above.code, 2);
-    assert.match(above.stderr, /^textclass init: reviews: init reads a folder with one sub-folder per label holding the texts as \.txt files .*; did you mean reviews\/dev or reviews\/train\?\n$/);
+    assert.match(above.stderr, /^textclass init: reviews: init reads a folder with one sub-folder per label holding the texts as \.txt files .*; did you mean reviews\/dev or reviews\/test or reviews\/train\?\n$/);
     assert.ok(!fs.existsSync(path.join(cwd, 'above.yaml')));
   });
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DataError, formatLocation, UsageError } from '../../errors.js';
 import type { ProgressCallback } from '../../data/readers/read-progress.js';
 import { formatFromPath } from '../../train/complete-recipe.js';
-import { layoutDev, renderLayoutRecipe, surveyLayout, type KnownLayout, type LayoutRecipe } from '../../recipe/layout-recipe.js';
+import { layoutDev, layoutTest, renderLayoutRecipe, surveyLayout, type KnownLayout, type LayoutRecipe } from '../../recipe/layout-recipe.js';
 import { readSampleTable, DEFAULT_SAMPLE_RECORDS, type SampleTable, type TabularFormat } from '../../recipe/sample-table.js';
 import { AmbiguousColumnsError, chooseColumns, type ColumnChoice } from '../../recipe/sniff-columns.js';
 import { sniffLayout } from '../../recipe/sniff-layout.js';
@@ -16,6 +16,7 @@ import {
   renderRecipe,
   sampleWords,
   siblingDevFile,
+  siblingTestFile,
   validateRendered,
   type ReaderCheck,
   type StarterRecipe,
@@ -67,7 +68,8 @@ The recipe says why each value was chosen (as comments) and names only what the 
 know: the files, the columns (folder: the labels, with the files of each; sub-folders without
 .txt files and unsup/ are left out and named), dev data beside the training data (train.csv →
 dev.csv, train/ → dev/, train.zip → validation.zip; also validation, valid, val), else
-dev_split: 0.2. Comments show options to turn on: the star rating from aclImdb-style file names
+dev_split: 0.2, and test data beside it (test.csv, test/, test.zip), which train scores once
+with the final model. Comments show options to turn on: the star rating from aclImdb-style file names
 (<id>_<stars>.txt), DailyDialog's next-turn target (dialog:), tuned thresholds for GoEmotions.
 data.train is written relative to a data folder: --data-dir, else the default one (./data or
 $TEXTCLASS_DATA_DIR) when the data is inside it, else the folder holding it; the printed next
@@ -205,6 +207,15 @@ async function initTable(formatFlag: string | undefined, c: InitContext): Promis
     else devNote = `${path.basename(devFile)}: ${problem}`;
   }
 
+  let test: string | undefined;
+  let testNote: string | undefined;
+  const testFile = siblingTestFile(file);
+  if (testFile !== undefined) {
+    const problem = await devFileProblem(testFile, format, choice, sheet);
+    if (problem === undefined) test = dirs.rel(testFile);
+    else testNote = `${path.basename(testFile)}: ${problem}`;
+  }
+
   const check = await checkWithReader(fileArg, readerConfigFor(format, choice, sheet), { onProgress: c.progress('checking') });
   const recipe: StarterRecipe = {
     name,
@@ -214,6 +225,8 @@ async function initTable(formatFlag: string | undefined, c: InitContext): Promis
     train: dirs.rel(file),
     ...(dev !== undefined ? { dev } : {}),
     ...(devNote !== undefined ? { devNote } : {}),
+    ...(test !== undefined ? { test } : {}),
+    ...(testNote !== undefined ? { testNote } : {}),
     choice,
     table,
     check,
@@ -233,6 +246,7 @@ async function initTable(formatFlag: string | undefined, c: InitContext): Promis
         data_dir: dirs.shown,
         train: recipe.train,
         ...(dev !== undefined ? { dev } : { dev_split: 0.2 }),
+        ...(test !== undefined ? { test } : {}),
         text_fields: choice.textFields,
         label_field: choice.labelField,
         ...(choice.labelSeparator !== undefined ? { label_separator: choice.labelSeparator } : {}),
@@ -250,6 +264,7 @@ async function initTable(formatFlag: string | undefined, c: InitContext): Promis
     ...choice.textReasons.map((r) => `  text   ${r}`),
     `  label  ${choice.labelReason}`,
     devLine(dev, devNote, 'file'),
+    ...testLine(test, testNote, 'file'),
     ...badLine(check, 'rows'),
     '',
     'Next:',
@@ -267,12 +282,15 @@ async function initLayout(layout: KnownLayout, c: InitContext): Promise<number> 
   }
   const survey = await surveyLayout(layout, c.progress('reading'));
   const devFound = await layoutDev(layout);
+  const testFound = await layoutTest(layout);
   const recipe: LayoutRecipe = {
     name,
     layout,
     train: dirs.rel(path.resolve(layout.path)),
     ...(devFound.dev !== undefined ? { dev: dirs.rel(path.resolve(devFound.dev)) } : {}),
     ...(devFound.note !== undefined ? { devNote: devFound.note } : {}),
+    ...(testFound.test !== undefined ? { test: dirs.rel(path.resolve(testFound.test)) } : {}),
+    ...(testFound.note !== undefined ? { testNote: testFound.note } : {}),
     ...(layout.kind === 'goemotions-tsv' ? { labelNames: dirs.rel(path.resolve(layout.labelNamesFile)) } : {}),
     survey,
   };
@@ -293,6 +311,7 @@ async function initLayout(layout: KnownLayout, c: InitContext): Promise<number> 
         data_dir: dirs.shown,
         train: recipe.train,
         ...(recipe.dev !== undefined ? { dev: recipe.dev } : { dev_split: 0.2 }),
+        ...(recipe.test !== undefined ? { test: recipe.test } : {}),
         ...(layout.kind === 'goemotions-tsv' ? { task: 'multilabel', label_names: recipe.labelNames } : {}),
         labels,
         ...(layout.kind === 'folder'
@@ -330,6 +349,7 @@ async function initLayout(layout: KnownLayout, c: InitContext): Promise<number> 
       break;
   }
   lines.push(devLine(recipe.dev, recipe.devNote, layout.kind === 'folder' ? 'folder' : 'file'));
+  lines.push(...testLine(recipe.test, recipe.testNote, layout.kind === 'folder' ? 'folder' : 'file'));
   if (layout.kind === 'dailydialog') lines.push(...badLine(survey.check, 'dialogs', survey.dialogs + survey.check.skippedCount));
   else lines.push(...badLine(survey.check, layout.kind === 'folder' ? 'files' : 'rows'));
   lines.push('', 'Next:', ...next.map((cmd) => `  ${cmd}`), '');
@@ -346,6 +366,11 @@ function layoutWords(layout: KnownLayout): string {
     case 'goemotions-tsv':
       return 'a GoEmotions TSV';
   }
+}
+
+function testLine(test: string | undefined, note: string | undefined, unit: 'file' | 'folder'): string[] {
+  if (test !== undefined) return [`  test   ${test} (beside the training ${unit}; train reports the final model on it)`];
+  return note !== undefined ? [`  test   none (${note})`] : [];
 }
 
 function devLine(dev: string | undefined, note: string | undefined, unit: 'file' | 'folder'): string {
