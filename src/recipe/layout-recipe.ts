@@ -77,20 +77,21 @@ export async function surveyLayout(layout: KnownLayout, onProgress?: ProgressCal
  * `train.zip` → `validation.zip`, `train.tsv` → `dev.tsv`; with the reason when it cannot be used.
  */
 export async function layoutDev(layout: KnownLayout): Promise<{ dev?: string; note?: string }> {
-  const isFolder = fs.statSync(layout.path).isDirectory();
-  const dev = siblingDevFile(layout.path, isFolder ? 'folder' : 'file');
-  if (dev === undefined) return {};
-  const problem = await siblingProblem(layout, dev);
-  return problem === undefined ? { dev } : { note: `${path.basename(dev)}: ${problem}` };
+  const { file, note } = await layoutSibling(layout, siblingDevFile);
+  return file !== undefined ? { dev: file } : note !== undefined ? { note } : {};
 }
 
 /** Test data beside the training data (`train/` → `test/`, `train.zip` → `test.zip`), checked as dev data is. */
 export async function layoutTest(layout: KnownLayout): Promise<{ test?: string; note?: string }> {
-  const isFolder = fs.statSync(layout.path).isDirectory();
-  const test = siblingTestFile(layout.path, isFolder ? 'folder' : 'file');
-  if (test === undefined) return {};
-  const problem = await siblingProblem(layout, test);
-  return problem === undefined ? { test } : { note: `${path.basename(test)}: ${problem}` };
+  const { file, note } = await layoutSibling(layout, siblingTestFile);
+  return file !== undefined ? { test: file } : note !== undefined ? { note } : {};
+}
+
+async function layoutSibling(layout: KnownLayout, find: (file: string, kind: 'file' | 'folder') => string | undefined): Promise<{ file?: string; note?: string }> {
+  const found = find(layout.path, fs.statSync(layout.path).isDirectory() ? 'folder' : 'file');
+  if (found === undefined) return {};
+  const problem = await siblingProblem(layout, found);
+  return problem === undefined ? { file: found } : { note: `${path.basename(found)}: ${problem}` };
 }
 
 /** Why data beside the training data (dev or test) cannot be read as the training data is. */

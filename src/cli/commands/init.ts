@@ -198,23 +198,14 @@ async function initTable(formatFlag: string | undefined, c: InitContext): Promis
     throw e;
   }
 
-  let dev: string | undefined;
-  let devNote: string | undefined;
-  const devFile = siblingDevFile(file);
-  if (devFile !== undefined) {
-    const problem = await devFileProblem(devFile, format, choice, sheet);
-    if (problem === undefined) dev = dirs.rel(devFile);
-    else devNote = `${path.basename(devFile)}: ${problem}`;
-  }
-
-  let test: string | undefined;
-  let testNote: string | undefined;
-  const testFile = siblingTestFile(file);
-  if (testFile !== undefined) {
-    const problem = await devFileProblem(testFile, format, choice, sheet);
-    if (problem === undefined) test = dirs.rel(testFile);
-    else testNote = `${path.basename(testFile)}: ${problem}`;
-  }
+  // Dev and test data beside the training file, used when they have the chosen columns.
+  const beside = async (found: string | undefined): Promise<{ file?: string; note?: string }> => {
+    if (found === undefined) return {};
+    const problem = await devFileProblem(found, format, choice, sheet);
+    return problem === undefined ? { file: dirs.rel(found) } : { note: `${path.basename(found)}: ${problem}` };
+  };
+  const { file: dev, note: devNote } = await beside(siblingDevFile(file));
+  const { file: test, note: testNote } = await beside(siblingTestFile(file));
 
   const check = await checkWithReader(fileArg, readerConfigFor(format, choice, sheet), { onProgress: c.progress('checking') });
   const recipe: StarterRecipe = {
