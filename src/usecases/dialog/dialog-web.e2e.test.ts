@@ -35,12 +35,13 @@ describe('the dialog page in Chromium, served by textclass serve', { skip, timeo
   let server: ServerProcess;
   let session: BrowserSession;
   let base: string;
+  let models: string;
 
   before(async () => {
     work = tempWork('web');
     const train = await dailyDialogSubset('train', 1500, work);
     const dev = await dailyDialogSubset('validation', 100, work);
-    const models = path.join(work, 'models');
+    models = path.join(work, 'models');
     cli(['train', 'recipes/dailydialog-next-tuned.yaml', '--out', path.join(models, 'dd-next'), '--set', `data.train=${train}`, '--set', `data.dev=${dev}`, '--set', 'name=dd-next', '--quiet', '--no-track']);
     cli(['train', 'recipes/starter.yaml', '--data-dir', 'data', '--out', path.join(models, 'starter'), '--quiet', '--no-track']);
     server = await startServer(['--models', models, '--db', path.join(work, 'db.sqlite'), '--runs-db', path.join(work, 'runs.sqlite'), '--max-text-chars', String(MAX_CHARS)], { readyPath: '/readyz' });
@@ -157,5 +158,33 @@ describe('the dialog page in Chromium, served by textclass serve', { skip, timeo
     await page.close();
     // The 413 is the one error the browser logs (a failed fetch), and expected.
     assert.deepEqual(session.consoleErrors.filter((m) => !/413/.test(m)), [], 'no other console errors');
+  });
+  test('on a server with API keys: the page asks for a key, and forecasts once a read key is saved in its key box', async () => {
+    const db = path.join(work, 'keyed.sqlite');
+    const readKey = /tc_[0-9a-f]{16}_[A-Za-z0-9_-]{43}/.exec(cli(['keys', 'create', '--scope', 'read', '--db', db]))?.[0] ?? '';
+    assert.ok(readKey, '`textclass keys create` printed a key');
+    const keyed = await startServer(['--models', models, '--db', db, '--runs-db', path.join(work, 'keyed-runs.sqlite')], { readyPath: '/readyz' });
+    try {
+      const page = await session.open(`${keyed.base}/app/dialog`, { freshContext: true });
+      // No key: the model list is refused, the page says why and opens its key field.
+      await page.waitForSelector('#dg-error:not([hidden])');
+      assert.match((await page.textContent('#dg-error')) ?? '', /needs an API key/);
+      assert.equal(await page.textContent('#dg-key-state'), 'API key needed');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'dg-api-key', 'the key field has focus');
+      // A read key, saved with Enter: the models load and a typed turn gets its forecast.
+      await page.keyboard.type(readKey);
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#dg-model:not([disabled])');
+      assert.equal(await page.textContent('#dg-key-state'), 'API key saved');
+      assert.deepEqual(await page.locator('#dg-model option').allTextContents(), ['dd-next']);
+      await say(page, 'Guess what ? I got the job !', 1);
+      assert.ok((await barsOnPage(page)).length >= 2, 'a distribution over the next emotion');
+      assert.equal(await page.isVisible('#dg-error'), false);
+      await page.close();
+      // The refused model list is the one error the browser logs (a failed fetch), and expected.
+      assert.deepEqual(session.consoleErrors.filter((m) => !/401|413/.test(m)), [], 'no other console errors');
+    } finally {
+      await keyed.stop();
+    }
   });
 });
