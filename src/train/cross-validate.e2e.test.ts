@@ -59,3 +59,29 @@ describe('textclass cv --threads', () => {
     assert.match(help.stdout, /--threads <n>/);
   });
 });
+
+describe('textclass train --threads', () => {
+  test('calibration fitted by cross-validation inside train: the same model files on one thread and on two', () => {
+    const files = [1, 2].map((threads) => {
+      const out = path.join(work, `model-${threads}`);
+      const r = cli(['train', 'recipes/starter.yaml', '--data-dir', 'data', '--no-track', '--quiet', '--out', out, '--threads', String(threads), '--set', 'evaluation.calibration=temperature', '--set', 'evaluation.tune_on=cv', '--set', 'evaluation.cv_folds=3']);
+      assert.equal(r.code, 0, r.stderr);
+      const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+      assert.ok(manifest.calibration, 'the model is calibrated');
+      delete manifest.created_at;
+      delete manifest.training_seconds;
+      const weights = fs.readdirSync(out).filter((f) => f.endsWith('.bin')).sort();
+      return { manifest, weights: weights.map((f) => [f, fs.readFileSync(path.join(out, f)).toString('base64')]) };
+    });
+    assert.ok(files[0].weights.length > 0);
+    assert.deepEqual(files[1].weights, files[0].weights);
+    assert.deepEqual(files[1].manifest.calibration, files[0].manifest.calibration);
+    for (const value of ['0', '3']) {
+      const r = cli(['train', 'recipes/starter.yaml', '--data-dir', 'data', '--no-track', '--out', path.join(work, 'never'), '--threads', value]);
+      assert.equal(r.code, 2, value);
+      assert.match(r.stderr, /--threads must be a whole number from 1 to 2/);
+    }
+    assert.equal(fs.existsSync(path.join(work, 'never')), false);
+    assert.match(cli(['train', '--help']).stdout, /--threads <n> {8}cross-validation inside train/);
+  });
+});

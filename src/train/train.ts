@@ -34,6 +34,8 @@ export interface TrainOptions {
   log?: (line: string) => void;
   /** Overrides the recipe's data.on_bad_row. */
   onBadRow?: 'error' | 'skip';
+  /** Threads for the cross-validation inside training (tune_on: cv, the rating map); default: foldThreads' choice. */
+  foldThreads?: number;
 }
 
 export interface TrainResult {
@@ -133,7 +135,7 @@ export async function trainFromRecipe(opts: TrainOptions): Promise<TrainResult> 
   // Next-turn dialog models: what always answering the majority label, or guessing by frequency, scores on dev.
   const devBaselines = nextTurnBaselines(data.spec.dialog, labels, countLabels(data.unsampledTrain), devTargets, recipe.training.seed);
   // Review → stars (src/usecases/rating): positive probability → 1–10 stars, fitted on out-of-fold training scores.
-  const rating = recipe.rating ? await fitRatingForTraining({ recipe, labels, resolved, data, classifier, calibration, outOfFold: ev.tune_on === 'cv' ? (tuning?.proba ?? null) : null, devRawProba, log: opts.log }) : undefined;
+  const rating = recipe.rating ? await fitRatingForTraining({ recipe, labels, resolved, data, classifier, calibration, outOfFold: ev.tune_on === 'cv' ? (tuning?.proba ?? null) : null, devRawProba, log: opts.log, ...(opts.foldThreads !== undefined ? { foldThreads: opts.foldThreads } : {}) }) : undefined;
   // Ticket routing (src/usecases/routing): per-tier metrics, abstention curve and threshold on dev.
   const routing = routingForTraining({ recipe, labels, dev: routingDev, labelMap: data.spec.labelMap, trainLabelCounts: countLabels(trainExamples) });
   const trace = rawClassifier instanceof TfidfLogregClassifier || rawClassifier instanceof NbsvmClassifier ? rawClassifier.trace : null;
@@ -207,6 +209,7 @@ async function tuningScores(
     k: ev.cv_folds,
     resolved,
     decision: fixedDecision,
+    ...(opts.foldThreads !== undefined ? { threads: opts.foldThreads } : {}),
     onFold: (f, k) => opts.log?.(`tune_on cv: fitting fold ${f + 1} of ${k}`),
   });
   return { proba: cv.outOfFold, targets: cv.targets };

@@ -3,7 +3,7 @@ import { formatLocation, UsageError } from '../../errors.js';
 import { formatClassificationReport } from '../../eval/classification-report.js';
 import { loadRecipeCompleting } from '../../train/complete-recipe.js';
 import { trainFromRecipe, type TrainResult } from '../../train/train.js';
-import { boolFlag, listFlag, parseCommandArgs, requireFlag, stringFlag } from '../args.js';
+import { boolFlag, integerFlag, listFlag, parseCommandArgs, requireFlag, stringFlag } from '../args.js';
 import type { EvalReport } from '../../eval/metrics.js';
 import { fmt, out, summaryLine } from '../output.js';
 import { createProgressBar } from '../progress.js';
@@ -30,6 +30,10 @@ Options:
   --set key=value      override a recipe field, repeatable (value read as YAML)
   --on-bad-row <p>     error (default: the recipe's data.on_bad_row) stops at the first malformed
                        row naming file:line:field; skip leaves such rows out and counts them
+  --threads <n>        cross-validation inside train (evaluation.tune_on: cv, the rating map):
+                       1 fits the folds one after the other, 2 two at a time; default: two
+                       when the model fits on one core and the data is large enough. Results
+                       are the same either way; use 1 on a machine that is already busy
   --quiet              print only the final summary line
 ${TRACKING_HELP}  -h, --help           show this help
 
@@ -46,7 +50,7 @@ export async function runTrain(argv: string[]): Promise<number> {
   const args = parseCommandArgs(
     'train',
     argv,
-    { out: { type: 'string' }, 'data-dir': { type: 'string' }, set: { type: 'string', multiple: true }, quiet: { type: 'boolean' }, 'on-bad-row': { type: 'string' }, ...TRACKING_FLAGS },
+    { out: { type: 'string' }, 'data-dir': { type: 'string' }, set: { type: 'string', multiple: true }, quiet: { type: 'boolean' }, 'on-bad-row': { type: 'string' }, threads: { type: 'string' }, ...TRACKING_FLAGS },
     { min: 1, max: 1, names: 'the recipe file' },
   );
   if (args.values.help) {
@@ -56,12 +60,13 @@ export async function runTrain(argv: string[]): Promise<number> {
   const outDir = requireFlag(args, 'train', 'out', 'modelDir');
   const quiet = boolFlag(args, 'quiet');
   const onBadRow = badRowFlag(stringFlag(args, 'on-bad-row'));
+  const foldThreads = integerFlag(args, 'train', 'threads', { min: 1, max: 2 });
   const dataDir = defaultDataDir(stringFlag(args, 'data-dir'));
   const { recipe, filled } = await loadRecipeCompleting(args.positionals[0], listFlag(args, 'set'), dataDir, { onBadRow });
   if (!quiet) for (const line of filled) process.stderr.write(`recipe: ${line}\n`);
   // Experiment tracking (src/track): one row in the runs database per train run.
   const record = trainRunRecord(recipe, dataDir, outDir, argv);
-  const result = await tracked(trackingChoice(args), record.start, () => trainWithProgress(recipe, dataDir, outDir, quiet, onBadRow), record.end, record.onFailure);
+  const result = await tracked(trackingChoice(args), record.start, () => trainWithProgress(recipe, dataDir, outDir, quiet, onBadRow, foldThreads), record.end, record.onFailure);
   printTrainSummary(result, outDir, quiet);
   return 0;
 }
@@ -78,6 +83,7 @@ export async function trainWithProgress(
   outDir: string,
   quiet: boolean,
   onBadRow?: 'error' | 'skip',
+  foldThreads?: number,
 ): Promise<TrainResult> {
   const bar = createProgressBar();
   try {
@@ -86,6 +92,7 @@ export async function trainWithProgress(
       dataDir,
       outDir,
       onBadRow,
+      ...(foldThreads !== undefined ? { foldThreads } : {}),
       progress: bar.update,
       // Status lines are for people watching a terminal; logs and pipes get only the summary.
       log: quiet || !process.stderr.isTTY ? undefined : (line) => {

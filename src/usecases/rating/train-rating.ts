@@ -25,6 +25,8 @@ export interface RatingTrainingInput {
   /** The dev rows' uncalibrated scores, when there are dev rows. */
   devRawProba: Float32Array | null;
   log?: (line: string) => void;
+  /** Threads for the out-of-fold fits; default: foldThreads' choice. */
+  foldThreads?: number;
 }
 
 /**
@@ -46,6 +48,7 @@ export async function fitRatingForTraining(input: RatingTrainingInput): Promise<
       k: r.cv_folds,
       resolved: input.resolved,
       decision: { kind: 'argmax' },
+      ...(input.foldThreads !== undefined ? { threads: input.foldThreads } : {}),
       onFold: (f, k) => input.log?.(`rating: out-of-fold scores, fold ${f + 1} of ${k}`),
     });
     oof = calibration ? applyCalibration(calibration, recipe.task, cv.outOfFold, data.unsampledTrain.length, K) : cv.outOfFold;
