@@ -78,7 +78,7 @@ test('data too large for the heap: train stops with a message that says what to 
   assert.doesNotMatch(failed.stderr, /FATAL|heap out of memory/);
   assert.match(
     failed.stderr,
-    /^textclass train: .*huge\/train\.csv:\d+: the data does not fit in memory: its first [\d,]+ rows fill \d+ MB of the \d+ MB heap node allows, and training needs room for a normalized copy of their \d+ MB of text, and more\. Use fewer rows \(a sample of the file\), or let node use more of this machine's [\d.]+ GB: NODE_OPTIONS=--max-old-space-size=\d+ before the command\n$/,
+    /^textclass train: .*huge\/train\.csv:\d+: the data does not fit in memory: its first [\d,]+ rows fill \d+ MB of the \d+ MB heap node allows, and training needs room beyond them\. Use fewer rows \(a sample of the file\), or let node use more of this machine's [\d.]+ GB: NODE_OPTIONS=--max-old-space-size=\d+ before the command\n$/,
   );
   assert.equal(fs.existsSync(out), false, 'no model directory after a failed run');
   fs.rmSync(path.join(work, 'huge'), { recursive: true });

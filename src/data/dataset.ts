@@ -3,7 +3,7 @@ import { labelMapper, type LabelMap } from './label-map.js';
 import { noExamplesError, readExamples } from './read.js';
 import type { BadRowPolicy, Example, ReaderConfig, SkippedRow } from './types.js';
 import { OutOfMemoryError, formatLocation } from '../errors.js';
-import { formatBytes, HeapGuard, memoryAdvice, stringBytes } from '../util/heap-guard.js';
+import { formatBytes, HeapGuard, memoryAdvice } from '../util/heap-guard.js';
 
 /**
  * Everything needed to turn a data file into examples the way a model saw its training data:
@@ -45,15 +45,13 @@ export async function loadExamples(path: string, spec: DataSpec, options: LoadOp
   const examples: Example[] = [];
   const heap = new HeapGuard();
   const labelSets = new LabelSets();
-  // Training normalizes every text into a copy of about its size, so the rows must leave room for it.
-  let textBytes = 0;
   for await (const e of rows) {
-    const full = heap.check(textBytes);
+    const full = heap.check();
     if (full) {
       throw new OutOfMemoryError(
         `${formatLocation({ file: e.source.file, ...(e.source.line !== undefined ? { line: e.source.line } : {}) })}: the data does not fit in memory: ` +
           `its first ${examples.length.toLocaleString('en-US')} rows fill ${formatBytes(full.usedBytes)} of the ${formatBytes(full.limitBytes)} heap node allows, ` +
-          `and training needs room for a normalized copy of their ${formatBytes(textBytes)} of text, and more. ` +
+          `and training needs room beyond them. ` +
           memoryAdvice(full, 'Use fewer rows (a sample of the file)'),
       );
     }
@@ -66,7 +64,6 @@ export async function loadExamples(path: string, spec: DataSpec, options: LoadOp
       e.labels = labels;
     }
     e.labels = labelSets.intern(e.labels);
-    textBytes += stringBytes(e.text);
     examples.push(e);
   }
   if (examples.length === 0) throw noExamplesError(path, spec.reader, skipped.slice(skippedBefore), total(dropped) - droppedBefore);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createRng, shuffleInPlace } from '../util/random.js';
 import { kFold, type RowLabels, splitGroupsOf, splitRows, stratifiedSplit, textGroups } from './split.js';
+import { normalizeTextKey, textKeyHash } from './normalize-key.js';
 import type { Example } from './types.js';
 
 /** 1000 rows: a 700, b 200, c 90, d 9, e 1, interleaved so that no label sits in one block. */
@@ -132,6 +133,24 @@ test('groups never straddle sides, and each side still gets about its share', ()
   assert.ok(Math.abs(s.test.length - 200) <= 5 * 6, `test has ${s.test.length} rows`);
   assert.ok(Math.abs(s.dev.length - 100) <= 5 * 6, `dev has ${s.dev.length} rows`);
   assert.deepEqual(splitRows(labels, { fractions: { dev: 0.1, test: 0.2 }, seed: 3, groups }), s);
+});
+
+test('textGroups gives the ids grouping by the normalized text itself would, on 20,000 generated texts with repeats', () => {
+  const rng = createRng(11);
+  const words = ['good', 'bad', 'Film', 'ＦＩＬＭ', 'plot', ' ', '  ', 'é', 'é', '한국', '😀', 'x'];
+  const texts = Array.from({ length: 20_000 }, () => Array.from({ length: 1 + Math.floor(rng() * 6) }, () => words[Math.floor(rng() * words.length)]).join(rng() < 0.5 ? ' ' : '\t'));
+  const ids = new Map<string, number>();
+  const byString = texts.map((t) => {
+    const key = normalizeTextKey(t);
+    let id = ids.get(key);
+    if (id === undefined) ids.set(key, (id = ids.size));
+    return id;
+  });
+  assert.ok(ids.size > 1000 && ids.size < 20_000, `${ids.size} distinct keys: repeats and variety both`);
+  assert.deepEqual([...textGroups(texts)], byString);
+  assert.equal(textKeyHash('Hello  World'), textKeyHash('hello world'));
+  assert.notEqual(textKeyHash('hello world'), textKeyHash('hello world!'));
+  assert.ok(Number.isSafeInteger(textKeyHash('x')) && textKeyHash('x') >= 0);
 });
 
 test('textGroups joins texts equal up to case, spacing and width, in order of first appearance', () => {

@@ -1,5 +1,5 @@
 import { createRng, shuffleInPlace } from '../util/random.js';
-import { normalizeTextKey } from './normalize-key.js';
+import { normalizeTextKey, textKeyHash } from './normalize-key.js';
 import type { Example } from './types.js';
 
 /** The labels of each row: one for single-label rows, any number (zero included) for multilabel rows. */
@@ -128,10 +128,11 @@ export function kFold(labels: RowLabels, options: KFoldOptions): number[][] {
  * sides of a split. Ids are 0, 1, 2, … in order of first appearance; pass the result as `groups`.
  */
 export function textGroups(texts: readonly string[]): Int32Array {
-  const ids = new Map<string, number>();
+  // Keyed by a hash of the key, not the key: one number per distinct text instead of a copy of it.
+  const ids = new Map<number, number>();
   const out = new Int32Array(texts.length);
   for (let i = 0; i < texts.length; i++) {
-    const key = normalizeTextKey(texts[i]);
+    const key = textKeyHash(texts[i]);
     let id = ids.get(key);
     if (id === undefined) ids.set(key, (id = ids.size));
     out[i] = id;

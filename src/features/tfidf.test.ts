@@ -428,3 +428,29 @@ test('character-block arrays with a config that has no charNgrams are refused, n
   shuffled.set(firstKey, last);
   assert.throws(() => TfidfVectorizer.fromArrays(WORDS_AND_CHARS, { ...arrays, ngrams: shuffled }), /the character block must come last/);
 });
+
+test('a text preparation given to fit and transform is applied once per text, as it is read, with the result of preparing them all first', () => {
+  const texts = ['Good FILM, great plot', 'Bad film… BAD', 'ＦＵＬＬ width and 한국어 text', '', 'good good GOOD'];
+  const prepare = (t: string): string => t.normalize('NFKC').toLowerCase();
+  const configs: TfidfConfig[] = [
+    { ...DEFAULT_TFIDF, minDf: 1 },
+    { ...DEFAULT_TFIDF, minDf: 1, charNgrams: { analyzer: 'char_wb', ngramRange: [2, 3], weight: 1 } },
+    { ...DEFAULT_TFIDF, minDf: 1, analyzer: 'char', ngramRange: [1, 3] },
+    { ...DEFAULT_TFIDF, minDf: 1, hashBuckets: 64 },
+  ];
+  for (const config of configs) {
+    let calls = 0;
+    const counted = (t: string): string => {
+      calls++;
+      return prepare(t);
+    };
+    const lazy = TfidfVectorizer.fit(texts, config, counted);
+    assert.equal(calls, texts.length, 'fit prepares each text once');
+    const eager = TfidfVectorizer.fit(texts.map(prepare), config);
+    assert.deepEqual(lazy.vectorizer.toArrays(), eager.vectorizer.toArrays());
+    assert.deepEqual(lazy.matrix, eager.matrix);
+    calls = 0;
+    assert.deepEqual(eager.vectorizer.transform(texts, counted), eager.vectorizer.transform(texts.map(prepare)));
+    assert.equal(calls, texts.length, 'transform prepares each text once');
+  }
+});

@@ -73,6 +73,9 @@ export const DEFAULT_TFIDF: TfidfConfig = {
   norm: 'l2',
 };
 
+/** What is done to each text just before its n-grams are read (normalization, in a model). */
+export type TextPrepare = (text: string) => string;
+
 /** Persisted arrays of a fitted vectorizer. */
 export interface TfidfArrays {
   /** Token strings joined by '\n', UTF-8. */
@@ -217,11 +220,15 @@ export class TfidfVectorizer {
     return parts.join(' ');
   }
 
-  /** Learns the vocabulary and idf from `texts` and returns their matrix (fit_transform). */
-  static fit(texts: readonly string[], config: TfidfConfig): { vectorizer: TfidfVectorizer; matrix: CsrMatrix } {
-    if (config.hashBuckets) return TfidfVectorizer.fitHashed(texts, config, config.hashBuckets);
+  /**
+   * Learns the vocabulary and idf from `texts` and returns their matrix (fit_transform).
+   * `prepare` (e.g. normalization) is applied to each text as it is read, so prepared copies of all
+   * texts never exist at once: each is garbage once its n-grams are counted.
+   */
+  static fit(texts: readonly string[], config: TfidfConfig, prepare?: TextPrepare): { vectorizer: TfidfVectorizer; matrix: CsrMatrix } {
+    if (config.hashBuckets) return TfidfVectorizer.fitHashed(texts, config, config.hashBuckets, prepare);
     const ownGrams = analyzerGrams(config);
-    if (ownGrams) return TfidfVectorizer.fitCharAnalyzer(texts, config, ownGrams);
+    if (ownGrams) return TfidfVectorizer.fitCharAnalyzer(texts, config, ownGrams, prepare);
     const [nMin, nMax] = config.ngramRange;
     const n = texts.length;
     const tokenize = tokenizerFor(config) as Tokenizer;
@@ -256,14 +263,15 @@ export class TfidfVectorizer {
 
     for (let d = 0; d < n; d++) {
       docTokens.length = 0;
-      tokenize(texts[d], intern);
+      const text = prepare ? prepare(texts[d]) : texts[d];
+      tokenize(text, intern);
       const toks = docTokens.view();
       for (let p = 0; p < toks.length; p++) {
         for (let len = nMin; len <= nMax && p + len <= toks.length; len++) {
           counter.add(table.getOrAdd(toks[p], len >= 2 ? toks[p + 1] : NO_TOKEN, len >= 3 ? toks[p + 2] : NO_TOKEN));
         }
       }
-      if (charScan) charScan(texts[d], countGram);
+      if (charScan) charScan(text, countGram);
       counter.endDocument();
     }
 
@@ -323,14 +331,14 @@ export class TfidfVectorizer {
    * the string tokenizer gave them (the shorter prefixes between them are never counted, df 0,
    * and drop out). Strings are made for kept n-grams only.
    */
-  private static fitCharAnalyzer(texts: readonly string[], config: TfidfConfig, spec: CharGramSpec): { vectorizer: TfidfVectorizer; matrix: CsrMatrix } {
+  private static fitCharAnalyzer(texts: readonly string[], config: TfidfConfig, spec: CharGramSpec, prepare: TextPrepare | undefined): { vectorizer: TfidfVectorizer; matrix: CsrMatrix } {
     const n = texts.length;
     const counter = new DocumentCounter(n, 1 << 16, config.maxFeatures !== null);
     const grams = new CharGramTrie(1 << 16);
     const scan = idScannerOf(spec, grams, true) as CharIdScanner;
     const countGram: GramIdVisitor = (g) => counter.add(g);
     for (let d = 0; d < n; d++) {
-      scan(texts[d], countGram);
+      scan(prepare ? prepare(texts[d]) : texts[d], countGram);
       counter.endDocument();
     }
     const numCandidates = grams.size;
@@ -354,14 +362,14 @@ export class TfidfVectorizer {
    * fit() with hashing: the same counting as with a vocabulary, but an n-gram's candidate id is its
    * slot (see hashedSlots), so there is no n-gram table and no token list to grow.
    */
-  private static fitHashed(texts: readonly string[], config: TfidfConfig, buckets: number): { vectorizer: TfidfVectorizer; matrix: CsrMatrix } {
+  private static fitHashed(texts: readonly string[], config: TfidfConfig, buckets: number, prepare: TextPrepare | undefined): { vectorizer: TfidfVectorizer; matrix: CsrMatrix } {
     const n = texts.length;
     const slots = config.charNgrams ? 2 * buckets : buckets;
     const counter = new DocumentCounter(n, slots, config.maxFeatures !== null);
     const hashNgrams = hashedSlots(config, buckets);
     const add = (slot: number): void => counter.add(slot);
     for (let d = 0; d < n; d++) {
-      hashNgrams(texts[d], add);
+      hashNgrams(prepare ? prepare(texts[d]) : texts[d], add);
       counter.endDocument();
     }
     // Kept slots ascend, so word buckets (slots < buckets) come before the character block.
@@ -380,8 +388,9 @@ export class TfidfVectorizer {
   }
 
   /** The TF-IDF matrix of `texts` under the fitted vocabulary; unknown n-grams are ignored. */
-  transform(texts: readonly string[]): CsrMatrix {
-    if (this.config.hashBuckets) return this.transformHashed(texts, this.config.hashBuckets);
+  /** The matrix of `texts`; `prepare` is applied to each text as it is read, as in fit(). */
+  transform(texts: readonly string[], prepare?: TextPrepare): CsrMatrix {
+    if (this.config.hashBuckets) return this.transformHashed(texts, this.config.hashBuckets, prepare);
     const builder = new RowBuilder(this.numFeatures, texts.length, { estimate: texts.length * 32 }, this.counts());
     const lookupGram: GramIdVisitor = (g) => {
       const f = this.featureOfGram[g];
@@ -391,7 +400,7 @@ export class TfidfVectorizer {
     if (analyzerScan) {
       try {
         for (let d = 0; d < texts.length; d++) {
-          analyzerScan(texts[d], lookupGram);
+          analyzerScan(prepare ? prepare(texts[d]) : texts[d], lookupGram);
           builder.endRow(this);
         }
       } finally {
@@ -408,7 +417,8 @@ export class TfidfVectorizer {
     try {
       for (let d = 0; d < texts.length; d++) {
         ids.length = 0;
-        tokenize(texts[d], lookup);
+        const text = prepare ? prepare(texts[d]) : texts[d];
+        tokenize(text, lookup);
         const toks = ids.view();
         for (let p = 0; p < toks.length; p++) {
           // An n-gram with an unknown token can never be a feature; stopping also avoids
@@ -422,7 +432,7 @@ export class TfidfVectorizer {
             if (f !== -1) builder.add(f);
           }
         }
-        if (this.charScan) this.charScan(texts[d], lookupGram);
+        if (this.charScan) this.charScan(text, lookupGram);
         builder.endRow(this);
       }
     } finally {
@@ -436,7 +446,7 @@ export class TfidfVectorizer {
     return this.scratchCounts;
   }
 
-  private transformHashed(texts: readonly string[], buckets: number): CsrMatrix {
+  private transformHashed(texts: readonly string[], buckets: number, prepare: TextPrepare | undefined): CsrMatrix {
     const builder = new RowBuilder(this.numFeatures, texts.length, { estimate: texts.length * 32 }, this.counts());
     const hashNgrams = hashedSlots(this.config, buckets);
     const add = (slot: number): void => {
@@ -445,7 +455,7 @@ export class TfidfVectorizer {
     };
     try {
       for (let d = 0; d < texts.length; d++) {
-        hashNgrams(texts[d], add);
+        hashNgrams(prepare ? prepare(texts[d]) : texts[d], add);
         builder.endRow(this);
       }
     } finally {

@@ -10,16 +10,14 @@ import type { FitInput, ModelState } from './classifier.js';
  */
 export function fitTfidfFeatures(input: FitInput, normalize: NormalizeConfig, tfidf: TfidfConfig): { vectorizer: TfidfVectorizer; matrix: CsrMatrix } {
   input.progress?.('features', 0, 1);
-  const fitted = TfidfVectorizer.fit(
-    input.texts.map((t) => normalizeText(t, normalize)),
-    tfidf,
-  );
+  // Normalized one text at a time as the vectorizer reads it: no array of normalized copies.
+  const fitted = TfidfVectorizer.fit(input.texts, tfidf, (t) => normalizeText(t, normalize));
   input.progress?.('features', 1, 1);
   return fitted;
 }
 
 export function tfidfMatrix(vectorizer: TfidfVectorizer, normalize: NormalizeConfig, texts: readonly string[]): CsrMatrix {
-  return vectorizer.transform(texts.map((t) => normalizeText(t, normalize)));
+  return vectorizer.transform(texts, (t) => normalizeText(t, normalize));
 }
 
 /** The vectorizer from the arrays every TF-IDF model stores under the names tokens, ngrams, idf. */

@@ -9,12 +9,16 @@ import vm from 'node:vm';
  */
 
 /**
- * The share of the heap limit that the rows of the data, plus the normalized copy of their texts
- * that training makes next, may fill. Training needs the rest (the vocabulary, the model, the
- * garbage of the work). Calibrated on 800,000 rows of 260 characters (300 MB once read, 208 MB
- * of text): they train in a 650 MB heap and abort node in a 550 MB one.
+ * The share of the old generation the rows of the data may fill while they are read. Training
+ * needs the rest (the vocabulary, the model, the garbage of the work; texts are normalized one at a
+ * time as the features read them). The old generation is V8's heap limit less the young one, which
+ * never holds rows for long (48 MB on 64-bit Node 20; YOUNG_GENERATION_BYTES rounds it up), so
+ * that one share fits small and large heaps alike. Measured with 800,000 rows of 260 characters
+ * (300 MB once read): they train in a 400 MB heap (limit 448 MB) and abort node in a 350 MB one
+ * (limit 398 MB); rows read into a 128 MB heap (limit 176 MB) abort node at about 106 MB.
  */
-export const DATA_HEAP_SHARE = 0.8;
+export const DATA_HEAP_SHARE = 0.75;
+const YOUNG_GENERATION_BYTES = 64 * 1024 * 1024;
 
 export interface HeapUse {
   usedBytes: number;
@@ -43,10 +47,10 @@ function collectGarbage(): void {
 }
 
 /**
- * Counts items as they are kept and, every `every` of them, checks that the heap's use plus
- * `comingBytes` (what the caller knows it will allocate next) stays under `share` of the limit;
- * `check()` returns the heap's use when it does not, else null. A heap over the share is collected
- * in full first, so that garbage V8 has yet to collect is not mistaken for data.
+ * Counts items as they are kept and, every `every` of them, checks that the heap holds less than
+ * `share` of its limit; `check()` returns the heap's use when it does not, else null. A heap over
+ * the share is collected in full first, so that garbage V8 has yet to collect is not mistaken for
+ * data: only live data over the share is reported.
  */
 export class HeapGuard {
   private countdown: number;
@@ -59,23 +63,16 @@ export class HeapGuard {
   }
 
   /** Call once per item kept; null while there is room. */
-  check(comingBytes = 0): HeapUse | null {
+  check(): HeapUse | null {
     if (--this.countdown > 0) return null;
     this.countdown = this.every;
-    const limit = heapUse().limitBytes * this.share - comingBytes;
+    const limit = (heapUse().limitBytes - YOUNG_GENERATION_BYTES) * this.share;
     if (heapUse().usedBytes <= limit) return null;
     collectGarbage();
     const use = heapUse();
     return use.usedBytes > limit ? use : null;
   }
 }
-
-/** Heap bytes of a copy of `text`: V8 keeps a string of Latin-1 characters one byte each, else two. */
-export function stringBytes(text: string): number {
-  return LATIN1_ONLY.test(text) ? text.length : 2 * text.length;
-}
-
-const LATIN1_ONLY = /^[\u0000-\u00ff]*$/;
 
 const MB = 1024 * 1024;
 

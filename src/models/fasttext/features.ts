@@ -210,10 +210,11 @@ export interface EncodedTexts {
 
 /**
  * Builds the vocabulary (tokens seen at least minCount times, in first-seen order, so the result
- * does not depend on hash-map iteration) and encodes every normalized text once, before training.
+ * does not depend on hash-map iteration) and encodes every text once, before training, through
+ * `prepare` (normalization) when given.
  * Tokenizes only once: pass 1 records per-text ids of distinct tokens, pass 2 derives the units.
  */
-export function encodeTraining(texts: readonly string[], cfg: UnitConfig, minCount: number): EncodedTexts {
+export function encodeTraining(texts: readonly string[], cfg: UnitConfig, minCount: number, prepare?: (text: string) => string): EncodedTexts {
   const scanner = new WordScanner();
   const interner = new TokenInterner();
   const counts = new IntBuffer(1 << 12);
@@ -226,7 +227,8 @@ export function encodeTraining(texts: readonly string[], cfg: UnitConfig, minCou
     seq.push(id);
   };
   for (let t = 0; t < texts.length; t++) {
-    const text = texts[t];
+    // Prepared (normalized) as it is read, so no array of prepared copies of all texts is needed.
+    const text = prepare ? prepare(texts[t]) : texts[t];
     const tok = scanner.scan(text);
     for (let i = 0; i < tok.length; i++) add(interner.intern(text, tok.starts[i], tok.ends[i], tok.hashes[i]));
     add(interner.intern(EOS, 0, EOS.length, eosHash));

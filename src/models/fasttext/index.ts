@@ -328,11 +328,10 @@ export const fasttextModel: ModelFactory<FasttextOptions> = {
     const K = labels.length;
     input.progress?.('features', 0, 1);
     const unitCfg: UnitConfig = { wordNgrams: options.wordNgrams, buckets: options.buckets, minn: options.minn, maxn: options.maxn };
-    const normalized = input.texts.map((t) => normalizeText(t, options.normalize));
-    const enc = encodeTraining(normalized, unitCfg, options.minCount);
+    const enc = encodeTraining(input.texts, unitCfg, options.minCount, (t) => normalizeText(t, options.normalize));
     input.progress?.('features', 1, 1);
 
-    const n = normalized.length;
+    const n = input.texts.length;
     const { labelOffsets, labelIds } = labelLists(input.targets, n, K);
     const labelCounts = new Float64Array(K);
     for (const k of labelIds) labelCounts[k]++;
