@@ -32,6 +32,11 @@ test('a label set of one label is not confused with a set of several', () => {
   const two = sets.intern(['a', 'b']);
   assert.deepEqual([one, two, sets.intern([])], [['a'], ['a', 'b'], []]);
   assert.equal(sets.intern(['a', 'b']), two);
+  // Labels holding the characters a key might be built from stay apart.
+  assert.deepEqual(sets.intern(['a\u0000b\u0000']), ['a\u0000b\u0000']);
+  assert.deepEqual(sets.intern(['["a","b"]']), ['["a","b"]']);
+  assert.deepEqual(sets.intern(['1a']), ['1a']);
+  assert.equal(sets.intern(['a', 'b']), two);
   const original = ['x'];
   assert.notEqual(sets.intern(original), original, 'a copy, so the reader\'s array stays its own');
 });

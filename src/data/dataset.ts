@@ -110,8 +110,9 @@ export class LabelSets {
   private readonly sets = new Map<string, string[]>();
 
   intern(labels: string[]): string[] {
-    // One label (the common case) is its own key; a set is keyed by its labels in order.
-    const key = labels.length === 1 ? labels[0] : labels.join('\u0000') + '\u0000';
+    // One label (the common case) is its own key, after a "1"; any other set, its JSON (which starts
+    // with "["), so that no two sets share a key whatever characters the labels hold.
+    const key = labels.length === 1 ? `1${labels[0]}` : JSON.stringify(labels);
     let shared = this.sets.get(key);
     if (shared === undefined) {
       shared = Object.freeze([...labels]) as string[];
