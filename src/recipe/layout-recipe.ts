@@ -95,17 +95,17 @@ async function layoutSibling(layout: KnownLayout, find: (file: string, kind: 'fi
 }
 
 /** Why data beside the training data (dev or test) cannot be read as the training data is. */
-async function siblingProblem(layout: KnownLayout, dev: string): Promise<string | undefined> {
+async function siblingProblem(layout: KnownLayout, sibling: string): Promise<string | undefined> {
   switch (layout.kind) {
     case 'folder': {
-      const devLabels = new Set((await folderLabels(dev)).labels.map((l) => l.name));
-      const missing = layout.labels.map((l) => l.name).filter((l) => !devLabels.has(l));
+      const siblingLabels = new Set((await folderLabels(sibling)).labels.map((l) => l.name));
+      const missing = layout.labels.map((l) => l.name).filter((l) => !siblingLabels.has(l));
       return missing.length > 0 ? `no ${FOLDER_EXTENSION} files for ${missing.map((m) => `${m}/`).join(', ')}` : undefined;
     }
     case 'dailydialog':
-      return dialogProblem(dev);
+      return dialogProblem(sibling);
     case 'goemotions-tsv': {
-      const head = await goEmotionsHead(dev);
+      const head = await goEmotionsHead(sibling);
       if (head === undefined) return 'not in the GoEmotions layout (text, label ids, id; no header)';
       return head.maxId >= layout.labelNames.length ? `label id ${head.maxId} on line ${head.maxIdLine} is beyond the ${layout.labelNames.length} label names` : undefined;
     }

@@ -176,6 +176,12 @@ async function sampleJsonl(file: string, maxRecords: number, options: SampleOpti
   // Lines the jsonl reader skips under `on_bad_row: skip`; the first one's error, should no line be an object.
   let skippedRecords = 0;
   let firstBad: DataError | undefined;
+  const skipLine = (problem: string): void => {
+    firstBad ??= new DataError({ file, line: lineNo }, problem);
+    skippedRecords++;
+    // Not a jsonl file at all (a csv named .jsonl): say so at its first line, not after reading it all.
+    if (sample.seen === 0 && skippedRecords >= NOT_JSONL_AFTER) throw firstBad;
+  };
   const source = new Utf8Source(file, options.onProgress);
   try {
     for await (const line of splitLines(source, file)) {
@@ -186,18 +192,13 @@ async function sampleJsonl(file: string, maxRecords: number, options: SampleOpti
         value = JSON.parse(line);
       } catch (e) {
         // The jsonl reader's words, so that init and train report a line the same way.
-        firstBad ??= new DataError({ file, line: lineNo }, `invalid JSON: ${printable((e as Error).message)} (each line must hold one complete JSON object)`);
-        skippedRecords++;
-        if (sample.seen === 0 && skippedRecords >= NOT_JSONL_AFTER) throw firstBad;
+        skipLine(`invalid JSON: ${printable((e as Error).message)} (each line must hold one complete JSON object)`);
         continue;
       }
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        firstBad ??= new DataError({ file, line: lineNo }, `expected a JSON object, found ${describeType(value)}`);
-        skippedRecords++;
+        skipLine(`expected a JSON object, found ${describeType(value)}`);
         continue;
       }
-      // Not a jsonl file at all (a csv named .jsonl): say so at its first line, not after reading it all.
-      if (sample.seen === 0 && skippedRecords >= NOT_JSONL_AFTER && firstBad) throw firstBad;
       const obj = value as Record<string, unknown>;
       for (const k of Object.keys(obj)) {
         if (!seen.has(k)) {
